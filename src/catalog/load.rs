@@ -1,0 +1,262 @@
+//! Reading content files and turning them into a validated [`Catalog`].
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::{Catalog, Entity, KINDS, query::SearchIndex, validate};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_content.rs"));
+}
+
+/// One content file: its path relative to the content root
+/// (`exercises/cat-cow.json`) and its text.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    /// Path relative to the content root, with `/` separators.
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// One thing wrong with the content, located by file and field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, relative to the content root.
+    pub file: String,
+    /// The field path inside the file (`steps[2]`), or empty for the whole file.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(file: &str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.field, self.message)
+        }
+    }
+}
+
+/// Why a catalog could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The content directory itself could not be read.
+    #[error("cannot read content directory {path}: {source}")]
+    Io {
+        /// The directory.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The content was read but is invalid; every problem is listed.
+    #[error("{} content problem(s):\n{}", .0.len(), .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Problem>),
+}
+
+/// The content embedded in the binary at build time.
+pub fn embedded_files() -> Vec<ContentFile> {
+    embedded::EMBEDDED
+        .iter()
+        .map(|(path, text)| ContentFile {
+            path: (*path).to_owned(),
+            text: (*text).to_owned(),
+        })
+        .collect()
+}
+
+/// Reads every file in the kind folders below `root`. Files that cannot be
+/// content (wrong extension, not UTF-8, unknown folder) become problems so
+/// they are reported with everything else.
+pub fn read_dir(root: &Path) -> Result<(Vec<ContentFile>, Vec<Problem>), LoadError> {
+    let io = |source| LoadError::Io {
+        path: root.to_owned(),
+        source,
+    };
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(root).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if !path.is_dir() {
+            // Top-level files are authoring notes (README and the like).
+            continue;
+        }
+        if !KINDS.contains(&name.as_str()) {
+            problems.push(Problem::new(
+                &format!("{name}/"),
+                "",
+                format!(
+                    "unknown content folder; expected one of: {}",
+                    KINDS.join(", ")
+                ),
+            ));
+            continue;
+        }
+        for file in std::fs::read_dir(&path).map_err(io)? {
+            let file = file.map_err(io)?;
+            let rel = format!("{name}/{}", file.file_name().to_string_lossy());
+            if !rel.ends_with(".json") || file.path().is_dir() {
+                problems.push(Problem::new(&rel, "", "not a .json content file"));
+                continue;
+            }
+            match std::fs::read(file.path()) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => files.push(ContentFile { path: rel, text }),
+                    Err(_) => problems.push(Problem::new(&rel, "", "file is not valid UTF-8")),
+                },
+                Err(e) => problems.push(Problem::new(&rel, "", format!("cannot read file: {e}"))),
+            }
+        }
+    }
+    Ok((files, problems))
+}
+
+/// Parses one file, naming the field path of the first error serde finds.
+fn parse<T: DeserializeOwned>(file: &ContentFile, problems: &mut Vec<Problem>) -> Option<T> {
+    let mut de = serde_json::Deserializer::from_str(&file.text);
+    let parsed = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let field = if path == "." { String::new() } else { path };
+        (field, err.into_inner().to_string())
+    });
+    // Trailing data after the object is malformed content too.
+    let result = parsed.and_then(|value| {
+        de.end()
+            .map(|()| value)
+            .map_err(|e| (String::new(), e.to_string()))
+    });
+    match result {
+        Ok(value) => Some(value),
+        Err((field, message)) => {
+            problems.push(Problem::new(&file.path, field, message));
+            None
+        }
+    }
+}
+
+/// Collects parsed entities of one kind, sorted by id, reporting duplicates.
+fn sorted<T: Entity>(mut items: Vec<(String, T)>, problems: &mut Vec<Problem>) -> Vec<T> {
+    items.sort_by(|a, b| a.1.id().cmp(b.1.id()).then_with(|| a.0.cmp(&b.0)));
+    for pair in items.windows(2) {
+        if pair[0].1.id() == pair[1].1.id() {
+            problems.push(Problem::new(
+                &pair[1].0,
+                "id",
+                format!(
+                    "duplicate id `{}`, also used by {}",
+                    pair[1].1.id(),
+                    pair[0].0
+                ),
+            ));
+        }
+    }
+    items.dedup_by(|a, b| a.1.id() == b.1.id());
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
+/// A short, stable fingerprint of the content: FNV-1a over every path and text
+/// in path order. Not cryptographic; it only has to change when content does.
+fn fingerprint(files: &[ContentFile]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // A separator, so that moving bytes between fields changes the hash.
+        hash ^= 0xff;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    for file in files {
+        feed(file.path.as_bytes());
+        feed(file.text.as_bytes());
+    }
+    format!("{hash:016x}")
+}
+
+/// Parses, validates and indexes `files`; `problems` carries what reading
+/// the files already found, so everything is reported together.
+pub(super) fn load(
+    mut files: Vec<ContentFile>,
+    mut problems: Vec<Problem>,
+) -> Result<Catalog, LoadError> {
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let version = fingerprint(&files);
+
+    let mut sources = Vec::new();
+    let mut conditions = Vec::new();
+    let mut red_flags = Vec::new();
+    let mut techniques = Vec::new();
+    let mut exercises = Vec::new();
+    for file in &files {
+        let kind = file.path.split('/').next().unwrap_or_default();
+        let slot = file.path.clone();
+        match kind {
+            "sources" => sources.extend(parse(file, &mut problems).map(|v| (slot, v))),
+            "conditions" => conditions.extend(parse(file, &mut problems).map(|v| (slot, v))),
+            "red-flags" => red_flags.extend(parse(file, &mut problems).map(|v| (slot, v))),
+            "techniques" => techniques.extend(parse(file, &mut problems).map(|v| (slot, v))),
+            "exercises" => exercises.extend(parse(file, &mut problems).map(|v| (slot, v))),
+            _ => problems.push(Problem::new(
+                &file.path,
+                "",
+                format!(
+                    "not in a content folder; expected one of: {}",
+                    KINDS.join(", ")
+                ),
+            )),
+        }
+    }
+
+    // Checks run while each entity still has its file name, so every problem names its file.
+    let ids = validate::Ids::new(&sources, &conditions, &red_flags, &techniques, &exercises);
+    for (file, item) in &sources {
+        validate::source(&mut validate::Check::new(file, &ids, &mut problems), item);
+    }
+    for (file, item) in &conditions {
+        validate::condition(&mut validate::Check::new(file, &ids, &mut problems), item);
+    }
+    for (file, item) in &red_flags {
+        validate::red_flag(&mut validate::Check::new(file, &ids, &mut problems), item);
+    }
+    for (file, item) in &techniques {
+        validate::technique(&mut validate::Check::new(file, &ids, &mut problems), item);
+    }
+    for (file, item) in &exercises {
+        validate::exercise(&mut validate::Check::new(file, &ids, &mut problems), item);
+    }
+    drop(ids);
+
+    let mut catalog = Catalog {
+        version,
+        sources: sorted(sources, &mut problems),
+        conditions: sorted(conditions, &mut problems),
+        red_flags: sorted(red_flags, &mut problems),
+        techniques: sorted(techniques, &mut problems),
+        exercises: sorted(exercises, &mut problems),
+        search: SearchIndex::default(),
+    };
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.file, &a.field).cmp(&(&b.file, &b.field)));
+        problems.dedup();
+        return Err(LoadError::Invalid(problems));
+    }
+    catalog.search = SearchIndex::build(&catalog.exercises);
+    Ok(catalog)
+}

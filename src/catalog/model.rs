@@ -1,0 +1,337 @@
+//! The content model: what a content file may hold.
+//!
+//! Every struct rejects unknown fields, so a misspelt key in a content file is
+//! reported at load time instead of being silently dropped.
+
+use serde::Deserialize;
+
+pub use super::vocab::*;
+
+/// A publication that catalog entries rest on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Kebab-case id, equal to the file name.
+    pub id: String,
+    /// The publication's title.
+    pub title: String,
+    /// Authors as the publication names them, when it names any.
+    #[serde(default)]
+    pub authors: Option<String>,
+    /// Publisher, journal or organisation.
+    pub publisher: String,
+    /// Year of publication, when known.
+    #[serde(default)]
+    pub year: Option<u16>,
+    /// The kind of publication.
+    pub kind: SourceKind,
+    /// Where to read it, when known.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// What the catalog takes from it, in a sentence or two.
+    pub summary: String,
+}
+
+/// A verified SNOMED CT concept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snomed {
+    /// The concept id (digits only).
+    pub code: String,
+    /// The concept's display term.
+    pub display: String,
+}
+
+/// What a condition prefers, and why.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Helps {
+    /// The approach that suits this condition best.
+    pub approach: Approach,
+    /// Why, in plain words.
+    pub why: String,
+}
+
+/// How a condition changes massage and exercise choices for the person.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionModifiers {
+    /// Whether massage is allowed, supporting only, or excluded.
+    #[serde(default = "default_massage_role")]
+    pub massage: MassageRole,
+    /// Why massage is limited, required when `massage` is not `allowed`.
+    #[serde(default)]
+    pub massage_reason: Option<String>,
+    /// The firmest massage pressure that is safe.
+    #[serde(default)]
+    pub max_pressure: Option<Pressure>,
+    /// The hardest exercises that are sensible.
+    #[serde(default)]
+    pub max_difficulty: Option<Difficulty>,
+    /// Only exercises that are safe (or safe with a change) in pregnancy.
+    #[serde(default)]
+    pub pregnancy_safe_only: bool,
+    /// How often professional massage suits this condition, when it has a rhythm.
+    #[serde(default)]
+    pub massage_frequency: Option<String>,
+    /// Times of day the routine should favour for this condition.
+    #[serde(default)]
+    pub preferred_slots: Vec<Slot>,
+}
+
+fn default_massage_role() -> MassageRole {
+    MassageRole::Allowed
+}
+
+impl Default for ConditionModifiers {
+    fn default() -> Self {
+        Self {
+            massage: MassageRole::Allowed,
+            massage_reason: None,
+            max_pressure: None,
+            max_difficulty: None,
+            pregnancy_safe_only: false,
+            massage_frequency: None,
+            preferred_slots: Vec::new(),
+        }
+    }
+}
+
+/// A kind of back pain, a situation that causes it, or a modifier that
+/// changes what is safe.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// Kebab-case id, equal to the file name.
+    pub id: String,
+    /// Plain name.
+    pub name: String,
+    /// Plain-language summary.
+    pub summary: String,
+    /// Presentation, situation or modifier.
+    pub category: ConditionCategory,
+    /// Typical symptoms or signs.
+    pub symptoms: Vec<String>,
+    /// The approach that helps most, and why.
+    pub helps: Helps,
+    /// What to be careful about.
+    pub cautions: Vec<String>,
+    /// How this condition changes the plan.
+    #[serde(default)]
+    pub modifiers: ConditionModifiers,
+    /// SNOMED CT concept, only where the clinical reference lists a verified one.
+    #[serde(default)]
+    pub snomed: Option<Snomed>,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+/// A combination that raises a red flag's urgency.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Condition ids that, all present, trigger the escalation.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// Other red-flag ids that, all present, trigger the escalation.
+    #[serde(default)]
+    pub red_flags: Vec<String>,
+    /// The age from which the escalation applies.
+    #[serde(default)]
+    pub min_age: Option<u8>,
+    /// The urgency when the escalation applies.
+    pub urgency: Urgency,
+    /// Why the combination is more serious.
+    pub reason: String,
+}
+
+/// A sign that back pain may have a serious cause.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedFlag {
+    /// Kebab-case id, equal to the file name.
+    pub id: String,
+    /// Plain name.
+    pub name: String,
+    /// The serious cause it may point to.
+    pub group: String,
+    /// A yes/no question a person can answer about themselves.
+    pub question: String,
+    /// Urgency on its own.
+    pub urgency: Urgency,
+    /// What to do, in plain words.
+    pub action: String,
+    /// Combinations that make it more urgent.
+    #[serde(default)]
+    pub escalation: Vec<Escalation>,
+    /// SNOMED CT concept, only where the clinical reference lists a verified one.
+    #[serde(default)]
+    pub snomed: Option<Snomed>,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+/// Conditions and red flags that rule something out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AvoidIf {
+    /// Condition ids.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// Red-flag ids.
+    #[serde(default)]
+    pub red_flags: Vec<String>,
+}
+
+impl AvoidIf {
+    /// The first condition or red flag of the person's that rules this out.
+    pub fn first_match<'a>(&'a self, conditions: &[&str], red_flags: &[&str]) -> Option<&'a str> {
+        self.conditions
+            .iter()
+            .find(|c| conditions.contains(&c.as_str()))
+            .or_else(|| {
+                self.red_flags
+                    .iter()
+                    .find(|f| red_flags.contains(&f.as_str()))
+            })
+            .map(String::as_str)
+    }
+}
+
+/// A range of minutes.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinuteRange {
+    /// Shortest sensible session, in minutes.
+    pub min: u16,
+    /// Longest sensible session, in minutes.
+    pub max: u16,
+}
+
+/// A way of massaging, stretching or supporting either.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Technique {
+    /// Kebab-case id, equal to the file name.
+    pub id: String,
+    /// Plain name.
+    pub name: String,
+    /// Massage, self-massage, stretching or adjunct.
+    pub modality: Modality,
+    /// Recommended or not recommended.
+    pub status: TechniqueStatus,
+    /// Why it is not recommended; required when it is not.
+    #[serde(default)]
+    pub status_reason: Option<String>,
+    /// Plain-language summary.
+    pub summary: String,
+    /// How it works.
+    pub how_it_works: String,
+    /// Condition ids it suits best.
+    #[serde(default)]
+    pub best_for: Vec<String>,
+    /// Pressure used; required for massage and self-massage.
+    #[serde(default)]
+    pub pressure: Option<Pressure>,
+    /// Equipment a person needs to do it themselves (self-massage tools).
+    #[serde(default)]
+    pub equipment: Vec<Equipment>,
+    /// Typical session length.
+    pub session_minutes: MinuteRange,
+    /// How often, in plain words.
+    pub frequency: String,
+    /// Conditions and red flags that rule it out.
+    #[serde(default)]
+    pub avoid_if: AvoidIf,
+    /// What to be careful about.
+    pub cautions: Vec<String>,
+    /// Where it goes in a session relative to other work.
+    pub sequencing: String,
+    /// What the evidence says, with figures.
+    pub evidence: String,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+/// How much of an exercise to do.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dose {
+    /// Seconds to hold each stretch, for held exercises.
+    #[serde(default)]
+    pub hold_seconds: Option<u16>,
+    /// Repetitions per set, for moving exercises.
+    #[serde(default)]
+    pub reps: Option<u16>,
+    /// Number of sets.
+    pub sets: u8,
+    /// Whether the dose is for each side.
+    #[serde(default)]
+    pub per_side: bool,
+}
+
+/// Whether an exercise suits pregnancy, and how to change it if needed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pregnancy {
+    /// Safe, modify or avoid.
+    pub status: PregnancySafety,
+    /// How to change it (for `modify`) or why to avoid it.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A stretch, mobility, strength or self-massage exercise.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Kebab-case id, equal to the file name.
+    pub id: String,
+    /// Plain name.
+    pub name: String,
+    /// Other names people use for it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Plain-language summary.
+    pub summary: String,
+    /// What it mainly does.
+    pub kind: ExerciseKind,
+    /// The way of stretching, for stretches.
+    #[serde(default)]
+    pub stretch_type: Option<StretchType>,
+    /// Body areas it works on.
+    pub areas: Vec<Area>,
+    /// Body position.
+    pub position: Position,
+    /// Equipment it needs (`none` alone when it needs nothing).
+    pub equipment: Vec<Equipment>,
+    /// How hard it is.
+    pub difficulty: Difficulty,
+    /// What to do, in order.
+    pub steps: Vec<String>,
+    /// How much to do.
+    pub dose: Dose,
+    /// Estimated minutes for the whole dose.
+    pub minutes: u8,
+    /// Best times to do it.
+    pub best_time: Vec<Slot>,
+    /// Condition ids it suits.
+    pub suitable_for: Vec<String>,
+    /// Conditions and red flags that rule it out.
+    #[serde(default)]
+    pub avoid_if: AvoidIf,
+    /// Pregnancy suitability.
+    pub pregnancy: Pregnancy,
+    /// What to be careful about.
+    pub cautions: Vec<String>,
+    /// Common mistakes.
+    pub common_mistakes: Vec<String>,
+    /// Easier variations (exercise ids).
+    #[serde(default)]
+    pub easier: Vec<String>,
+    /// Harder variations (exercise ids).
+    #[serde(default)]
+    pub harder: Vec<String>,
+    /// Source ids.
+    pub sources: Vec<String>,
+}

@@ -1,0 +1,165 @@
+//! Catalog queries: listing filters and the typo-tolerant text search.
+
+use super::model::*;
+
+/// Filters for listing techniques. `None` means "any".
+#[derive(Debug, Default, Clone)]
+pub struct TechniqueFilter<'a> {
+    /// Only this modality.
+    pub modality: Option<Modality>,
+    /// Only techniques best for this condition id.
+    pub condition: Option<&'a str>,
+}
+
+impl TechniqueFilter<'_> {
+    /// Whether `t` passes every filter.
+    pub fn matches(&self, t: &Technique) -> bool {
+        self.modality.is_none_or(|m| t.modality == m)
+            && self
+                .condition
+                .is_none_or(|c| t.best_for.iter().any(|b| b == c))
+    }
+}
+
+/// Filters for listing exercises. `None` means "any".
+#[derive(Debug, Default, Clone)]
+pub struct ExerciseFilter<'a> {
+    /// Only exercises suitable for this condition id.
+    pub condition: Option<&'a str>,
+    /// Only exercises working this area.
+    pub area: Option<Area>,
+    /// Only exercises that need this equipment (`none`: nothing at all).
+    pub equipment: Option<Equipment>,
+    /// Only exercises done in this position.
+    pub position: Option<Position>,
+    /// Only exercises of this kind.
+    pub kind: Option<ExerciseKind>,
+    /// `true`: safe in pregnancy as described or with the noted change;
+    /// `false`: the others.
+    pub pregnancy_safe: Option<bool>,
+    /// Free text over names, aliases and summaries.
+    pub q: Option<&'a str>,
+}
+
+impl Exercise {
+    /// Whether the exercise may be done in pregnancy (as described, or with
+    /// the change in its pregnancy note).
+    pub fn pregnancy_safe(&self) -> bool {
+        self.pregnancy.status != PregnancySafety::Avoid
+    }
+}
+
+impl ExerciseFilter<'_> {
+    fn matches(&self, e: &Exercise) -> bool {
+        self.condition
+            .is_none_or(|c| e.suitable_for.iter().any(|s| s == c))
+            && self.area.is_none_or(|a| e.areas.contains(&a))
+            && self.equipment.is_none_or(|q| e.equipment.contains(&q))
+            && self.position.is_none_or(|p| e.position == p)
+            && self.kind.is_none_or(|k| e.kind == k)
+            && self.pregnancy_safe.is_none_or(|p| e.pregnancy_safe() == p)
+    }
+}
+
+/// Lower-cased words of each exercise's name, aliases and summary, built once
+/// at load so a search does no text processing on the catalog side.
+#[derive(Debug, Default)]
+pub(super) struct SearchIndex {
+    /// Per exercise (same order as the catalog): (weight, words) per field.
+    docs: Vec<[(u32, Vec<String>); 3]>,
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// How many edits a query word of this length may be away from a match: none
+/// for short words (too many false hits), one from four letters, two from eight.
+fn allowed_edits(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Scores how well a query word matches a document word: 3 exact, 2 prefix,
+/// 1 within the typo allowance, 0 no match.
+fn word_score(query: &str, word: &str) -> u32 {
+    if word == query {
+        3
+    } else if query.len() >= 3 && word.starts_with(query) {
+        2
+    } else if strsim::damerau_levenshtein(query, word) <= allowed_edits(query.chars().count())
+        && allowed_edits(query.chars().count()) > 0
+    {
+        1
+    } else {
+        0
+    }
+}
+
+impl SearchIndex {
+    pub(super) fn build(exercises: &[Exercise]) -> Self {
+        let docs = exercises
+            .iter()
+            .map(|e| {
+                [
+                    (3, words(&e.name)),
+                    (2, e.aliases.iter().flat_map(|a| words(a)).collect()),
+                    (1, words(&e.summary)),
+                ]
+            })
+            .collect();
+        Self { docs }
+    }
+
+    /// The relevance of exercise `index` to the query words, or `None` when
+    /// some query word matches nothing. Every query word must match.
+    fn score(&self, index: usize, query: &[String]) -> Option<u32> {
+        let doc = &self.docs[index];
+        query.iter().try_fold(0, |total, q| {
+            let best = doc
+                .iter()
+                .map(|(weight, ws)| weight * ws.iter().map(|w| word_score(q, w)).max().unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            (best > 0).then_some(total + best)
+        })
+    }
+}
+
+impl super::Catalog {
+    /// Techniques passing `filter`, in id order.
+    pub fn find_techniques<'c>(&'c self, filter: &TechniqueFilter<'_>) -> Vec<&'c Technique> {
+        self.techniques
+            .iter()
+            .filter(|t| filter.matches(t))
+            .collect()
+    }
+
+    /// Exercises passing `filter`: in id order, or with a text query, best
+    /// match first and id order among equals.
+    pub fn find_exercises<'c>(&'c self, filter: &ExerciseFilter<'_>) -> Vec<&'c Exercise> {
+        let query: Vec<String> = filter.q.map(words).unwrap_or_default();
+        let mut hits: Vec<(u32, &Exercise)> = self
+            .exercises
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| filter.matches(e))
+            .filter_map(|(i, e)| {
+                if query.is_empty() {
+                    Some((0, e))
+                } else {
+                    self.search.score(i, &query).map(|s| (s, e))
+                }
+            })
+            .collect();
+        // Stable sort keeps id order among equal scores.
+        hits.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+        hits.into_iter().map(|(_, e)| e).collect()
+    }
+}

@@ -1,0 +1,151 @@
+//! `/conditions`: kinds of back pain, situations that cause it, and modifiers
+//! that change what is safe.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::error::{ApiError, PROBLEM_JSON, Problem};
+use super::extract::{Path, Query};
+use super::page::{PageParams, list_response};
+use super::schema::Snomed;
+use crate::catalog::{self, Approach, ConditionCategory, Difficulty, MassageRole, Pressure, Slot};
+
+/// The approach that helps a condition most, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Helps {
+    /// `massage`, `stretching` or `combined`.
+    pub approach: Approach,
+    /// Why, in plain words.
+    pub why: String,
+}
+
+/// How a condition changes the plan the engine builds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Modifiers {
+    /// Whether massage is allowed, only supporting, or excluded.
+    pub massage: MassageRole,
+    /// Why massage is limited, when it is.
+    pub massage_reason: Option<String>,
+    /// The firmest massage pressure that is safe.
+    pub max_pressure: Option<Pressure>,
+    /// The hardest exercises that are sensible.
+    pub max_difficulty: Option<Difficulty>,
+    /// Whether only pregnancy-safe exercises may be used.
+    pub pregnancy_safe_only: bool,
+    /// How often professional massage suits, when it has a rhythm.
+    pub massage_frequency: Option<String>,
+    /// Times of day the routine favours.
+    pub preferred_slots: Vec<Slot>,
+}
+
+/// A kind of back pain, a situation that causes it, or a modifier that
+/// changes what is safe.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Condition {
+    /// Stable kebab-case id.
+    #[schema(example = "sciatica")]
+    pub id: String,
+    /// Plain name.
+    #[schema(example = "Sciatica")]
+    pub name: String,
+    /// Plain-language summary.
+    pub summary: String,
+    /// Presentation, situation or modifier.
+    pub category: ConditionCategory,
+    /// Typical symptoms or signs.
+    pub symptoms: Vec<String>,
+    /// The approach that helps most, and why.
+    pub helps: Helps,
+    /// What to be careful about.
+    pub cautions: Vec<String>,
+    /// How the condition changes the plan.
+    pub modifiers: Modifiers,
+    /// SNOMED CT concept, only where verified; null otherwise.
+    pub snomed: Option<Snomed>,
+    /// Ids of the sources this entry rests on.
+    pub sources: Vec<String>,
+}
+
+impl From<&catalog::Condition> for Condition {
+    fn from(c: &catalog::Condition) -> Self {
+        let m = &c.modifiers;
+        Self {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            summary: c.summary.clone(),
+            category: c.category,
+            symptoms: c.symptoms.clone(),
+            helps: Helps {
+                approach: c.helps.approach,
+                why: c.helps.why.clone(),
+            },
+            cautions: c.cautions.clone(),
+            modifiers: Modifiers {
+                massage: m.massage,
+                massage_reason: m.massage_reason.clone(),
+                max_pressure: m.max_pressure,
+                max_difficulty: m.max_difficulty,
+                pregnancy_safe_only: m.pregnancy_safe_only,
+                massage_frequency: m.massage_frequency.clone(),
+                preferred_slots: m.preferred_slots.clone(),
+            },
+            snomed: c.snomed.as_ref().map(Snomed::from),
+            sources: c.sources.clone(),
+        }
+    }
+}
+
+list_response!(
+    /// A page of conditions.
+    ConditionList of Condition
+);
+
+/// List conditions
+///
+/// Every condition in id order: presentations (kinds of back pain),
+/// situations (what causes or shapes it) and modifiers (what changes safety).
+#[utoipa::path(
+    get, path = "/conditions", tag = "conditions",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of conditions", body = ConditionList),
+        (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "An unknown or invalid parameter", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<PageParams>,
+) -> Result<Json<ConditionList>, ApiError> {
+    let window = params.window()?;
+    Ok(Json(ConditionList::new(
+        window.apply(state.catalog.conditions.iter(), Condition::from),
+        window,
+    )))
+}
+
+/// Get a condition
+///
+/// One condition by id.
+#[utoipa::path(
+    get, path = "/conditions/{id}", tag = "conditions",
+    params(("id" = String, Path, description = "Condition id", example = "sciatica")),
+    responses(
+        (status = 200, description = "The condition", body = Condition),
+        (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 404, description = "No condition with this id", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Condition>, ApiError> {
+    state
+        .catalog
+        .condition(&id)
+        .map(|c| Json(c.into()))
+        .ok_or_else(|| ApiError::not_found("condition", &id))
+}

@@ -1,0 +1,260 @@
+//! `/exercises`: stretches, mobility, strength and self-massage exercises
+//! with steps, doses and who they suit.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
+use super::extract::{Path, Query};
+use super::page::{Window, list_response};
+use super::schema::AvoidIf;
+use crate::catalog::{
+    self, Area, Difficulty, Equipment, ExerciseFilter, ExerciseKind, Position, PregnancySafety,
+    Slot, StretchType,
+};
+
+/// The longest text query accepted, in characters.
+const MAX_QUERY_CHARS: usize = 100;
+
+/// How much of an exercise to do.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Dose {
+    /// Seconds to hold each stretch, for held exercises.
+    pub hold_seconds: Option<u16>,
+    /// Repetitions per set, for moving exercises.
+    pub reps: Option<u16>,
+    /// Number of sets.
+    pub sets: u8,
+    /// Whether the dose is for each side.
+    pub per_side: bool,
+}
+
+impl From<&catalog::Dose> for Dose {
+    fn from(d: &catalog::Dose) -> Self {
+        Self {
+            hold_seconds: d.hold_seconds,
+            reps: d.reps,
+            sets: d.sets,
+            per_side: d.per_side,
+        }
+    }
+}
+
+/// Whether an exercise suits pregnancy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Pregnancy {
+    /// `safe`, `modify` (with the note's change) or `avoid`.
+    pub status: PregnancySafety,
+    /// How to change it, or why to avoid it.
+    pub note: Option<String>,
+}
+
+/// A stretch, mobility, strength or self-massage exercise.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Exercise {
+    /// Stable kebab-case id.
+    #[schema(example = "piriformis-stretch")]
+    pub id: String,
+    /// Plain name.
+    #[schema(example = "Piriformis stretch")]
+    pub name: String,
+    /// Other names people use for it.
+    pub aliases: Vec<String>,
+    /// Plain-language summary.
+    pub summary: String,
+    /// What it mainly does.
+    pub kind: ExerciseKind,
+    /// The way of stretching, for stretches.
+    pub stretch_type: Option<StretchType>,
+    /// Body areas it works on.
+    pub areas: Vec<Area>,
+    /// Body position.
+    pub position: Position,
+    /// Equipment it needs (`none` alone when it needs nothing).
+    pub equipment: Vec<Equipment>,
+    /// How hard it is.
+    pub difficulty: Difficulty,
+    /// What to do, in order.
+    pub steps: Vec<String>,
+    /// How much to do.
+    pub dose: Dose,
+    /// Estimated minutes for the whole dose, both sides included.
+    pub minutes: u8,
+    /// Best times to do it.
+    pub best_time: Vec<Slot>,
+    /// Condition ids it suits.
+    pub suitable_for: Vec<String>,
+    /// Conditions and red flags that rule it out.
+    pub avoid_if: AvoidIf,
+    /// Pregnancy suitability.
+    pub pregnancy: Pregnancy,
+    /// What to be careful about.
+    pub cautions: Vec<String>,
+    /// Common mistakes.
+    pub common_mistakes: Vec<String>,
+    /// Easier variations (exercise ids).
+    pub easier: Vec<String>,
+    /// Harder variations (exercise ids).
+    pub harder: Vec<String>,
+    /// Ids of the sources this entry rests on.
+    pub sources: Vec<String>,
+}
+
+impl From<&catalog::Exercise> for Exercise {
+    fn from(e: &catalog::Exercise) -> Self {
+        Self {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            aliases: e.aliases.clone(),
+            summary: e.summary.clone(),
+            kind: e.kind,
+            stretch_type: e.stretch_type,
+            areas: e.areas.clone(),
+            position: e.position,
+            equipment: e.equipment.clone(),
+            difficulty: e.difficulty,
+            steps: e.steps.clone(),
+            dose: (&e.dose).into(),
+            minutes: e.minutes,
+            best_time: e.best_time.clone(),
+            suitable_for: e.suitable_for.clone(),
+            avoid_if: (&e.avoid_if).into(),
+            pregnancy: Pregnancy {
+                status: e.pregnancy.status,
+                note: e.pregnancy.note.clone(),
+            },
+            cautions: e.cautions.clone(),
+            common_mistakes: e.common_mistakes.clone(),
+            easier: e.easier.clone(),
+            harder: e.harder.clone(),
+            sources: e.sources.clone(),
+        }
+    }
+}
+
+list_response!(
+    /// A page of exercises.
+    ExerciseList of Exercise
+);
+
+/// Filters and pagination for listing exercises. Filters combine with AND.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExerciseParams {
+    /// Only exercises suitable for this condition id.
+    #[param(example = "sciatica")]
+    pub condition: Option<String>,
+    /// Only exercises working this body area.
+    #[param(inline)]
+    pub area: Option<Area>,
+    /// Only exercises that use this equipment (`none`: exercises that need nothing).
+    #[param(inline)]
+    pub equipment: Option<Equipment>,
+    /// Only exercises done in this position.
+    #[param(inline)]
+    pub position: Option<Position>,
+    /// Only exercises of this kind.
+    #[param(inline)]
+    pub kind: Option<ExerciseKind>,
+    /// `true`: exercises that may be done in pregnancy (as described, or with
+    /// the change in `pregnancy.note`); `false`: the others.
+    pub pregnancy_safe: Option<bool>,
+    /// Text search over names, aliases and summaries: case-insensitive, every
+    /// word must match, and a typo or two is forgiven in longer words. Results
+    /// come best match first. 1 to 100 characters.
+    #[param(example = "hamstrng", min_length = 1, max_length = 100)]
+    pub q: Option<String>,
+    /// How many items to return, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500, default = 50)]
+    pub limit: Option<u32>,
+    /// How many matching items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
+    pub offset: Option<u32>,
+}
+
+/// List exercises
+///
+/// Exercises in id order (best match first with `q`), optionally filtered.
+#[utoipa::path(
+    get, path = "/exercises", tag = "exercises",
+    params(ExerciseParams),
+    responses(
+        (status = 200, description = "A page of exercises", body = ExerciseList),
+        (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "An unknown parameter, value or condition id", body = Problem, content_type = PROBLEM_JSON,
+            example = json!({"type": "https://backcare.dev/problems/invalid-parameters", "title": "Invalid request parameters", "status": 400,
+                "detail": "invalid request parameter `area`: unknown variant `lower-back`, expected one of `lower_back`, `mid_back`, ...",
+                "errors": [{"field": "area", "message": "unknown variant `lower-back`, expected one of `lower_back`, `mid_back`, ..."}]})),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<ExerciseParams>,
+) -> Result<Json<ExerciseList>, ApiError> {
+    let mut errors = Vec::new();
+    let window = Window::new(params.limit, params.offset, &mut errors);
+    if let Some(c) = &params.condition
+        && state.catalog.condition(c).is_none()
+    {
+        errors.push(FieldError::new(
+            "condition",
+            format!("no condition with id `{c}`"),
+        ));
+    }
+    if let Some(q) = &params.q {
+        let chars = q.chars().count();
+        if !q.chars().any(char::is_alphanumeric) {
+            errors.push(FieldError::new(
+                "q",
+                "must contain at least one letter or digit",
+            ));
+        } else if chars > MAX_QUERY_CHARS {
+            errors.push(FieldError::new(
+                "q",
+                format!("{chars} characters is over the limit of {MAX_QUERY_CHARS}"),
+            ));
+        }
+    }
+    let window = window.check(errors)?;
+    let filter = ExerciseFilter {
+        condition: params.condition.as_deref(),
+        area: params.area,
+        equipment: params.equipment,
+        position: params.position,
+        kind: params.kind,
+        pregnancy_safe: params.pregnancy_safe,
+        q: params.q.as_deref(),
+    };
+    let found = state.catalog.find_exercises(&filter);
+    Ok(Json(ExerciseList::new(
+        window.apply(found.into_iter(), Exercise::from),
+        window,
+    )))
+}
+
+/// Get an exercise
+///
+/// One exercise by id, with steps, dose, cautions and variations.
+#[utoipa::path(
+    get, path = "/exercises/{id}", tag = "exercises",
+    params(("id" = String, Path, description = "Exercise id", example = "piriformis-stretch")),
+    responses(
+        (status = 200, description = "The exercise", body = Exercise),
+        (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 404, description = "No exercise with this id", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Exercise>, ApiError> {
+    state
+        .catalog
+        .exercise(&id)
+        .map(|e| Json(e.into()))
+        .ok_or_else(|| ApiError::not_found("exercise", &id))
+}

@@ -1,0 +1,64 @@
+//! Liveness and readiness probes.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+
+/// The process is up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Alive {
+    /// Always `ok`.
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// The catalog is loaded and being served.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ready", "catalog_version": "9f86d081884c7d65",
+    "counts": {"conditions": 22, "exercises": 30, "red-flags": 16, "sources": 15, "techniques": 18}}))]
+pub struct Ready {
+    /// Always `ready`.
+    pub status: &'static str,
+    /// The fingerprint of the content being served; it is also the ETag of
+    /// every catalog response.
+    pub catalog_version: String,
+    /// Entities per kind.
+    pub counts: BTreeMap<&'static str, usize>,
+}
+
+/// Probes are never cached: a stale "ready" would hide an outage.
+fn no_store<T: IntoResponse>(body: T) -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        body,
+    )
+}
+
+/// Liveness
+///
+/// Answers 200 while the process can serve requests.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, description = "Alive", body = Alive)))]
+pub async fn healthz() -> impl IntoResponse {
+    no_store(Json(Alive { status: "ok" }))
+}
+
+/// Readiness
+///
+/// Answers 200 once the catalog is loaded, with its version and counts.
+#[utoipa::path(get, path = "/readyz", tag = "health",
+    responses((status = 200, description = "Ready, with the catalog served", body = Ready)))]
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    no_store(Json(Ready {
+        status: "ready",
+        catalog_version: state.catalog.version.clone(),
+        counts: state.catalog.counts().into_iter().collect(),
+    }))
+}

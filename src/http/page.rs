@@ -1,0 +1,112 @@
+//! Pagination shared by every list endpoint.
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::error::{ApiError, FieldError};
+
+/// Items per page when the client does not say.
+pub const DEFAULT_LIMIT: u32 = 50;
+/// The most items a page may hold.
+pub const MAX_LIMIT: u32 = 500;
+
+/// Pagination parameters, for lists that have no filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// How many items to return, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500, default = 50)]
+    pub limit: Option<u32>,
+    /// How many matching items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
+    pub offset: Option<u32>,
+}
+
+/// A checked page window.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    /// Items per page.
+    pub limit: usize,
+    /// Items skipped.
+    pub offset: usize,
+}
+
+impl Window {
+    /// Checks `limit` against its range; `errors` collects the problem so
+    /// it is reported together with any filter problems.
+    pub fn new(limit: Option<u32>, offset: Option<u32>, errors: &mut Vec<FieldError>) -> Self {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            errors.push(FieldError::new(
+                "limit",
+                format!("{limit} is outside 1..={MAX_LIMIT}"),
+            ));
+        }
+        Self {
+            limit: limit.clamp(1, MAX_LIMIT) as usize,
+            offset: offset.unwrap_or(0) as usize,
+        }
+    }
+
+    /// Fails with every collected problem, if any.
+    pub fn check(self, errors: Vec<FieldError>) -> Result<Self, ApiError> {
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(ApiError::bad_parameters(errors))
+        }
+    }
+
+    /// The page of `items` this window selects, converted for the wire, and
+    /// the total before paging.
+    pub fn apply<'a, T: 'a, W>(
+        self,
+        items: impl ExactSizeIterator<Item = &'a T>,
+        convert: impl Fn(&'a T) -> W,
+    ) -> (Vec<W>, usize) {
+        let total = items.len();
+        (
+            items
+                .skip(self.offset)
+                .take(self.limit)
+                .map(convert)
+                .collect(),
+            total,
+        )
+    }
+}
+
+impl PageParams {
+    /// The checked window.
+    pub fn window(&self) -> Result<Window, ApiError> {
+        let mut errors = Vec::new();
+        Window::new(self.limit, self.offset, &mut errors).check(errors)
+    }
+}
+
+/// Declares a list response type: `{items, total, limit, offset}`.
+macro_rules! list_response {
+    ($(#[$meta:meta])* $name:ident of $item:ty) => {
+        $(#[$meta])*
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            /// The items on this page, in a stable order.
+            pub items: Vec<$item>,
+            /// How many items match, across all pages.
+            pub total: usize,
+            /// The page size used.
+            pub limit: usize,
+            /// How many matching items were skipped.
+            pub offset: usize,
+        }
+
+        impl $name {
+            /// A page of `items` under `window`.
+            pub fn new((items, total): (Vec<$item>, usize), window: $crate::http::page::Window) -> Self {
+                Self { items, total, limit: window.limit, offset: window.offset }
+            }
+        }
+    };
+}
+pub(crate) use list_response;

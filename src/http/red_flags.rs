@@ -1,0 +1,132 @@
+//! `/red-flags`: signs that back pain may have a serious cause, with the
+//! question to ask and what to do.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::error::{ApiError, PROBLEM_JSON, Problem};
+use super::extract::{Path, Query};
+use super::page::{PageParams, list_response};
+use super::schema::Snomed;
+use crate::catalog::{self, Urgency};
+
+/// A combination that raises a red flag's urgency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Escalation {
+    /// Condition ids that, all present, trigger it.
+    pub conditions: Vec<String>,
+    /// Other red-flag ids that, all present, trigger it.
+    pub red_flags: Vec<String>,
+    /// The age from which it applies, if age matters.
+    pub min_age: Option<u8>,
+    /// The raised urgency.
+    pub urgency: Urgency,
+    /// Why the combination is more serious.
+    pub reason: String,
+}
+
+/// A sign that back pain may have a serious cause.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RedFlag {
+    /// Stable kebab-case id.
+    #[schema(example = "saddle-numbness")]
+    pub id: String,
+    /// Plain name.
+    pub name: String,
+    /// The serious cause it may point to.
+    #[schema(example = "cauda equina syndrome")]
+    pub group: String,
+    /// A yes/no question a person can answer about themselves.
+    pub question: String,
+    /// Urgency on its own.
+    pub urgency: Urgency,
+    /// What to do, in plain words.
+    pub action: String,
+    /// Combinations that make it more urgent.
+    pub escalation: Vec<Escalation>,
+    /// SNOMED CT concept, only where verified; null otherwise.
+    pub snomed: Option<Snomed>,
+    /// Ids of the sources this entry rests on.
+    pub sources: Vec<String>,
+}
+
+impl From<&catalog::RedFlag> for RedFlag {
+    fn from(f: &catalog::RedFlag) -> Self {
+        Self {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            group: f.group.clone(),
+            question: f.question.clone(),
+            urgency: f.urgency,
+            action: f.action.clone(),
+            escalation: f
+                .escalation
+                .iter()
+                .map(|e| Escalation {
+                    conditions: e.conditions.clone(),
+                    red_flags: e.red_flags.clone(),
+                    min_age: e.min_age,
+                    urgency: e.urgency,
+                    reason: e.reason.clone(),
+                })
+                .collect(),
+            snomed: f.snomed.as_ref().map(Snomed::from),
+            sources: f.sources.clone(),
+        }
+    }
+}
+
+list_response!(
+    /// A page of red flags.
+    RedFlagList of RedFlag
+);
+
+/// List red flags
+///
+/// Every red flag in id order. Apps ask each `question` before offering
+/// self-care and send the ones answered yes to `POST /recommendation`.
+#[utoipa::path(
+    get, path = "/red-flags", tag = "red-flags",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of red flags", body = RedFlagList),
+        (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "An unknown or invalid parameter", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<PageParams>,
+) -> Result<Json<RedFlagList>, ApiError> {
+    let window = params.window()?;
+    Ok(Json(RedFlagList::new(
+        window.apply(state.catalog.red_flags.iter(), RedFlag::from),
+        window,
+    )))
+}
+
+/// Get a red flag
+///
+/// One red flag by id.
+#[utoipa::path(
+    get, path = "/red-flags/{id}", tag = "red-flags",
+    params(("id" = String, Path, description = "Red-flag id", example = "saddle-numbness")),
+    responses(
+        (status = 200, description = "The red flag", body = RedFlag),
+        (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 404, description = "No red flag with this id", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<RedFlag>, ApiError> {
+    state
+        .catalog
+        .red_flag(&id)
+        .map(|f| Json(f.into()))
+        .ok_or_else(|| ApiError::not_found("red flag", &id))
+}

@@ -1,0 +1,84 @@
+//! OpenAPI schemas for the catalog's vocabularies, generated from the
+//! vocabularies themselves so the documented values can never drift.
+
+use std::borrow::Cow;
+
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+use crate::catalog::vocab::*;
+
+macro_rules! vocabulary_schema {
+    ($($t:ident: $description:literal),+ $(,)?) => { $(
+        impl utoipa::PartialSchema for $t {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some($description))
+                    .enum_values(Some($t::ALL.iter().map(|v| v.as_str())))
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $t {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($t))
+            }
+        }
+    )+ };
+}
+
+vocabulary_schema! {
+    ConditionCategory: "How a condition relates to the person: `presentation` (a kind of back pain), `situation` (something in their life that causes or shapes it) or `modifier` (something that changes what is safe).",
+    Approach: "The main way of treating the pain: `massage`, `stretching` or `combined` (massage first, stretching after).",
+    Urgency: "How urgently a red flag needs medical attention: `see_clinician` (book a visit; gentle self-care may go on), `urgent` (same-day assessment), `emergency` (go to an emergency department now).",
+    Modality: "What kind of technique: hands-on `massage`, `self-massage` with a tool, `stretching`, or an `adjunct` used alongside (heat, cold, relaxation).",
+    TechniqueStatus: "`recommended` techniques may be suggested when they fit; `not-recommended` ones never are and say why.",
+    Pressure: "Massage pressure, lightest first.",
+    ExerciseKind: "What an exercise mainly does.",
+    StretchType: "How a stretch is done: `static` holds, `dynamic` movement, or `pnf` contract-relax.",
+    Area: "A part of the body an exercise works on.",
+    Position: "The body position an exercise is done in. All but `seated_chair` and `standing` need the person to get down to the floor.",
+    Equipment: "Equipment an exercise needs; `none` means nothing beyond the floor and the body.",
+    Difficulty: "How hard an exercise is.",
+    Slot: "A time of day, or a moment, to do an exercise.",
+    PregnancySafety: "Whether an exercise suits pregnancy: `safe` as described, `modify` with the change in the note, or `avoid`.",
+    SourceKind: "The kind of publication.",
+    MassageRole: "How a condition limits massage: `allowed`, `supporting_only` (only beside exercise, never the main approach) or `excluded`.",
+}
+
+/// A SNOMED CT concept, given only where the clinical reference verifies it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"code": "23056005", "display": "Sciatica (disorder)"}))]
+pub struct Snomed {
+    /// The SNOMED CT concept id.
+    pub code: String,
+    /// The concept's display term.
+    pub display: String,
+}
+
+impl From<&crate::catalog::Snomed> for Snomed {
+    fn from(s: &crate::catalog::Snomed) -> Self {
+        Self {
+            code: s.code.clone(),
+            display: s.display.clone(),
+        }
+    }
+}
+
+/// Conditions and red flags that rule something out for a person.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AvoidIf {
+    /// Condition ids.
+    pub conditions: Vec<String>,
+    /// Red-flag ids.
+    pub red_flags: Vec<String>,
+}
+
+impl From<&crate::catalog::AvoidIf> for AvoidIf {
+    fn from(a: &crate::catalog::AvoidIf) -> Self {
+        Self {
+            conditions: a.conditions.clone(),
+            red_flags: a.red_flags.clone(),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! `/techniques`: ways of massaging, stretching or supporting either,
+//! including the ones guidelines say not to use.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
+use super::extract::{Path, Query};
+use super::page::{Window, list_response};
+use super::schema::AvoidIf;
+use crate::catalog::{self, Equipment, Modality, Pressure, TechniqueFilter, TechniqueStatus};
+
+/// A typical session length.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MinuteRange {
+    /// Shortest sensible session, in minutes.
+    pub min: u16,
+    /// Longest sensible session, in minutes.
+    pub max: u16,
+}
+
+/// A way of massaging, stretching or supporting either.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Technique {
+    /// Stable kebab-case id.
+    #[schema(example = "trigger-point-therapy")]
+    pub id: String,
+    /// Plain name.
+    pub name: String,
+    /// Massage, self-massage, stretching or adjunct.
+    pub modality: Modality,
+    /// Recommended, or not recommended (never suggested by the engine).
+    pub status: TechniqueStatus,
+    /// Why it is not recommended, when it is not.
+    pub status_reason: Option<String>,
+    /// Plain-language summary.
+    pub summary: String,
+    /// How it works.
+    pub how_it_works: String,
+    /// Condition ids it suits best.
+    pub best_for: Vec<String>,
+    /// Pressure used, for massage and self-massage.
+    pub pressure: Option<Pressure>,
+    /// Tools needed to do it yourself.
+    pub equipment: Vec<Equipment>,
+    /// Typical session length.
+    pub session_minutes: MinuteRange,
+    /// How often, in plain words.
+    pub frequency: String,
+    /// Conditions and red flags that rule it out.
+    pub avoid_if: AvoidIf,
+    /// What to be careful about.
+    pub cautions: Vec<String>,
+    /// Where it goes relative to other work (stretch after massage).
+    pub sequencing: String,
+    /// What the evidence says, with figures.
+    pub evidence: String,
+    /// Ids of the sources this entry rests on.
+    pub sources: Vec<String>,
+}
+
+impl From<&catalog::Technique> for Technique {
+    fn from(t: &catalog::Technique) -> Self {
+        Self {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            modality: t.modality,
+            status: t.status,
+            status_reason: t.status_reason.clone(),
+            summary: t.summary.clone(),
+            how_it_works: t.how_it_works.clone(),
+            best_for: t.best_for.clone(),
+            pressure: t.pressure,
+            equipment: t.equipment.clone(),
+            session_minutes: MinuteRange {
+                min: t.session_minutes.min,
+                max: t.session_minutes.max,
+            },
+            frequency: t.frequency.clone(),
+            avoid_if: (&t.avoid_if).into(),
+            cautions: t.cautions.clone(),
+            sequencing: t.sequencing.clone(),
+            evidence: t.evidence.clone(),
+            sources: t.sources.clone(),
+        }
+    }
+}
+
+list_response!(
+    /// A page of techniques.
+    TechniqueList of Technique
+);
+
+/// Filters and pagination for listing techniques.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TechniqueParams {
+    /// Only techniques of this modality.
+    #[param(inline)]
+    pub modality: Option<Modality>,
+    /// Only techniques best for this condition id.
+    #[param(example = "muscle-spasm")]
+    pub condition: Option<String>,
+    /// How many items to return, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500, default = 50)]
+    pub limit: Option<u32>,
+    /// How many matching items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
+    pub offset: Option<u32>,
+}
+
+/// List techniques
+///
+/// Techniques in id order, optionally filtered. Entries whose `status` is
+/// `not-recommended` (TENS, support belts, traction) are listed so apps can
+/// say why; the engine never suggests them.
+#[utoipa::path(
+    get, path = "/techniques", tag = "techniques",
+    params(TechniqueParams),
+    responses(
+        (status = 200, description = "A page of techniques", body = TechniqueList),
+        (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "An unknown parameter, value or condition id", body = Problem, content_type = PROBLEM_JSON,
+            example = json!({"type": "https://backcare.dev/problems/invalid-parameters", "title": "Invalid request parameters", "status": 400,
+                "detail": "invalid request parameter `condition`: no condition with id `sciatca`",
+                "errors": [{"field": "condition", "message": "no condition with id `sciatca`"}]})),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<TechniqueParams>,
+) -> Result<Json<TechniqueList>, ApiError> {
+    let mut errors = Vec::new();
+    let window = Window::new(params.limit, params.offset, &mut errors);
+    if let Some(c) = &params.condition
+        && state.catalog.condition(c).is_none()
+    {
+        errors.push(FieldError::new(
+            "condition",
+            format!("no condition with id `{c}`"),
+        ));
+    }
+    let window = window.check(errors)?;
+    let filter = TechniqueFilter {
+        modality: params.modality,
+        condition: params.condition.as_deref(),
+    };
+    let found = state.catalog.find_techniques(&filter);
+    Ok(Json(TechniqueList::new(
+        window.apply(found.into_iter(), Technique::from),
+        window,
+    )))
+}
+
+/// Get a technique
+///
+/// One technique by id.
+#[utoipa::path(
+    get, path = "/techniques/{id}", tag = "techniques",
+    params(("id" = String, Path, description = "Technique id", example = "trigger-point-therapy")),
+    responses(
+        (status = 200, description = "The technique", body = Technique),
+        (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 404, description = "No technique with this id", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Technique>, ApiError> {
+    state
+        .catalog
+        .technique(&id)
+        .map(|t| Json(t.into()))
+        .ok_or_else(|| ApiError::not_found("technique", &id))
+}

@@ -1,0 +1,7 @@
+//! backcare: a back-pain self-care service.
+//!
+//! Layers depend one way: [`catalog`] (content) -> engine -> http -> main.
+
+pub mod catalog;
+pub mod config;
+pub mod http;
