@@ -225,6 +225,8 @@ vocabulary! {
         Towel = "towel",
         /// An exercise mat.
         Mat = "mat",
+        /// A handheld massage tool (percussion or roller).
+        HandheldMassager = "handheld_massager",
     }
 }
 

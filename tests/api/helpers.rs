@@ -1,0 +1,131 @@
+//! Drives the real router in-process: no sockets, no ports.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use backcare::catalog::Catalog;
+use backcare::http::{AppState, app};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// The application under test.
+pub struct TestApp {
+    router: axum::Router,
+    pub catalog_version: String,
+}
+
+/// A response with its body read.
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts an RFC 9457 problem with this status and returns its body.
+    #[track_caller]
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", String::from_utf8_lossy(&self.body));
+        assert_eq!(self.header("content-type"), Some("application/problem+json"));
+        let body = self.json();
+        assert_eq!(body["status"], status);
+        for field in ["type", "title", "detail"] {
+            assert!(body[field].as_str().is_some_and(|s| !s.is_empty()), "problem without {field}: {body}");
+        }
+        body
+    }
+
+    /// The ids of a list response's items.
+    #[track_caller]
+    pub fn ids(&self) -> Vec<String> {
+        assert_eq!(self.status, StatusCode::OK, "body: {}", String::from_utf8_lossy(&self.body));
+        self.json()["items"]
+            .as_array()
+            .expect("a list response has items")
+            .iter()
+            .map(|i| i["id"].as_str().expect("items have ids").to_owned())
+            .collect()
+    }
+}
+
+impl TestApp {
+    /// The app serving the content embedded in the binary: the real content
+    /// through the real loader.
+    pub fn embedded() -> Self {
+        Self::with(Catalog::embedded().unwrap_or_else(|e| panic!("the embedded content is invalid: {e}")))
+    }
+
+    /// The app serving the small fixture catalog.
+    pub fn fixture() -> Self {
+        Self::with(Catalog::from_dir(&fixture_dir()).unwrap_or_else(|e| panic!("fixture content is invalid: {e}")))
+    }
+
+    pub fn with(catalog: Catalog) -> Self {
+        let catalog_version = catalog.version.clone();
+        Self {
+            router: app(AppState::new(catalog)),
+            catalog_version,
+        }
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.expect("the router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.expect("body reads").to_bytes().to_vec();
+        TestResponse { status, headers, body }
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.request(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn send(&self, method: Method, uri: &str, content_type: Option<&str>, body: impl Into<Body>) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(ct) = content_type {
+            builder = builder.header(header::CONTENT_TYPE, ct);
+        }
+        self.request(builder.body(body.into()).unwrap()).await
+    }
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture_dir() -> PathBuf {
+    repo_root().join("tests/fixtures/minimal")
+}
+
+/// A fresh scratch directory holding a copy of the fixture content.
+pub fn fixture_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("backcare-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&fixture_dir(), &dir);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

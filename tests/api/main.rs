@@ -1,0 +1,8 @@
+//! The one integration-test binary: every module drives the real router
+//! in-process (see `helpers`).
+
+mod catalog_api;
+mod content;
+mod errors;
+mod helpers;
+mod openapi;
