@@ -129,7 +129,7 @@ async fn text_search_forgives_typos_and_ranks_names_first() {
         ("balasana", "childs-pose"),
         ("cat cow", "cat-cow"),
         ("figure four", "piriformis-stretch"),
-        ("bird dgo", "bird-dog"),
+        ("brid dog", "bird-dog"),
     ];
     for (q, expected) in cases {
         let ids = app.get(&format!("/exercises?q={}", q.replace(' ', "+"))).await.ids();
