@@ -299,3 +299,6 @@ vocabulary! {
         Excluded = "excluded",
     }
 }
+
+// Other layers declare their closed vocabularies the same way.
+pub(crate) use vocabulary;

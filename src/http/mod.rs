@@ -10,6 +10,7 @@ pub mod extract;
 mod health;
 mod openapi;
 mod page;
+mod recommendation;
 mod red_flags;
 mod schema;
 mod sources;
@@ -66,6 +67,7 @@ fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         ));
     OpenApiRouter::with_openapi(openapi::ApiDoc::root())
         .merge(catalog)
+        .routes(routes!(recommendation::recommend))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
 }
@@ -79,6 +81,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(docs)
         .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(
             TraceLayer::new_for_http()

@@ -22,6 +22,7 @@ use super::error::{FieldError, Problem};
         (name = "red-flags", description = "Signs of a serious cause, each with a screening question and what to do."),
         (name = "techniques", description = "Massage, self-massage, stretching methods and adjuncts, including those guidelines advise against."),
         (name = "exercises", description = "Stretches, mobility, strength and self-massage exercises with steps and doses."),
+        (name = "recommendation", description = "The decision engine: is self-care safe, and if so massage, stretching or both, and exactly what."),
         (name = "sources", description = "The publications every entry cites."),
         (name = "health", description = "Liveness and readiness probes."),
     )

@@ -7,6 +7,9 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 use crate::catalog::vocab::*;
+use crate::engine::{
+    Bothersomeness, Duration, Goal, MassageAccess, PainArea, PlanApproach, Risk, TriageLevel,
+};
 
 macro_rules! vocabulary_schema {
     ($($t:ident: $description:literal),+ $(,)?) => { $(
@@ -44,6 +47,14 @@ vocabulary_schema! {
     PregnancySafety: "Whether an exercise suits pregnancy: `safe` as described, `modify` with the change in the note, or `avoid`.",
     SourceKind: "The kind of publication.",
     MassageRole: "How a condition limits massage: `allowed`, `supporting_only` (only beside exercise, never the main approach) or `excluded`.",
+    Duration: "How long the pain has lasted: `acute` (under 4 weeks), `subacute` (4 to 12 weeks) or `chronic` (over 12 weeks).",
+    PainArea: "Where it hurts.",
+    MassageAccess: "What massage the person can get: `professional` (a therapist, and self-massage), `self` (only self-massage with their own tools) or `none`.",
+    Goal: "What the person wants most.",
+    Bothersomeness: "STarT Back item 9: how bothersome the pain has been in the last two weeks.",
+    TriageLevel: "What to do first: `self_care`; `see_clinician` (start gently and book a visit); `urgent` (same-day assessment, no plan); `emergency` (emergency department now, no plan).",
+    PlanApproach: "The plan's main approach: `massage` (acute pain only), `stretching`, `combined` (massage first, stretching after) or `none` (get help first).",
+    Risk: "STarT Back risk tier: `low` (advice and self-management), `medium` (physiotherapy), `high` (psychologically informed physiotherapy).",
 }
 
 /// A SNOMED CT concept, given only where the clinical reference verifies it.

@@ -9,43 +9,126 @@ use crate::helpers::{TestApp, fixture_copy, repo_root};
 
 /// The ids clients, the engine and the tests rely on (issue: content catalog).
 const REQUIRED: [(&str, usize, &[&str]); 5] = [
-    ("sources", 10, &[
-        "seed-massage-vs-stretching", "seed-massage-pros-cons", "seed-massage-chronic-back-pain",
-        "seed-best-stretches", "nice-ng59", "acp-2017", "furlan-2015-cochrane", "hayden-2021-cochrane",
-        "start-back-keele", "cochrane-pregnancy-2015",
-    ]),
-    ("conditions", 22, &[
-        "muscle-spasm", "chronic-stiffness", "poor-posture", "prolonged-sitting", "regular-exercise",
-        "post-exercise-soreness", "pregnancy", "sciatica", "injury-rehab", "recent-injury", "stress-tension",
-        "older-adult", "low-mood", "pain-sensitivity", "osteoporosis", "spinal-instability", "spinal-stenosis",
-        "degenerative-disc-disease", "myofascial-pain", "non-specific-low-back-pain", "pulled-muscle",
-        "repetitive-strain",
-    ]),
-    ("red-flags", 12, &[
-        "bladder-bowel-dysfunction", "saddle-numbness", "progressive-leg-weakness", "bilateral-leg-symptoms",
-        "fever-or-infection", "cancer-history", "unexplained-weight-loss", "major-trauma", "minor-trauma",
-        "night-pain", "leg-numbness", "active-inflammation",
-    ]),
-    ("techniques", 16, &[
-        "swedish-massage", "deep-tissue-massage", "myofascial-release", "trigger-point-therapy",
-        "prenatal-massage", "foam-rolling", "massage-ball", "static-stretching", "dynamic-stretching",
-        "pnf-stretching", "heat-therapy", "cold-therapy", "relaxation-training", "tens", "lumbar-support-belt",
-        "traction",
-    ]),
-    ("exercises", 22, &[
-        "childs-pose", "cat-cow", "seated-forward-fold", "knee-to-chest", "supine-hamstring-stretch",
-        "pigeon-pose", "lizard-pose", "hip-flexor-stretch", "piriformis-stretch",
-        "thoracic-extension-foam-roller", "wall-angels", "dead-bug", "bird-dog", "glute-bridge", "pelvic-tilt",
-        "hip-circles", "leg-swings",
-    ]),
+    (
+        "sources",
+        10,
+        &[
+            "seed-massage-vs-stretching",
+            "seed-massage-pros-cons",
+            "seed-massage-chronic-back-pain",
+            "seed-best-stretches",
+            "nice-ng59",
+            "acp-2017",
+            "furlan-2015-cochrane",
+            "hayden-2021-cochrane",
+            "start-back-keele",
+            "cochrane-pregnancy-2015",
+        ],
+    ),
+    (
+        "conditions",
+        22,
+        &[
+            "muscle-spasm",
+            "chronic-stiffness",
+            "poor-posture",
+            "prolonged-sitting",
+            "regular-exercise",
+            "post-exercise-soreness",
+            "pregnancy",
+            "sciatica",
+            "injury-rehab",
+            "recent-injury",
+            "stress-tension",
+            "older-adult",
+            "low-mood",
+            "pain-sensitivity",
+            "osteoporosis",
+            "spinal-instability",
+            "spinal-stenosis",
+            "degenerative-disc-disease",
+            "myofascial-pain",
+            "non-specific-low-back-pain",
+            "pulled-muscle",
+            "repetitive-strain",
+        ],
+    ),
+    (
+        "red-flags",
+        12,
+        &[
+            "bladder-bowel-dysfunction",
+            "saddle-numbness",
+            "progressive-leg-weakness",
+            "bilateral-leg-symptoms",
+            "fever-or-infection",
+            "cancer-history",
+            "unexplained-weight-loss",
+            "major-trauma",
+            "minor-trauma",
+            "night-pain",
+            "leg-numbness",
+            "active-inflammation",
+        ],
+    ),
+    (
+        "techniques",
+        16,
+        &[
+            "swedish-massage",
+            "deep-tissue-massage",
+            "myofascial-release",
+            "trigger-point-therapy",
+            "prenatal-massage",
+            "foam-rolling",
+            "massage-ball",
+            "static-stretching",
+            "dynamic-stretching",
+            "pnf-stretching",
+            "heat-therapy",
+            "cold-therapy",
+            "relaxation-training",
+            "tens",
+            "lumbar-support-belt",
+            "traction",
+        ],
+    ),
+    (
+        "exercises",
+        22,
+        &[
+            "childs-pose",
+            "cat-cow",
+            "seated-forward-fold",
+            "knee-to-chest",
+            "supine-hamstring-stretch",
+            "pigeon-pose",
+            "lizard-pose",
+            "hip-flexor-stretch",
+            "piriformis-stretch",
+            "thoracic-extension-foam-roller",
+            "wall-angels",
+            "dead-bug",
+            "bird-dog",
+            "glute-bridge",
+            "pelvic-tilt",
+            "hip-circles",
+            "leg-swings",
+        ],
+    ),
 ];
 
 #[tokio::test]
 async fn the_real_content_has_every_required_entity_with_every_field_filled() {
     let app = TestApp::embedded();
     for (kind, minimum, ids) in REQUIRED {
-        let total = app.get(&format!("/{kind}")).await.json()["total"].as_u64().unwrap() as usize;
-        assert!(total >= minimum, "{kind}: {total} entries, at least {minimum} required");
+        let total = app.get(&format!("/{kind}")).await.json()["total"]
+            .as_u64()
+            .unwrap() as usize;
+        assert!(
+            total >= minimum,
+            "{kind}: {total} entries, at least {minimum} required"
+        );
         for id in ids {
             let response = app.get(&format!("/{kind}/{id}")).await;
             assert_eq!(response.status, 200, "/{kind}/{id} is missing");
@@ -54,16 +137,23 @@ async fn the_real_content_has_every_required_entity_with_every_field_filled() {
                 let empty = value.as_str().is_some_and(|s| s.trim().is_empty());
                 assert!(!empty, "/{kind}/{id}: `{field}` is empty");
             }
-            assert!(!body["sources"].as_array().is_none_or(Vec::is_empty) || kind == "sources", "/{kind}/{id} cites nothing");
+            assert!(
+                !body["sources"].as_array().is_none_or(Vec::is_empty) || kind == "sources",
+                "/{kind}/{id} cites nothing"
+            );
         }
     }
 }
 
 #[test]
 fn the_content_directory_is_what_the_binary_embeds() {
-    let from_dir = Catalog::from_dir(&repo_root().join("content")).unwrap_or_else(|e| panic!("{e}"));
+    let from_dir =
+        Catalog::from_dir(&repo_root().join("content")).unwrap_or_else(|e| panic!("{e}"));
     let embedded = Catalog::embedded().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(from_dir.version, embedded.version, "rebuild: content/ changed since the binary embedded it");
+    assert_eq!(
+        from_dir.version, embedded.version,
+        "rebuild: content/ changed since the binary embedded it"
+    );
 }
 
 #[tokio::test]
@@ -72,7 +162,12 @@ async fn not_recommended_techniques_say_why_and_suit_nobody() {
     for id in ["tens", "lumbar-support-belt", "traction"] {
         let body = app.get(&format!("/techniques/{id}")).await.json();
         assert_eq!(body["status"], "not-recommended", "{id}");
-        assert!(body["status_reason"].as_str().is_some_and(|r| !r.is_empty()), "{id} needs a reason");
+        assert!(
+            body["status_reason"]
+                .as_str()
+                .is_some_and(|r| !r.is_empty()),
+            "{id} needs a reason"
+        );
         assert_eq!(body["best_for"], serde_json::json!([]), "{id}");
     }
 }
@@ -80,13 +175,25 @@ async fn not_recommended_techniques_say_why_and_suit_nobody() {
 #[tokio::test]
 async fn snomed_codes_are_only_the_verified_ones() {
     // The clinical reference lists these as verified or corroborated; nothing else may appear.
-    let allowed = ["279039007", "161891005", "23056005", "278860009", "192970008", "64859006", "76107001"];
+    let allowed = [
+        "279039007",
+        "161891005",
+        "23056005",
+        "278860009",
+        "192970008",
+        "64859006",
+        "76107001",
+    ];
     let app = TestApp::embedded();
     for kind in ["conditions", "red-flags"] {
         let body = app.get(&format!("/{kind}?limit=500")).await.json();
         for item in body["items"].as_array().unwrap() {
             if let Some(code) = item["snomed"]["code"].as_str() {
-                assert!(allowed.contains(&code), "{kind}/{}: SNOMED {code} is not in the verified list", item["id"]);
+                assert!(
+                    allowed.contains(&code),
+                    "{kind}/{}: SNOMED {code} is not in the verified list",
+                    item["id"]
+                );
             }
         }
     }
@@ -96,7 +203,10 @@ fn problems(dir: &Path) -> Vec<Problem> {
     match Catalog::from_dir(dir) {
         Err(LoadError::Invalid(problems)) => problems,
         Err(other) => panic!("expected content problems, got {other}"),
-        Ok(_) => panic!("broken content in {} loaded without complaint", dir.display()),
+        Ok(_) => panic!(
+            "broken content in {} loaded without complaint",
+            dir.display()
+        ),
     }
 }
 
@@ -111,34 +221,209 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
 fn each_kind_of_broken_content_is_reported_with_file_and_field() {
     type Break = fn(&Path);
     let cases: Vec<(&str, Break, &str, &str, &str)> = vec![
-        ("malformed-json", |d| edit(d, "exercises/chair-reach.json", "\"name\":", "\"name\""), "exercises/chair-reach.json", "", "expected"),
-        ("unknown-field", |d| edit(d, "conditions/desk-stiffness.json", "\"summary\":", "\"sumary\":"), "conditions/desk-stiffness.json", "sumary", "unknown field `sumary`"),
-        ("nested-unknown-field", |d| edit(d, "exercises/chair-reach.json", "\"sets\": 2", "\"sets\": 2, \"tempo\": 1"), "exercises/chair-reach.json", "dose.tempo", "unknown field `tempo`"),
-        ("id-not-kebab", |d| {
-            edit(d, "sources/test-guideline.json", "\"id\": \"test-guideline\"", "\"id\": \"Test_Guideline\"");
-        }, "sources/test-guideline.json", "id", "not kebab-case"),
-        ("id-not-file-name", |d| edit(d, "red-flags/numb-saddle.json", "\"id\": \"numb-saddle\"", "\"id\": \"numb-groin\""), "red-flags/numb-saddle.json", "id", "does not match the file name"),
-        ("duplicate-id", |d| {
-            std::fs::copy(d.join("techniques/gentle-massage.json"), d.join("techniques/gentle-massage-copy.json")).unwrap();
-        }, "techniques/gentle-massage.json", "id", "duplicate id `gentle-massage`"),
-        ("dangling-condition", |d| edit(d, "exercises/chair-reach.json", "\"suitable_for\": [\"desk-stiffness\"]", "\"suitable_for\": [\"desk-stifness\"]"), "exercises/chair-reach.json", "suitable_for[0]", "no conditions entry with id `desk-stifness`"),
-        ("dangling-source", |d| edit(d, "techniques/gentle-massage.json", "\"sources\": [\"test-guideline\"]", "\"sources\": [\"made-up\"]"), "techniques/gentle-massage.json", "sources[0]", "no sources entry"),
-        ("empty-text", |d| edit(d, "conditions/desk-stiffness.json", "\"name\": \"Desk stiffness\"", "\"name\": \"  \""), "conditions/desk-stiffness.json", "name", "must not be empty"),
-        ("out-of-range", |d| edit(d, "exercises/chair-reach.json", "\"minutes\": 1", "\"minutes\": 90"), "exercises/chair-reach.json", "minutes", "out of range"),
-        ("wrong-type", |d| edit(d, "exercises/chair-reach.json", "\"minutes\": 1", "\"minutes\": \"one\""), "exercises/chair-reach.json", "minutes", "invalid type"),
-        ("unknown-vocabulary", |d| edit(d, "exercises/chair-reach.json", "\"position\": \"seated_chair\"", "\"position\": \"hanging\""), "exercises/chair-reach.json", "position", "unknown variant `hanging`"),
-        ("too-few-steps", |d| edit(d, "exercises/chair-reach.json", ", \"Breathe out and hold.\"", ""), "exercises/chair-reach.json", "steps", "at least 3"),
-        ("not-json-file", |d| std::fs::write(d.join("exercises/notes.txt"), "draft").unwrap(), "exercises/notes.txt", "", "not a .json"),
-        ("unknown-folder", |d| std::fs::create_dir_all(d.join("drugs")).unwrap(), "drugs/", "", "unknown content folder"),
+        (
+            "malformed-json",
+            |d| edit(d, "exercises/chair-reach.json", "\"name\":", "\"name\""),
+            "exercises/chair-reach.json",
+            "",
+            "expected",
+        ),
+        (
+            "unknown-field",
+            |d| {
+                edit(
+                    d,
+                    "conditions/desk-stiffness.json",
+                    "\"summary\":",
+                    "\"sumary\":",
+                )
+            },
+            "conditions/desk-stiffness.json",
+            "sumary",
+            "unknown field `sumary`",
+        ),
+        (
+            "nested-unknown-field",
+            |d| {
+                edit(
+                    d,
+                    "exercises/chair-reach.json",
+                    "\"sets\": 2",
+                    "\"sets\": 2, \"tempo\": 1",
+                )
+            },
+            "exercises/chair-reach.json",
+            "dose.tempo",
+            "unknown field `tempo`",
+        ),
+        (
+            "id-not-kebab",
+            |d| {
+                edit(
+                    d,
+                    "sources/test-guideline.json",
+                    "\"id\": \"test-guideline\"",
+                    "\"id\": \"Test_Guideline\"",
+                );
+            },
+            "sources/test-guideline.json",
+            "id",
+            "not kebab-case",
+        ),
+        (
+            "id-not-file-name",
+            |d| {
+                edit(
+                    d,
+                    "red-flags/numb-saddle.json",
+                    "\"id\": \"numb-saddle\"",
+                    "\"id\": \"numb-groin\"",
+                )
+            },
+            "red-flags/numb-saddle.json",
+            "id",
+            "does not match the file name",
+        ),
+        (
+            "duplicate-id",
+            |d| {
+                std::fs::copy(
+                    d.join("techniques/gentle-massage.json"),
+                    d.join("techniques/gentle-massage-copy.json"),
+                )
+                .unwrap();
+            },
+            "techniques/gentle-massage.json",
+            "id",
+            "duplicate id `gentle-massage`",
+        ),
+        (
+            "dangling-condition",
+            |d| {
+                edit(
+                    d,
+                    "exercises/chair-reach.json",
+                    "\"suitable_for\": [\"desk-stiffness\"]",
+                    "\"suitable_for\": [\"desk-stifness\"]",
+                )
+            },
+            "exercises/chair-reach.json",
+            "suitable_for[0]",
+            "no conditions entry with id `desk-stifness`",
+        ),
+        (
+            "dangling-source",
+            |d| {
+                edit(
+                    d,
+                    "techniques/gentle-massage.json",
+                    "\"sources\": [\"test-guideline\"]",
+                    "\"sources\": [\"made-up\"]",
+                )
+            },
+            "techniques/gentle-massage.json",
+            "sources[0]",
+            "no sources entry",
+        ),
+        (
+            "empty-text",
+            |d| {
+                edit(
+                    d,
+                    "conditions/desk-stiffness.json",
+                    "\"name\": \"Desk stiffness\"",
+                    "\"name\": \"  \"",
+                )
+            },
+            "conditions/desk-stiffness.json",
+            "name",
+            "must not be empty",
+        ),
+        (
+            "out-of-range",
+            |d| {
+                edit(
+                    d,
+                    "exercises/chair-reach.json",
+                    "\"minutes\": 1",
+                    "\"minutes\": 90",
+                )
+            },
+            "exercises/chair-reach.json",
+            "minutes",
+            "out of range",
+        ),
+        (
+            "wrong-type",
+            |d| {
+                edit(
+                    d,
+                    "exercises/chair-reach.json",
+                    "\"minutes\": 1",
+                    "\"minutes\": \"one\"",
+                )
+            },
+            "exercises/chair-reach.json",
+            "minutes",
+            "invalid type",
+        ),
+        (
+            "unknown-vocabulary",
+            |d| {
+                edit(
+                    d,
+                    "exercises/chair-reach.json",
+                    "\"position\": \"seated_chair\"",
+                    "\"position\": \"hanging\"",
+                )
+            },
+            "exercises/chair-reach.json",
+            "position",
+            "unknown variant `hanging`",
+        ),
+        (
+            "too-few-steps",
+            |d| {
+                edit(
+                    d,
+                    "exercises/chair-reach.json",
+                    ", \"Breathe out and hold.\"",
+                    "",
+                )
+            },
+            "exercises/chair-reach.json",
+            "steps",
+            "at least 3",
+        ),
+        (
+            "not-json-file",
+            |d| std::fs::write(d.join("exercises/notes.txt"), "draft").unwrap(),
+            "exercises/notes.txt",
+            "",
+            "not a .json",
+        ),
+        (
+            "unknown-folder",
+            |d| std::fs::create_dir_all(d.join("drugs")).unwrap(),
+            "drugs/",
+            "",
+            "unknown content folder",
+        ),
     ];
     for (name, break_it, file, field, message) in cases {
         let dir = fixture_copy(name);
         break_it(&dir);
         let found = problems(&dir);
         assert!(
-            found.iter().any(|p| p.file == file && p.field == field && p.message.contains(message)),
+            found
+                .iter()
+                .any(|p| p.file == file && p.field == field && p.message.contains(message)),
             "{name}: expected {file}: {field}: …{message}…, got:\n{}",
-            found.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+            found
+                .iter()
+                .map(|p| format!("  {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -147,19 +432,42 @@ fn each_kind_of_broken_content_is_reported_with_file_and_field() {
 #[test]
 fn every_problem_is_reported_at_once() {
     let dir = fixture_copy("many-problems");
-    edit(&dir, "conditions/desk-stiffness.json", "\"summary\":", "\"sumary\":");
-    edit(&dir, "exercises/chair-reach.json", "\"minutes\": 1", "\"minutes\": 90");
-    edit(&dir, "techniques/gentle-massage.json", "\"sources\": [\"test-guideline\"]", "\"sources\": [\"made-up\"]");
+    edit(
+        &dir,
+        "conditions/desk-stiffness.json",
+        "\"summary\":",
+        "\"sumary\":",
+    );
+    edit(
+        &dir,
+        "exercises/chair-reach.json",
+        "\"minutes\": 1",
+        "\"minutes\": 90",
+    );
+    edit(
+        &dir,
+        "techniques/gentle-massage.json",
+        "\"sources\": [\"test-guideline\"]",
+        "\"sources\": [\"made-up\"]",
+    );
     let found = problems(&dir);
     let files: std::collections::BTreeSet<&str> = found.iter().map(|p| p.file.as_str()).collect();
-    assert!(files.len() >= 3, "all three broken files are reported: {found:?}");
+    assert!(
+        files.len() >= 3,
+        "all three broken files are reported: {found:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_validate_command_lists_problems_and_exits_1() {
     let dir = fixture_copy("cli-validate");
-    edit(&dir, "exercises/chair-reach.json", "\"minutes\": 1", "\"minutes\": 0");
+    edit(
+        &dir,
+        "exercises/chair-reach.json",
+        "\"minutes\": 1",
+        "\"minutes\": 0",
+    );
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
         .args(["validate", "--content"])
         .arg(&dir)
@@ -167,17 +475,33 @@ fn the_validate_command_lists_problems_and_exits_1() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("exercises/chair-reach.json: minutes: 0 is out of range"), "{stderr}");
+    assert!(
+        stderr.contains("exercises/chair-reach.json: minutes: 0 is out of range"),
+        "{stderr}"
+    );
 
-    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_backcare")).arg("validate").output().unwrap();
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_server_refuses_to_start_on_broken_content() {
     let dir = fixture_copy("cli-serve");
-    edit(&dir, "conditions/desk-stiffness.json", "\"summary\":", "\"sumary\":");
+    edit(
+        &dir,
+        "conditions/desk-stiffness.json",
+        "\"summary\":",
+        "\"sumary\":",
+    );
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_backcare"))
         .args(["serve", "--bind", "127.0.0.1:0", "--content"])
         .arg(&dir)
@@ -185,6 +509,9 @@ fn the_server_refuses_to_start_on_broken_content() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("conditions/desk-stiffness.json") && stderr.contains("sumary"), "{stderr}");
+    assert!(
+        stderr.contains("conditions/desk-stiffness.json") && stderr.contains("sumary"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -26,7 +26,10 @@ async fn unknown_routes_are_404_problems() {
     let app = TestApp::fixture();
     for uri in ["/", "/nope", "/exercises/a/b", "/EXERCISES"] {
         let problem = app.get(uri).await.problem(404);
-        assert_eq!(problem["type"], "https://backcare.dev/problems/not-found", "{uri}");
+        assert_eq!(
+            problem["type"], "https://backcare.dev/problems/not-found",
+            "{uri}"
+        );
     }
 }
 
@@ -41,7 +44,9 @@ async fn wrong_methods_are_405_problems_with_allow() {
     ] {
         let response = app.send(method.clone(), uri, None, "").await;
         response.problem(405);
-        let allow = response.header("allow").unwrap_or_else(|| panic!("{method} {uri}: no Allow header"));
+        let allow = response
+            .header("allow")
+            .unwrap_or_else(|| panic!("{method} {uri}: no Allow header"));
         assert!(allow.contains("GET"), "{method} {uri}: Allow is {allow}");
     }
 }
@@ -52,6 +57,9 @@ async fn errors_are_never_cached() {
     for uri in ["/nope", "/exercises/nope", "/exercises?area=nowhere"] {
         let response = app.get(uri).await;
         assert_eq!(response.header("cache-control"), Some("no-store"), "{uri}");
-        assert!(response.header("etag").is_none(), "{uri}: errors carry no ETag");
+        assert!(
+            response.header("etag").is_none(),
+            "{uri}: errors carry no ETag"
+        );
     }
 }

@@ -26,8 +26,12 @@ pub struct TestResponse {
 impl TestResponse {
     #[track_caller]
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -37,12 +41,23 @@ impl TestResponse {
     /// Asserts an RFC 9457 problem with this status and returns its body.
     #[track_caller]
     pub fn problem(&self, status: u16) -> Value {
-        assert_eq!(self.status.as_u16(), status, "body: {}", String::from_utf8_lossy(&self.body));
-        assert_eq!(self.header("content-type"), Some("application/problem+json"));
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json")
+        );
         let body = self.json();
         assert_eq!(body["status"], status);
         for field in ["type", "title", "detail"] {
-            assert!(body[field].as_str().is_some_and(|s| !s.is_empty()), "problem without {field}: {body}");
+            assert!(
+                body[field].as_str().is_some_and(|s| !s.is_empty()),
+                "problem without {field}: {body}"
+            );
         }
         body
     }
@@ -50,7 +65,12 @@ impl TestResponse {
     /// The ids of a list response's items.
     #[track_caller]
     pub fn ids(&self) -> Vec<String> {
-        assert_eq!(self.status, StatusCode::OK, "body: {}", String::from_utf8_lossy(&self.body));
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
         self.json()["items"]
             .as_array()
             .expect("a list response has items")
@@ -64,12 +84,17 @@ impl TestApp {
     /// The app serving the content embedded in the binary: the real content
     /// through the real loader.
     pub fn embedded() -> Self {
-        Self::with(Catalog::embedded().unwrap_or_else(|e| panic!("the embedded content is invalid: {e}")))
+        Self::with(
+            Catalog::embedded().unwrap_or_else(|e| panic!("the embedded content is invalid: {e}")),
+        )
     }
 
     /// The app serving the small fixture catalog.
     pub fn fixture() -> Self {
-        Self::with(Catalog::from_dir(&fixture_dir()).unwrap_or_else(|e| panic!("fixture content is invalid: {e}")))
+        Self::with(
+            Catalog::from_dir(&fixture_dir())
+                .unwrap_or_else(|e| panic!("fixture content is invalid: {e}")),
+        )
     }
 
     pub fn with(catalog: Catalog) -> Self {
@@ -81,18 +106,40 @@ impl TestApp {
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.expect("the router is infallible");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.expect("body reads").to_bytes().to_vec();
-        TestResponse { status, headers, body }
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body reads")
+            .to_bytes()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {
-        self.request(Request::get(uri).body(Body::empty()).unwrap()).await
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
     }
 
-    pub async fn send(&self, method: Method, uri: &str, content_type: Option<&str>, body: impl Into<Body>) -> TestResponse {
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        content_type: Option<&str>,
+        body: impl Into<Body>,
+    ) -> TestResponse {
         let mut builder = Request::builder().method(method).uri(uri);
         if let Some(ct) = content_type {
             builder = builder.header(header::CONTENT_TYPE, ct);

@@ -23,8 +23,10 @@ fn committed_openapi_matches_the_code() {
 async fn the_served_document_is_the_committed_one() {
     let app = TestApp::fixture();
     let served = app.get("/openapi.json").await.json();
-    let committed: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(repo_root().join("openapi/openapi.json")).unwrap()).unwrap();
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("openapi/openapi.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(served, committed);
     assert_eq!(served["openapi"], "3.1.0");
 }
@@ -34,8 +36,14 @@ fn every_operation_documents_its_errors_and_a_summary() {
     let spec: serde_json::Value = serde_json::from_str(backcare::http::openapi_json()).unwrap();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{method} {path}: no summary");
-            assert!(op["description"].as_str().is_some_and(|s| !s.is_empty()), "{method} {path}: no description");
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{method} {path}: no summary"
+            );
+            assert!(
+                op["description"].as_str().is_some_and(|s| !s.is_empty()),
+                "{method} {path}: no description"
+            );
             let responses = op["responses"].as_object().unwrap();
             for (status, response) in responses {
                 if status.starts_with('4') {

@@ -1,0 +1,152 @@
+//! What the engine needs to know about a person, already checked by the
+//! caller: ids exist, numbers are in range.
+
+use crate::catalog::vocab::vocabulary;
+use crate::catalog::{Equipment, Position};
+
+vocabulary! {
+    /// How long the pain has lasted (ACP 2017 classes).
+    Duration {
+        /// Less than 4 weeks.
+        Acute = "acute",
+        /// 4 to 12 weeks.
+        Subacute = "subacute",
+        /// More than 12 weeks.
+        Chronic = "chronic",
+    }
+}
+
+vocabulary! {
+    /// Where it hurts.
+    PainArea {
+        /// Lower back.
+        LowerBack = "lower_back",
+        /// Middle of the back.
+        MidBack = "mid_back",
+        /// Upper back.
+        UpperBack = "upper_back",
+        /// Hips or buttocks.
+        Hips = "hips",
+        /// Leg.
+        Leg = "leg",
+    }
+}
+
+vocabulary! {
+    /// What massage the person can get.
+    MassageAccess {
+        /// A massage therapist, and self-massage.
+        Professional = "professional",
+        /// Only self-massage with their own tools.
+        SelfOnly = "self",
+        /// No massage at all.
+        NoAccess = "none",
+    }
+}
+
+vocabulary! {
+    /// What the person wants most.
+    Goal {
+        /// Relief now.
+        QuickRelief = "quick_relief",
+        /// Fewer and milder episodes over time.
+        LongTerm = "long_term",
+        /// Both.
+        Both = "both",
+    }
+}
+
+vocabulary! {
+    /// STarT Back item 9: how bothersome the pain was in the last two weeks.
+    Bothersomeness {
+        /// Not at all.
+        NotAtAll = "not_at_all",
+        /// Slightly.
+        Slightly = "slightly",
+        /// Moderately.
+        Moderately = "moderately",
+        /// Very much.
+        VeryMuch = "very_much",
+        /// Extremely.
+        Extremely = "extremely",
+    }
+}
+
+/// The pain itself.
+#[derive(Debug, Clone)]
+pub struct Pain {
+    /// How long it has lasted.
+    pub duration: Duration,
+    /// 0 (none) to 10 (worst imaginable).
+    pub intensity: u8,
+    /// Where it hurts; never empty.
+    pub areas: Vec<PainArea>,
+}
+
+/// What fits the person's life.
+#[derive(Debug, Clone)]
+pub struct Preferences {
+    /// Minutes a day for the routine, 5 to 120.
+    pub minutes_per_day: u8,
+    /// Equipment they have, beyond the floor and their body.
+    pub equipment: Vec<Equipment>,
+    /// Positions they cannot or will not get into.
+    pub avoid_positions: Vec<Position>,
+    /// What massage they can get.
+    pub massage_access: MassageAccess,
+    /// What they want most.
+    pub goal: Goal,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            minutes_per_day: 10,
+            equipment: Vec::new(),
+            avoid_positions: Vec::new(),
+            massage_access: MassageAccess::Professional,
+            goal: Goal::Both,
+        }
+    }
+}
+
+/// The STarT Back Screening Tool's answers, by item meaning (Keele
+/// University; the wording is theirs and not reproduced here).
+#[derive(Debug, Clone, Copy)]
+pub struct StartBackAnswers {
+    /// Item 1: pain has spread down the leg(s).
+    pub leg_pain: bool,
+    /// Item 2: pain in the shoulder or neck as well.
+    pub shoulder_or_neck_pain: bool,
+    /// Item 3: walked only short distances because of the pain.
+    pub walked_short_distances_only: bool,
+    /// Item 4: dressed more slowly than usual because of the pain.
+    pub dressed_slowly: bool,
+    /// Item 5: feels it is not safe for them to be physically active.
+    pub not_safe_to_be_active: bool,
+    /// Item 6: worrying thoughts a lot of the time.
+    pub worrying_thoughts: bool,
+    /// Item 7: feels the pain is terrible and will never get better.
+    pub pain_terrible_never_better: bool,
+    /// Item 8: has not enjoyed things they usually enjoy.
+    pub no_enjoyment: bool,
+    /// Item 9: how bothersome the pain has been.
+    pub bothersomeness: Bothersomeness,
+}
+
+/// Everything the engine decides from.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// The pain.
+    pub pain: Pain,
+    /// Catalog condition ids, sorted and without repeats.
+    pub conditions: Vec<String>,
+    /// Catalog red-flag ids answered yes, sorted and without repeats.
+    pub red_flags: Vec<String>,
+    /// Age in years, when given.
+    pub age: Option<u8>,
+    /// Time, equipment and access.
+    pub preferences: Preferences,
+    /// STarT Back answers, when given.
+    pub start_back: Option<StartBackAnswers>,
+}

@@ -1,0 +1,191 @@
+//! Choosing massage, self-massage and adjunct techniques, and saying why the
+//! others are left out.
+
+use crate::catalog::{Modality, Technique, TechniqueStatus};
+
+use super::input::MassageAccess;
+use super::output::{Avoided, TechniquePick};
+use super::{Context, names};
+
+/// How many hands-on and self-massage techniques a plan names at most.
+const MAX_PICKS: usize = 2;
+
+/// Why `t` cannot be used by this person, with the ids that rule it out.
+fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec<String>)> {
+    if t.status == TechniqueStatus::NotRecommended {
+        let reason = t
+            .status_reason
+            .clone()
+            .unwrap_or_else(|| "not recommended".to_owned());
+        return Some((format!("Not recommended: {reason}"), vec![]));
+    }
+    if let Some(id) = t.avoid_if.first_match(&ctx.condition_ids, &ctx.flag_ids) {
+        return Some((
+            format!("Not safe with {}.", ctx.name_of(id)),
+            vec![id.to_owned()],
+        ));
+    }
+    let hands_on = matches!(t.modality, Modality::Massage | Modality::SelfMassage);
+    if !hands_on {
+        return None;
+    }
+    if let Some(c) = ctx.limits.massage_excluded {
+        let why = c.modifiers.massage_reason.as_deref().unwrap_or_default();
+        return Some((
+            format!("No massage with {}: {why}", c.name.to_lowercase()),
+            vec![c.id.clone()],
+        ));
+    }
+    match (ctx.person.preferences.massage_access, t.modality) {
+        (MassageAccess::NoAccess, _) => {
+            return Some((
+                "You said massage is not available to you.".to_owned(),
+                vec![],
+            ));
+        }
+        (MassageAccess::SelfOnly, Modality::Massage) => {
+            return Some((
+                "You said only self-massage is available to you.".to_owned(),
+                vec![],
+            ));
+        }
+        _ => {}
+    }
+    if let Some(p) = t.pressure
+        && p > ctx.limits.max_pressure
+    {
+        return Some((
+            format!(
+                "Uses {p} pressure; {} allows at most {} pressure.",
+                ctx.limits.pressure_why, ctx.limits.max_pressure
+            ),
+            ctx.limits.pressure_ids.clone(),
+        ));
+    }
+    if let Some(missing) = t
+        .equipment
+        .iter()
+        .find(|e| !ctx.person.preferences.equipment.contains(e))
+    {
+        return Some((
+            format!("Needs equipment you do not have: {missing}."),
+            vec![],
+        ));
+    }
+    None
+}
+
+/// How well `t` suits the person: matching `best_for` conditions count most;
+/// lighter pressure breaks ties because it is the cautious choice.
+fn rank(ctx: &Context<'_>, t: &Technique) -> (usize, u8) {
+    let matches = t
+        .best_for
+        .iter()
+        .filter(|b| ctx.effective_ids.contains(&b.as_str()))
+        .count();
+    let lightness = 3 - t.pressure.map_or(0, |p| p as u8);
+    (matches, lightness)
+}
+
+fn pick(ctx: &Context<'_>, t: &Technique) -> TechniquePick {
+    let matched: Vec<&str> = t
+        .best_for
+        .iter()
+        .map(String::as_str)
+        .filter(|b| ctx.effective_ids.contains(b))
+        .collect();
+    let mut reason = if matched.is_empty() {
+        "A gentle, general option for back pain.".to_owned()
+    } else {
+        format!("Suits {}.", names(ctx, &matched))
+    };
+    if let Some(p) = t.pressure {
+        reason.push_str(&format!(" Ask for {p} pressure"));
+        if p == ctx.limits.max_pressure && p < crate::catalog::Pressure::Firm {
+            reason.push_str(&format!(
+                " ({} allows at most {})",
+                ctx.limits.pressure_why, ctx.limits.max_pressure
+            ));
+        }
+        reason.push('.');
+    }
+    // A condition's own rhythm (desk workers: every 2-4 weeks) beats the
+    // technique's generic frequency for professional massage.
+    let frequency = match (
+        t.modality,
+        ctx.effective
+            .iter()
+            .find_map(|c| c.modifiers.massage_frequency.as_deref()),
+    ) {
+        (Modality::Massage, Some(f)) => f.to_owned(),
+        _ => t.frequency.clone(),
+    };
+    TechniquePick {
+        technique_id: t.id.clone(),
+        name: t.name.clone(),
+        pressure: t.pressure,
+        frequency,
+        reason,
+    }
+}
+
+/// The usable techniques of `modality`, best first.
+fn usable<'c>(ctx: &Context<'c>, modality: Modality) -> Vec<&'c Technique> {
+    let mut found: Vec<&Technique> = ctx
+        .catalog
+        .techniques
+        .iter()
+        .filter(|t| t.modality == modality && exclusion(ctx, t).is_none())
+        .collect();
+    // Stable sort: id order among equals.
+    found.sort_by_key(|t| std::cmp::Reverse(rank(ctx, t)));
+    found
+}
+
+/// The massage and self-massage picks (either may be empty).
+pub(super) fn choose(ctx: &Context<'_>) -> (Vec<TechniquePick>, Vec<TechniquePick>) {
+    // Only techniques that suit one of the person's conditions: a technique
+    // made for one group (prenatal massage) must not reach another.
+    let hands_on: Vec<TechniquePick> = usable(ctx, Modality::Massage)
+        .into_iter()
+        .filter(|t| rank(ctx, t).0 > 0)
+        .take(MAX_PICKS)
+        .map(|t| pick(ctx, t))
+        .collect();
+    // Self-massage only where a condition calls for it, or where it is the
+    // only massage the person can get.
+    let only_self = ctx.person.preferences.massage_access == MassageAccess::SelfOnly;
+    let self_massage: Vec<TechniquePick> = usable(ctx, Modality::SelfMassage)
+        .into_iter()
+        .filter(|t| only_self || rank(ctx, t).0 > 0)
+        .take(MAX_PICKS)
+        .map(|t| pick(ctx, t))
+        .collect();
+    (hands_on, self_massage)
+}
+
+/// Adjuncts (heat, cold, relaxation) that suit one of the person's conditions.
+pub(super) fn adjuncts(ctx: &Context<'_>) -> Vec<TechniquePick> {
+    usable(ctx, Modality::Adjunct)
+        .into_iter()
+        .filter(|t| rank(ctx, t).0 > 0)
+        .map(|t| pick(ctx, t))
+        .collect()
+}
+
+/// Every technique this person must not be offered, with the reason.
+pub(super) fn avoided(ctx: &Context<'_>) -> Vec<Avoided> {
+    ctx.catalog
+        .techniques
+        .iter()
+        .filter_map(|t| {
+            exclusion(ctx, t).map(|(reason, because)| Avoided {
+                kind: "technique",
+                id: t.id.clone(),
+                name: t.name.clone(),
+                reason,
+                because,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,621 @@
+//! The decision engine behind `POST /recommendation`: pure functions over an
+//! immutable [`Catalog`]. The order of the rules is the order of this file's
+//! [`recommend`]: red flags, limits, approach, massage, routine, cautions.
+//!
+//! Knowledge comes from the catalog (approach preferences, suitability,
+//! exclusions, escalations, pressure and difficulty caps); the engine holds
+//! only the guideline rules, each citing its source.
+
+pub mod input;
+mod massage;
+pub mod output;
+mod routine;
+pub mod start_back;
+mod triage;
+
+use std::collections::BTreeSet;
+
+use crate::catalog::{
+    Approach, Catalog, Condition, Difficulty, MassageRole, Pressure, Slot, Urgency,
+};
+pub use input::*;
+pub use output::*;
+
+/// The condition assumed when a person names none: plain back pain.
+pub const DEFAULT_CONDITION: &str = "non-specific-low-back-pain";
+
+/// Source ids the engine's own guideline rules cite; they must exist in the
+/// catalog (checked by [`check_catalog`]).
+pub const RULE_SOURCES: [&str; 4] = [
+    "nice-ng59",
+    "acp-2017",
+    "start-back-keele",
+    "seed-massage-vs-stretching",
+];
+
+/// Pain at or above this intensity gets the gentle version of every plan.
+pub const SEVERE_PAIN: u8 = 7;
+
+/// Problems that would make the engine cite or assume missing content.
+pub fn check_catalog(catalog: &Catalog) -> Vec<String> {
+    let mut problems: Vec<String> = RULE_SOURCES
+        .iter()
+        .filter(|id| catalog.source(id).is_none())
+        .map(|id| format!("the engine cites source `{id}`, which the catalog lacks"))
+        .collect();
+    if catalog.condition(DEFAULT_CONDITION).is_none() {
+        problems.push(format!(
+            "the engine assumes condition `{DEFAULT_CONDITION}`, which the catalog lacks"
+        ));
+    }
+    problems
+}
+
+/// What the person's conditions and flags cap, and who set each cap.
+#[derive(Debug)]
+struct Limits<'c> {
+    max_pressure: Pressure,
+    pressure_why: String,
+    pressure_ids: Vec<String>,
+    max_difficulty: Difficulty,
+    difficulty_why: String,
+    difficulty_ids: Vec<String>,
+    pregnancy_only: Option<&'c Condition>,
+    massage_excluded: Option<&'c Condition>,
+    massage_supporting: Option<&'c Condition>,
+}
+
+/// Everything a rule reads, and the explanation it writes to.
+struct Context<'c> {
+    catalog: &'c Catalog,
+    person: &'c Person,
+    condition_ids: Vec<&'c str>,
+    flag_ids: Vec<&'c str>,
+    /// The person's conditions, or the default one when they named none.
+    effective: Vec<&'c Condition>,
+    effective_ids: Vec<&'c str>,
+    preferred_slots: BTreeSet<Slot>,
+    limits: Limits<'c>,
+    massage_in_plan: bool,
+    steps: Vec<Step>,
+}
+
+impl<'c> Context<'c> {
+    fn step(
+        &mut self,
+        rule: &'static str,
+        decision: String,
+        catalog_ids: Vec<String>,
+        source_ids: Vec<String>,
+    ) {
+        let mut source_ids = source_ids;
+        source_ids.sort();
+        source_ids.dedup();
+        self.steps.push(Step {
+            rule,
+            decision,
+            catalog_ids,
+            source_ids,
+        });
+    }
+
+    /// The name of a condition or red flag, lower-cased for use mid-sentence.
+    fn name_of(&self, id: &str) -> String {
+        self.catalog
+            .condition(id)
+            .map(|c| c.name.to_lowercase())
+            .or_else(|| self.catalog.red_flag(id).map(|f| f.name.to_lowercase()))
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    fn self_massage_allowed(&self) -> bool {
+        self.limits.massage_excluded.is_none()
+            && self.person.preferences.massage_access != MassageAccess::NoAccess
+    }
+}
+
+/// "a, b and c" from condition or flag ids.
+fn names(ctx: &Context<'_>, ids: &[&str]) -> String {
+    let names: Vec<String> = ids.iter().map(|id| ctx.name_of(id)).collect();
+    match names.as_slice() {
+        [] => "back pain in general".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The given source ids that exist in the catalog.
+fn sources_of(catalog: &Catalog, ids: &[&str]) -> Vec<String> {
+    ids.iter()
+        .filter(|id| catalog.source(id).is_some())
+        .map(|id| (*id).to_owned())
+        .collect()
+}
+
+/// The tightest caps over the person's conditions; severe pain or a
+/// see-a-clinician flag makes everything gentle.
+fn limits<'c>(conditions: &[&'c Condition], gentle: Option<&str>) -> Limits<'c> {
+    let mut l = Limits {
+        max_pressure: Pressure::Firm,
+        pressure_why: String::new(),
+        pressure_ids: Vec::new(),
+        max_difficulty: Difficulty::Advanced,
+        difficulty_why: String::new(),
+        difficulty_ids: Vec::new(),
+        pregnancy_only: None,
+        massage_excluded: None,
+        massage_supporting: None,
+    };
+    for c in conditions {
+        let m = &c.modifiers;
+        if let Some(p) = m.max_pressure
+            && p < l.max_pressure
+        {
+            (l.max_pressure, l.pressure_why, l.pressure_ids) =
+                (p, c.name.to_lowercase(), vec![c.id.clone()]);
+        }
+        if let Some(d) = m.max_difficulty
+            && d < l.max_difficulty
+        {
+            (l.max_difficulty, l.difficulty_why, l.difficulty_ids) =
+                (d, c.name.to_lowercase(), vec![c.id.clone()]);
+        }
+        if m.pregnancy_safe_only && l.pregnancy_only.is_none() {
+            l.pregnancy_only = Some(c);
+        }
+        match m.massage {
+            MassageRole::Excluded if l.massage_excluded.is_none() => l.massage_excluded = Some(c),
+            MassageRole::SupportingOnly if l.massage_supporting.is_none() => {
+                l.massage_supporting = Some(c)
+            }
+            _ => {}
+        }
+    }
+    if let Some(why) = gentle {
+        if l.max_pressure > Pressure::Light {
+            (l.max_pressure, l.pressure_why, l.pressure_ids) =
+                (Pressure::Light, why.to_owned(), vec![]);
+        }
+        if l.max_difficulty > Difficulty::Beginner {
+            (l.max_difficulty, l.difficulty_why, l.difficulty_ids) =
+                (Difficulty::Beginner, why.to_owned(), vec![]);
+        }
+    }
+    l
+}
+
+/// A recommendation with no plan: only the triage and what to do now.
+fn no_plan(
+    ctx: Context<'_>,
+    triage: Triage,
+    start_back: Option<StartBackResult>,
+) -> Recommendation {
+    let cautions = triage
+        .flags
+        .iter()
+        .map(|f| Caution {
+            text: f.action.clone(),
+            from: f.id.clone(),
+        })
+        .collect();
+    Recommendation {
+        triage,
+        approach: PlanApproach::NoPlan,
+        massage: None,
+        adjuncts: Vec::new(),
+        routine: None,
+        avoid: Vec::new(),
+        cautions,
+        explanation: ctx.steps,
+        start_back,
+        catalog_version: ctx.catalog.version.clone(),
+    }
+}
+
+/// Decides what this person should do, explaining every rule that fired.
+pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
+    let conditions: Vec<&Condition> = person
+        .conditions
+        .iter()
+        .filter_map(|id| catalog.condition(id))
+        .collect();
+    let effective: Vec<&Condition> = if conditions.is_empty() {
+        catalog.condition(DEFAULT_CONDITION).into_iter().collect()
+    } else {
+        conditions.clone()
+    };
+    let mut ctx = Context {
+        catalog,
+        person,
+        condition_ids: conditions.iter().map(|c| c.id.as_str()).collect(),
+        flag_ids: person.red_flags.iter().map(String::as_str).collect(),
+        effective_ids: effective.iter().map(|c| c.id.as_str()).collect(),
+        preferred_slots: effective
+            .iter()
+            .flat_map(|c| c.modifiers.preferred_slots.iter().copied())
+            .collect(),
+        effective,
+        limits: limits(&[], None),
+        massage_in_plan: false,
+        steps: Vec::new(),
+    };
+
+    // 1. Red flags and age, before anything else.
+    let triage = triage::screen(&mut ctx);
+    let start_back = person.start_back.as_ref().map(start_back::score);
+    if let Some(sb) = &start_back {
+        ctx.step(
+            "start-back",
+            format!(
+                "STarT Back score {} (psychosocial {}): {} risk, pathway: {}",
+                sb.score, sb.psychosocial_score, sb.risk, sb.pathway
+            ),
+            vec![],
+            sources_of(catalog, &["start-back-keele", "nice-ng59"]),
+        );
+    }
+    let young = person.age.is_some_and(|a| a < triage::MIN_AGE);
+    if matches!(triage.level, TriageLevel::Emergency | TriageLevel::Urgent) || young {
+        let decision = if young {
+            "no self-care plan for under-16s".to_owned()
+        } else {
+            format!(
+                "{} red flag: no self-care plan until a clinician has assessed the person",
+                triage.level
+            )
+        };
+        let ids = triage
+            .flags
+            .iter()
+            .filter(|f| f.urgency >= Urgency::Urgent)
+            .map(|f| f.id.clone())
+            .collect();
+        ctx.step("no-plan", decision, ids, vec![]);
+        return no_plan(ctx, triage, start_back);
+    }
+    if person.conditions.is_empty() {
+        ctx.step(
+            "default-condition",
+            format!("no conditions given: planning for `{DEFAULT_CONDITION}`"),
+            vec![DEFAULT_CONDITION.to_owned()],
+            vec![],
+        );
+    }
+
+    // 2. Caps from conditions, flags and pain.
+    let gentle = if triage.level == TriageLevel::SeeClinician {
+        Some("a warning sign that needs a clinician")
+    } else if person.pain.intensity >= SEVERE_PAIN {
+        Some("pain this severe")
+    } else {
+        None
+    };
+    ctx.limits = limits(&ctx.effective, gentle);
+    if let Some(why) = gentle {
+        ctx.step(
+            "gentle-plan",
+            format!("{why}: light pressure and beginner exercises only"),
+            triage.flags.iter().map(|f| f.id.clone()).collect(),
+            sources_of(catalog, &["seed-massage-pros-cons"]),
+        );
+    }
+    if ctx.limits.max_pressure < Pressure::Firm && !ctx.limits.pressure_ids.is_empty() {
+        ctx.step(
+            "pressure-cap",
+            format!(
+                "massage pressure at most {} because of {}",
+                ctx.limits.max_pressure, ctx.limits.pressure_why
+            ),
+            ctx.limits.pressure_ids.clone(),
+            condition_sources(&ctx, &ctx.limits.pressure_ids),
+        );
+    }
+
+    // 3. The approach: what the conditions prefer, then the guideline rules.
+    let approach = choose_approach(&mut ctx);
+
+    // 4. Massage, and the routine that goes with it.
+    let wants_massage = matches!(approach, Approach::Massage | Approach::Combined);
+    let (hands_on, self_massage) = if wants_massage {
+        massage::choose(&ctx)
+    } else {
+        (vec![], vec![])
+    };
+    let mut approach = approach;
+    if wants_massage && hands_on.is_empty() && self_massage.is_empty() {
+        approach = Approach::Stretching;
+        ctx.step(
+            "no-suitable-massage",
+            "no massage technique is safe and available for this person: stretching-based plan"
+                .to_owned(),
+            vec![],
+            vec![],
+        );
+    }
+    ctx.massage_in_plan = approach != Approach::Stretching;
+    let massage = ctx.massage_in_plan.then(|| MassagePlan {
+        techniques: hands_on,
+        self_massage,
+    });
+    if let Some(m) = &massage {
+        let ids: Vec<String> = m
+            .techniques
+            .iter()
+            .chain(&m.self_massage)
+            .map(|t| t.technique_id.clone())
+            .collect();
+        let sources = technique_sources(&ctx, &ids);
+        ctx.step(
+            "massage",
+            format!("massage: {}", ids.join(", ")),
+            ids,
+            sources,
+        );
+    }
+    let adjuncts = massage::adjuncts(&ctx);
+    if !adjuncts.is_empty() {
+        let ids: Vec<String> = adjuncts.iter().map(|t| t.technique_id.clone()).collect();
+        let sources = technique_sources(&ctx, &ids);
+        ctx.step(
+            "adjuncts",
+            format!("supporting techniques: {}", ids.join(", ")),
+            ids,
+            sources,
+        );
+    }
+    let routine = if approach == Approach::Massage {
+        None
+    } else {
+        routine::build(&mut ctx)
+    };
+    let plan_approach = match (approach, &routine, &massage) {
+        (Approach::Massage, _, _) => PlanApproach::Massage,
+        (_, Some(_), Some(_)) => PlanApproach::Combined,
+        (_, Some(_), None) => PlanApproach::Stretching,
+        // No exercise fits: massage alone only where guidelines allow it (acute pain).
+        (_, None, Some(_)) if person.pain.duration == Duration::Acute => PlanApproach::Massage,
+        (_, None, _) => PlanApproach::NoPlan,
+    };
+    let (massage, routine) = if plan_approach == PlanApproach::NoPlan {
+        (None, None)
+    } else {
+        (massage, routine)
+    };
+    if plan_approach == PlanApproach::NoPlan {
+        ctx.step(
+            "no-safe-plan",
+            "no safe exercise fits these limits and massage alone is not advised: see a physiotherapist".to_owned(),
+            vec![],
+            sources_of(catalog, &["nice-ng59"]),
+        );
+    }
+
+    // 5. What was left out, and what to watch for.
+    let mut avoid = massage::avoided(&ctx);
+    avoid.extend(routine::avoided(&ctx));
+    let cautions = cautions(&ctx, &triage, start_back.as_ref(), &massage);
+    let mut triage = triage;
+    if plan_approach == PlanApproach::NoPlan {
+        triage.message.push_str(" No self-care plan fits these limits safely; a physiotherapist can build one with you.");
+    }
+    Recommendation {
+        triage,
+        approach: plan_approach,
+        massage,
+        adjuncts,
+        routine,
+        avoid,
+        cautions,
+        explanation: ctx.steps,
+        start_back,
+        catalog_version: catalog.version.clone(),
+    }
+}
+
+fn condition_sources(ctx: &Context<'_>, ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .filter_map(|id| ctx.catalog.condition(id))
+        .flat_map(|c| c.sources.iter().cloned())
+        .collect()
+}
+
+fn technique_sources(ctx: &Context<'_>, ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .filter_map(|id| ctx.catalog.technique(id))
+        .flat_map(|t| t.sources.iter().cloned())
+        .collect()
+}
+
+/// The approach the conditions prefer, adjusted by the guideline rules and
+/// the person's access to massage.
+fn choose_approach(ctx: &mut Context<'_>) -> Approach {
+    let preferred: BTreeSet<Approach> = ctx.effective.iter().map(|c| c.helps.approach).collect();
+    let mut approach = match preferred.iter().collect::<Vec<_>>().as_slice() {
+        [one] => **one,
+        _ => Approach::Combined,
+    };
+    let ids: Vec<String> = ctx.effective.iter().map(|c| c.id.clone()).collect();
+    let why: Vec<String> = ctx
+        .effective
+        .iter()
+        .map(|c| format!("{}: {}", c.id, c.helps.approach))
+        .collect();
+    let sources = condition_sources(ctx, &ids);
+    ctx.step(
+        "condition-approach",
+        format!("conditions prefer {} ({})", approach, why.join(", ")),
+        ids,
+        sources,
+    );
+
+    let person = ctx.person;
+    if let Some(c) = ctx.limits.massage_excluded {
+        let reason = c.modifiers.massage_reason.clone().unwrap_or_default();
+        let decision = format!("no massage with {}: {reason}", c.id);
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Stretching,
+            "massage-excluded",
+            decision,
+            vec![c.id.clone()],
+            &[],
+        );
+    }
+    if person.preferences.massage_access == MassageAccess::NoAccess {
+        let decision = "massage is not available: exercise-based plan".to_owned();
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Stretching,
+            "no-massage-access",
+            decision,
+            vec![],
+            &[],
+        );
+    }
+    if approach == Approach::Massage
+        && let Some(c) = ctx.limits.massage_supporting
+    {
+        let reason = c.modifiers.massage_reason.clone().unwrap_or_default();
+        let decision = format!("massage only beside exercise with {}: {reason}", c.id);
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Combined,
+            "massage-supporting-only",
+            decision,
+            vec![c.id.clone()],
+            &[],
+        );
+    }
+    if approach == Approach::Massage && person.pain.duration != Duration::Acute {
+        let decision = format!(
+            "{} pain: massage only as part of a package that includes exercise",
+            person.pain.duration
+        );
+        let sources = &["nice-ng59", "acp-2017"];
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Combined,
+            "nice-1.2.7-massage-with-exercise",
+            decision,
+            vec![],
+            sources,
+        );
+    }
+    if approach == Approach::Massage && person.preferences.goal == Goal::LongTerm {
+        let decision =
+            "long-term goal: exercise added, because its benefits outlast massage's".to_owned();
+        let sources = &["acp-2017", "seed-massage-vs-stretching"];
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Combined,
+            "long-term-goal-exercise",
+            decision,
+            vec![],
+            sources,
+        );
+    }
+    if approach == Approach::Massage {
+        let sources = sources_of(ctx.catalog, &["acp-2017"]);
+        ctx.step(
+            "acp-r1-acute-massage",
+            "acute pain: massage first is reasonable".to_owned(),
+            vec![],
+            sources,
+        );
+    } else if person.pain.duration == Duration::Chronic {
+        let sources = sources_of(ctx.catalog, &["acp-2017", "nice-ng59"]);
+        ctx.step(
+            "acp-r2-chronic-exercise",
+            "chronic pain: the plan centres on exercise".to_owned(),
+            vec![],
+            sources,
+        );
+    }
+    approach
+}
+
+/// Moves the approach to `to`, explaining why, when it is not there already.
+fn adjust(
+    ctx: &mut Context<'_>,
+    approach: &mut Approach,
+    to: Approach,
+    rule: &'static str,
+    decision: String,
+    ids: Vec<String>,
+    sources: &[&str],
+) {
+    if *approach != to {
+        *approach = to;
+        let sources = sources_of(ctx.catalog, sources);
+        ctx.step(rule, decision, ids, sources);
+    }
+}
+
+/// What to watch for: flags to act on, the conditions' own cautions, the
+/// chosen techniques' first caution, and the signs that mean stop now.
+fn cautions(
+    ctx: &Context<'_>,
+    triage: &Triage,
+    start_back: Option<&StartBackResult>,
+    massage: &Option<MassagePlan>,
+) -> Vec<Caution> {
+    let mut out: Vec<Caution> = triage
+        .flags
+        .iter()
+        .map(|f| Caution {
+            text: f.action.clone(),
+            from: f.id.clone(),
+        })
+        .collect();
+    for c in &ctx.effective {
+        out.extend(c.cautions.iter().map(|t| Caution {
+            text: t.clone(),
+            from: c.id.clone(),
+        }));
+    }
+    if let Some(m) = massage {
+        for pick in m.techniques.iter().chain(&m.self_massage) {
+            if let Some(t) = ctx.catalog.technique(&pick.technique_id)
+                && let Some(first) = t.cautions.first()
+            {
+                out.push(Caution {
+                    text: first.clone(),
+                    from: t.id.clone(),
+                });
+            }
+        }
+    }
+    if let Some(sb) = start_back
+        && sb.risk != Risk::Low
+    {
+        out.push(Caution {
+            text: format!(
+                "Your answers suggest {} risk of lasting problems. A physiotherapist can help ({}).",
+                sb.risk, sb.pathway
+            ),
+            from: "start-back-keele".to_owned(),
+        });
+    }
+    let emergencies: Vec<String> = ctx
+        .catalog
+        .red_flags
+        .iter()
+        .filter(|f| f.urgency == Urgency::Emergency)
+        .map(|f| f.name.to_lowercase())
+        .collect();
+    if !emergencies.is_empty() {
+        out.push(Caution {
+            text: format!(
+                "Stop any exercise that causes sharp or spreading pain. Get emergency help at once if any of these start: {}.",
+                emergencies.join("; ")
+            ),
+            from: "red-flags".to_owned(),
+        });
+    }
+    out
+}

@@ -1,0 +1,208 @@
+//! What the engine answers. These types are also the wire format of
+//! `POST /recommendation`, so their doc comments are its API documentation.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::catalog::vocab::vocabulary;
+use crate::catalog::{Pressure, Slot, Urgency};
+
+vocabulary! {
+    /// What the person should do about their pain first.
+    TriageLevel {
+        /// No warning signs: self-care is a reasonable start.
+        SelfCare = "self_care",
+        /// Start gently, and book a visit with a clinician.
+        SeeClinician = "see_clinician",
+        /// Same-day medical assessment; no self-care plan until then.
+        Urgent = "urgent",
+        /// Emergency department now; no self-care plan.
+        Emergency = "emergency",
+    }
+}
+
+vocabulary! {
+    /// The plan's main approach.
+    PlanApproach {
+        /// Massage (only for acute pain).
+        Massage = "massage",
+        /// Stretching, mobility and strength exercise.
+        Stretching = "stretching",
+        /// Massage first, exercise after, and exercise on the other days.
+        Combined = "combined",
+        /// No self-care plan: get help first.
+        NoPlan = "none",
+    }
+}
+
+vocabulary! {
+    /// STarT Back risk tier.
+    Risk {
+        /// Advice and self-management.
+        Low = "low",
+        /// Physiotherapy.
+        Medium = "medium",
+        /// Psychologically informed physiotherapy.
+        High = "high",
+    }
+}
+
+/// A red flag the person reported, with the urgency after combinations.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FiredFlag {
+    /// Red-flag id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Urgency after escalation by combinations.
+    pub urgency: Urgency,
+    /// What to do, in plain words.
+    pub action: String,
+    /// Why the urgency was raised, when a combination raised it.
+    pub escalated_because: Option<String>,
+}
+
+/// The safety screen's outcome.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Triage {
+    /// What to do first.
+    pub level: TriageLevel,
+    /// A plain-language message saying what to do now.
+    pub message: String,
+    /// Every red flag that fired, most urgent first.
+    pub flags: Vec<FiredFlag>,
+}
+
+/// A technique chosen for the person.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TechniquePick {
+    /// Technique id.
+    pub technique_id: String,
+    /// Its name.
+    pub name: String,
+    /// The pressure to ask for or use, for massage.
+    pub pressure: Option<Pressure>,
+    /// How often.
+    pub frequency: String,
+    /// Why it was chosen.
+    pub reason: String,
+}
+
+/// The massage part of the plan.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MassagePlan {
+    /// Hands-on massage to book with a therapist.
+    pub techniques: Vec<TechniquePick>,
+    /// Self-massage with the person's own tools.
+    pub self_massage: Vec<TechniquePick>,
+}
+
+/// One exercise in the routine.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RoutineItem {
+    /// Exercise id; `GET /exercises/{id}` has the steps.
+    pub exercise_id: String,
+    /// Its name.
+    pub name: String,
+    /// How much, in words ("hold 30 s, 2 sets, each side").
+    pub dose: String,
+    /// Minutes it takes.
+    pub minutes: u8,
+    /// Why it was chosen, and any change to make.
+    pub reason: String,
+}
+
+/// Exercises done together, at one time of day.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Session {
+    /// When.
+    pub slot: Slot,
+    /// What, in the order to do it.
+    pub items: Vec<RoutineItem>,
+}
+
+/// The exercise routine.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Routine {
+    /// Minutes for all the sessions together; never above `minutes_per_day`.
+    pub total_minutes: u16,
+    /// Sessions in the order of the day.
+    pub sessions: Vec<Session>,
+}
+
+/// Something left out for this person, and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Avoided {
+    /// `technique` or `exercise`.
+    #[schema(example = "technique")]
+    pub kind: &'static str,
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Why not, in plain words.
+    pub reason: String,
+    /// The catalog ids (conditions, red flags) that ruled it out, if any.
+    pub because: Vec<String>,
+}
+
+/// Something to watch for.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Caution {
+    /// What to watch for, or when to stop or seek help.
+    pub text: String,
+    /// The catalog entry it comes from.
+    pub from: String,
+}
+
+/// One rule that fired, in the order the engine applied them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Step {
+    /// Stable rule id.
+    #[schema(example = "nice-1.2.7-massage-with-exercise")]
+    pub rule: &'static str,
+    /// What it decided.
+    pub decision: String,
+    /// The catalog entries behind the decision.
+    pub catalog_ids: Vec<String>,
+    /// The sources behind the decision.
+    pub source_ids: Vec<String>,
+}
+
+/// The STarT Back result.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StartBackResult {
+    /// Total score, 0 to 9.
+    pub score: u8,
+    /// Psychosocial subscale (items 5 to 9), 0 to 5.
+    pub psychosocial_score: u8,
+    /// Risk tier.
+    pub risk: Risk,
+    /// The matched care pathway.
+    pub pathway: String,
+}
+
+/// The whole answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Recommendation {
+    /// Red-flag screening: always first.
+    pub triage: Triage,
+    /// The main approach.
+    pub approach: PlanApproach,
+    /// Massage to get or do, or null.
+    pub massage: Option<MassagePlan>,
+    /// Supporting techniques such as heat, cold or relaxation training.
+    pub adjuncts: Vec<TechniquePick>,
+    /// The exercise routine, or null.
+    pub routine: Option<Routine>,
+    /// Techniques and exercises left out for this person, and why.
+    pub avoid: Vec<Avoided>,
+    /// What to watch for and when to stop or seek help.
+    pub cautions: Vec<Caution>,
+    /// Every rule that fired, in order, with the content and sources behind it.
+    pub explanation: Vec<Step>,
+    /// STarT Back stratification, when answers were given.
+    pub start_back: Option<StartBackResult>,
+    /// The catalog version the answer was built from.
+    pub catalog_version: String,
+}

@@ -1,0 +1,600 @@
+//! `POST /recommendation`: parse and check the person's situation at the
+//! edge, then let the engine decide.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
+use super::extract::JsonBody;
+use crate::catalog::{Catalog, Equipment, Position};
+use crate::engine::{
+    self, Bothersomeness, Duration, Goal, MassageAccess, PainArea, Person, Recommendation,
+};
+
+/// The most ids or values any list in the request may hold.
+const MAX_LIST: usize = 64;
+
+/// The pain itself.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PainInput {
+    /// How long it has lasted.
+    pub duration: Duration,
+    /// 0 (none) to 10 (worst imaginable).
+    #[schema(minimum = 0, maximum = 10)]
+    pub intensity: u8,
+    /// Where it hurts; at least one.
+    #[schema(min_items = 1)]
+    pub areas: Vec<PainArea>,
+}
+
+/// What fits the person's life. Every field is optional.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreferencesInput {
+    /// Minutes a day for exercise, 5 to 120 (default 10).
+    #[schema(minimum = 5, maximum = 120, default = 10)]
+    pub minutes_per_day: Option<u8>,
+    /// Equipment the person has (default: nothing beyond the floor and their body).
+    pub equipment: Option<Vec<Equipment>>,
+    /// Positions the person cannot or will not get into, e.g. every floor
+    /// position for someone who cannot get down to the floor.
+    pub avoid_positions: Option<Vec<Position>>,
+    /// What massage the person can get (default `professional`).
+    pub massage_access: Option<MassageAccess>,
+    /// What the person wants most (default `both`).
+    pub goal: Option<Goal>,
+}
+
+/// STarT Back Screening Tool answers, by item meaning, about the last two
+/// weeks. Keele University's tool is not meant as a standalone online
+/// screen, and commercial use needs Keele's permission; this API names the
+/// items by meaning and does not reproduce their wording.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StartBackInput {
+    /// Item 1: pain has spread down the leg(s).
+    pub leg_pain: bool,
+    /// Item 2: pain in the shoulder or neck as well.
+    pub shoulder_or_neck_pain: bool,
+    /// Item 3: walked only short distances because of the pain.
+    pub walked_short_distances_only: bool,
+    /// Item 4: dressed more slowly than usual because of the pain.
+    pub dressed_slowly: bool,
+    /// Item 5: feels it is not safe for them to be physically active.
+    pub not_safe_to_be_active: bool,
+    /// Item 6: worrying thoughts a lot of the time.
+    pub worrying_thoughts: bool,
+    /// Item 7: feels the pain is terrible and will never get better.
+    pub pain_terrible_never_better: bool,
+    /// Item 8: has not enjoyed the things they usually enjoy.
+    pub no_enjoyment: bool,
+    /// Item 9: how bothersome the pain has been.
+    pub bothersomeness: Bothersomeness,
+}
+
+/// A person's situation. Unknown fields are rejected, so a misspelt field
+/// is never silently ignored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecommendationRequest {
+    /// The pain (required).
+    pub pain: PainInput,
+    /// Condition ids from `GET /conditions` (default none).
+    pub conditions: Option<Vec<String>>,
+    /// Red-flag ids from `GET /red-flags` that the person answered yes to
+    /// (default none).
+    pub red_flags: Option<Vec<String>>,
+    /// Age in years, 0 to 120.
+    #[schema(minimum = 0, maximum = 120)]
+    pub age: Option<u8>,
+    /// Time, equipment and access to massage.
+    pub preferences: Option<PreferencesInput>,
+    /// STarT Back answers, for risk stratification.
+    pub start_back: Option<StartBackInput>,
+}
+
+/// The fields each request object accepts; a unit test keeps them equal to
+/// the documented schema.
+pub(crate) const REQUEST_FIELDS: [&str; 6] = [
+    "pain",
+    "conditions",
+    "red_flags",
+    "age",
+    "preferences",
+    "start_back",
+];
+pub(crate) const PAIN_FIELDS: [&str; 3] = ["duration", "intensity", "areas"];
+pub(crate) const PREFERENCE_FIELDS: [&str; 5] = [
+    "minutes_per_day",
+    "equipment",
+    "avoid_positions",
+    "massage_access",
+    "goal",
+];
+pub(crate) const START_BACK_FIELDS: [&str; 9] = [
+    "leg_pain",
+    "shoulder_or_neck_pain",
+    "walked_short_distances_only",
+    "dressed_slowly",
+    "not_safe_to_be_active",
+    "worrying_thoughts",
+    "pain_terrible_never_better",
+    "no_enjoyment",
+    "bothersomeness",
+];
+
+/// A JSON value parsed with duplicate object keys rejected: serde_json keeps
+/// the last of two equal keys, which would silently ignore the first.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            let Strict(v) = map.next_value()?;
+            object.insert(key, v);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// Parses the body as JSON: syntax errors are 400, duplicate keys 422.
+fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
+    match serde_json::from_slice::<Strict>(bytes) {
+        Ok(Strict(v)) => Ok(v),
+        Err(e) if e.is_data() => {
+            let message = e.to_string();
+            let field = message.split('`').nth(1).unwrap_or("body").to_owned();
+            Err(ApiError::invalid_body(vec![FieldError::new(
+                field, message,
+            )]))
+        }
+        Err(e) if e.is_eof() => Err(ApiError::malformed_body(format!(
+            "the JSON body ends too early: {e}"
+        ))),
+        Err(e) => Err(ApiError::malformed_body(format!(
+            "the body is not valid JSON: {e}"
+        ))),
+    }
+}
+
+/// Walks the request, collecting every problem instead of stopping at the
+/// first, so a client can fix them all in one go.
+struct Walker<'c> {
+    catalog: &'c Catalog,
+    errors: Vec<FieldError>,
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+impl<'c> Walker<'c> {
+    fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// The object at `path`, with unknown keys reported. Null counts as absent.
+    fn object<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &str,
+        allowed: &[&str],
+    ) -> Option<&'v Map<String, Value>> {
+        let Value::Object(map) = v else {
+            self.error(
+                if path.is_empty() { "body" } else { path },
+                format!("must be an object, not {}", kind_of(v)),
+            );
+            return None;
+        };
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                self.error(
+                    join(path, key),
+                    format!("unknown field; expected one of: {}", allowed.join(", ")),
+                );
+            }
+        }
+        Some(map)
+    }
+
+    fn integer(&mut self, v: &Value, path: &str, lo: u64, hi: u64) -> Option<u8> {
+        match v.as_u64() {
+            Some(n) if (lo..=hi).contains(&n) => u8::try_from(n).ok(),
+            Some(n) => {
+                self.error(path, format!("{n} is outside {lo}..={hi}"));
+                None
+            }
+            None if v.is_number() => {
+                self.error(path, format!("must be a whole number from {lo} to {hi}"));
+                None
+            }
+            None => {
+                self.error(
+                    path,
+                    format!(
+                        "must be a whole number from {lo} to {hi}, not {}",
+                        kind_of(v)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, v: &Value, path: &str) -> Option<bool> {
+        let b = v.as_bool();
+        if b.is_none() {
+            self.error(path, format!("must be true or false, not {}", kind_of(v)));
+        }
+        b
+    }
+
+    fn vocab<T: std::str::FromStr<Err = String>>(&mut self, v: &Value, path: &str) -> Option<T> {
+        match v.as_str() {
+            Some(s) => s.parse().map_err(|e: String| self.error(path, e)).ok(),
+            None => {
+                self.error(path, format!("must be a string, not {}", kind_of(v)));
+                None
+            }
+        }
+    }
+
+    /// A list whose items `item` checks; sorted and without repeats, so the
+    /// same request in any order gives the same answer.
+    fn list<T: Ord>(
+        &mut self,
+        v: &Value,
+        path: &str,
+        mut item: impl FnMut(&mut Self, &Value, &str) -> Option<T>,
+    ) -> Vec<T> {
+        let Value::Array(items) = v else {
+            self.error(path, format!("must be an array, not {}", kind_of(v)));
+            return Vec::new();
+        };
+        if items.len() > MAX_LIST {
+            self.error(
+                path,
+                format!(
+                    "{} entries is more than the limit of {MAX_LIST}",
+                    items.len()
+                ),
+            );
+            return Vec::new();
+        }
+        let mut out: Vec<T> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| item(self, x, &format!("{path}[{i}]")))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn ids(
+        &mut self,
+        v: &Value,
+        path: &str,
+        kind: &str,
+        exists: impl Fn(&Catalog, &str) -> bool,
+    ) -> Vec<String> {
+        self.list(v, path, |w, x, at| match x.as_str() {
+            Some(id) if exists(w.catalog, id) => Some(id.to_owned()),
+            Some(id) => {
+                w.error(
+                    at,
+                    format!("no {kind} with id `{id}`; see GET /{kind}s", kind = kind),
+                );
+                None
+            }
+            None => {
+                w.error(
+                    at,
+                    format!("must be a {kind} id string, not {}", kind_of(x)),
+                );
+                None
+            }
+        })
+    }
+
+    fn required<'v>(
+        &mut self,
+        map: &'v Map<String, Value>,
+        path: &str,
+        field: &str,
+    ) -> Option<&'v Value> {
+        match map.get(field) {
+            None | Some(Value::Null) => {
+                self.error(join(path, field), "is required");
+                None
+            }
+            some => some,
+        }
+    }
+
+    fn person(&mut self, body: &Value) -> Option<Person> {
+        let map = self.object(body, "", &REQUEST_FIELDS)?;
+        let pain = self.required(map, "", "pain").and_then(|p| self.pain(p));
+        let present = |field: &str| map.get(field).filter(|v| !v.is_null());
+        let conditions = present("conditions")
+            .map(|v| {
+                self.ids(v, "conditions", "condition", |c, id| {
+                    c.condition(id).is_some()
+                })
+            })
+            .unwrap_or_default();
+        let red_flags = present("red_flags")
+            .map(|v| self.ids(v, "red_flags", "red-flag", |c, id| c.red_flag(id).is_some()))
+            .unwrap_or_default();
+        let age = present("age").and_then(|v| self.integer(v, "age", 0, 120));
+        let preferences = present("preferences")
+            .map(|v| self.preferences(v))
+            .unwrap_or_default();
+        let start_back = present("start_back").and_then(|v| self.start_back(v));
+        if !self.errors.is_empty() {
+            return None;
+        }
+        Some(Person {
+            pain: pain?,
+            conditions,
+            red_flags,
+            age,
+            preferences: preferences.unwrap_or_default(),
+            start_back,
+        })
+    }
+
+    fn pain(&mut self, v: &Value) -> Option<engine::Pain> {
+        let map = self.object(v, "pain", &PAIN_FIELDS)?;
+        let duration = self
+            .required(map, "pain", "duration")
+            .and_then(|d| self.vocab(d, "pain.duration"));
+        let intensity = self
+            .required(map, "pain", "intensity")
+            .and_then(|i| self.integer(i, "pain.intensity", 0, 10));
+        let areas = self
+            .required(map, "pain", "areas")
+            .map(|a| self.list(a, "pain.areas", |w, x, at| w.vocab::<PainArea>(x, at)));
+        if areas.as_ref().is_some_and(Vec::is_empty)
+            && map
+                .get("areas")
+                .is_some_and(|a| a.as_array().is_some_and(Vec::is_empty))
+        {
+            self.error("pain.areas", "must name at least one area");
+        }
+        Some(engine::Pain {
+            duration: duration?,
+            intensity: intensity?,
+            areas: areas.filter(|a| !a.is_empty())?,
+        })
+    }
+
+    fn preferences(&mut self, v: &Value) -> Option<engine::Preferences> {
+        let map = self.object(v, "preferences", &PREFERENCE_FIELDS)?;
+        let mut p = engine::Preferences::default();
+        let at = |f: &str| map.get(f).filter(|v| !v.is_null());
+        if let Some(m) = at("minutes_per_day") {
+            p.minutes_per_day = self.integer(m, "preferences.minutes_per_day", 5, 120)?;
+        }
+        if let Some(e) = at("equipment") {
+            p.equipment = self.list(e, "preferences.equipment", |w, x, at| {
+                w.vocab::<Equipment>(x, at)
+            });
+            // `none` is what the default already means.
+            p.equipment.retain(|e| *e != Equipment::None);
+        }
+        if let Some(a) = at("avoid_positions") {
+            p.avoid_positions = self.list(a, "preferences.avoid_positions", |w, x, at| {
+                w.vocab::<Position>(x, at)
+            });
+        }
+        if let Some(m) = at("massage_access") {
+            p.massage_access = self.vocab(m, "preferences.massage_access")?;
+        }
+        if let Some(g) = at("goal") {
+            p.goal = self.vocab(g, "preferences.goal")?;
+        }
+        Some(p)
+    }
+
+    fn start_back(&mut self, v: &Value) -> Option<engine::StartBackAnswers> {
+        let map = self.object(v, "start_back", &START_BACK_FIELDS)?;
+        let mut flags = [false; 8];
+        let mut ok = true;
+        for (i, field) in START_BACK_FIELDS[..8].iter().enumerate() {
+            match self.required(map, "start_back", field) {
+                Some(x) => match self.boolean(x, &join("start_back", field)) {
+                    Some(b) => flags[i] = b,
+                    None => ok = false,
+                },
+                None => ok = false,
+            }
+        }
+        let bothersomeness = self
+            .required(map, "start_back", "bothersomeness")
+            .and_then(|b| self.vocab::<Bothersomeness>(b, "start_back.bothersomeness"));
+        let [
+            leg_pain,
+            shoulder_or_neck_pain,
+            walked_short_distances_only,
+            dressed_slowly,
+            not_safe_to_be_active,
+            worrying_thoughts,
+            pain_terrible_never_better,
+            no_enjoyment,
+        ] = flags;
+        (ok).then_some(engine::StartBackAnswers {
+            leg_pain,
+            shoulder_or_neck_pain,
+            walked_short_distances_only,
+            dressed_slowly,
+            not_safe_to_be_active,
+            worrying_thoughts,
+            pain_terrible_never_better,
+            no_enjoyment,
+            bothersomeness: bothersomeness?,
+        })
+    }
+}
+
+/// Checks a request body against the catalog, naming every problem.
+pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError> {
+    let value = parse_json(bytes)?;
+    let mut walker = Walker {
+        catalog,
+        errors: Vec::new(),
+    };
+    match walker.person(&value) {
+        Some(person) if walker.errors.is_empty() => Ok(person),
+        _ => Err(ApiError::invalid_body(walker.errors)),
+    }
+}
+
+/// Get a recommendation
+///
+/// Screens red flags first, then picks massage, stretching or both and
+/// builds a routine that fits the person's time, equipment, positions and
+/// conditions. Every decision is listed in `explanation` with the catalog
+/// entries and sources behind it. The same request always gives the same
+/// answer. This is self-care information, not a diagnosis; it never
+/// suggests medicines.
+///
+/// STarT Back: Keele University's tool is not meant as a standalone online
+/// screen, and commercial use needs Keele's permission; items are named by
+/// meaning only.
+#[utoipa::path(
+    post, path = "/recommendation", tag = "recommendation",
+    request_body(content = RecommendationRequest, content_type = "application/json", examples(
+        ("desk worker" = (summary = "Chronic low back pain from long hours sitting", value = json!({
+            "pain": {"duration": "chronic", "intensity": 4, "areas": ["lower_back", "hips"]},
+            "conditions": ["prolonged-sitting", "poor-posture"],
+            "age": 38,
+            "preferences": {"minutes_per_day": 15, "equipment": ["chair"], "goal": "long_term"}
+        }))),
+        ("acute spasm" = (summary = "A sudden spasm this week", value = json!({
+            "pain": {"duration": "acute", "intensity": 6, "areas": ["lower_back"]},
+            "conditions": ["muscle-spasm"]
+        }))),
+        ("pregnancy" = (summary = "Pregnant, cannot get down to the floor", value = json!({
+            "pain": {"duration": "subacute", "intensity": 5, "areas": ["lower_back", "hips"]},
+            "conditions": ["pregnancy"],
+            "preferences": {"avoid_positions": ["supine", "prone", "kneeling", "seated_floor", "side_lying"], "equipment": ["chair", "wall"]}
+        }))),
+        ("emergency" = (summary = "Saddle numbness: no plan, emergency care", value = json!({
+            "pain": {"duration": "acute", "intensity": 8, "areas": ["lower_back", "leg"]},
+            "red_flags": ["saddle-numbness"]
+        }))),
+    )),
+    responses(
+        (status = 200, description = "The recommendation", body = Recommendation),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = PROBLEM_JSON,
+            example = json!({"type": "https://backcare.dev/problems/malformed-body", "title": "Malformed request body", "status": 400,
+                "detail": "the body is not valid JSON: expected `,` or `}` at line 1 column 18"})),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = PROBLEM_JSON),
+        (status = 415, description = "The body is not sent as `application/json`", body = Problem, content_type = PROBLEM_JSON),
+        (status = 422, description = "Unknown fields or ids, missing or out-of-range values: every one is listed", body = Problem, content_type = PROBLEM_JSON,
+            example = json!({"type": "https://backcare.dev/problems/invalid-body", "title": "Invalid request body", "status": 422,
+                "detail": "2 invalid fields: `pain.intensity`: 11 is outside 0..=10; `red_flags[0]`: no red-flag with id `sadle-numbness`; see GET /red-flags",
+                "errors": [{"field": "pain.intensity", "message": "11 is outside 0..=10"},
+                           {"field": "red_flags[0]", "message": "no red-flag with id `sadle-numbness`; see GET /red-flags"}]})),
+    )
+)]
+pub async fn recommend(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Recommendation>, ApiError> {
+    let person = parse_person(&state.catalog, &body)?;
+    Ok(Json(engine::recommend(&state.catalog, &person)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walker's field lists and the documented schema must agree.
+    #[test]
+    fn documented_fields_are_the_accepted_fields() {
+        let spec = serde_json::to_value(crate::http::openapi()).unwrap();
+        let schemas = &spec["components"]["schemas"];
+        for (name, fields) in [
+            ("RecommendationRequest", &REQUEST_FIELDS[..]),
+            ("PainInput", &PAIN_FIELDS[..]),
+            ("PreferencesInput", &PREFERENCE_FIELDS[..]),
+            ("StartBackInput", &START_BACK_FIELDS[..]),
+        ] {
+            let mut documented: Vec<&str> = schemas[name]["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let mut accepted = fields.to_vec();
+            documented.sort();
+            accepted.sort();
+            assert_eq!(documented, accepted, "{name}");
+        }
+    }
+}
