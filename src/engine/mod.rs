@@ -333,7 +333,7 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         );
     }
     ctx.massage_in_plan = approach != Approach::Stretching;
-    let massage = ctx.massage_in_plan.then(|| MassagePlan {
+    let massage = ctx.massage_in_plan.then_some(MassagePlan {
         techniques: hands_on,
         self_massage,
     });

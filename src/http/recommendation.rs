@@ -436,8 +436,11 @@ impl<'c> Walker<'c> {
         let map = self.object(v, "preferences", &PREFERENCE_FIELDS)?;
         let mut p = engine::Preferences::default();
         let at = |f: &str| map.get(f).filter(|v| !v.is_null());
-        if let Some(m) = at("minutes_per_day") {
-            p.minutes_per_day = self.integer(m, "preferences.minutes_per_day", 5, 120)?;
+        // Every field is checked even after one fails, so all problems are named.
+        if let Some(m) = at("minutes_per_day")
+            .and_then(|m| self.integer(m, "preferences.minutes_per_day", 5, 120))
+        {
+            p.minutes_per_day = m;
         }
         if let Some(e) = at("equipment") {
             p.equipment = self.list(e, "preferences.equipment", |w, x, at| {
@@ -451,11 +454,13 @@ impl<'c> Walker<'c> {
                 w.vocab::<Position>(x, at)
             });
         }
-        if let Some(m) = at("massage_access") {
-            p.massage_access = self.vocab(m, "preferences.massage_access")?;
+        if let Some(m) =
+            at("massage_access").and_then(|m| self.vocab(m, "preferences.massage_access"))
+        {
+            p.massage_access = m;
         }
-        if let Some(g) = at("goal") {
-            p.goal = self.vocab(g, "preferences.goal")?;
+        if let Some(g) = at("goal").and_then(|g| self.vocab(g, "preferences.goal")) {
+            p.goal = g;
         }
         Some(p)
     }

@@ -6,3 +6,5 @@ mod content;
 mod errors;
 mod helpers;
 mod openapi;
+mod properties;
+mod recommendation;

@@ -1,0 +1,175 @@
+//! Property tests: random valid requests against the real catalog, checking
+//! the safety invariants the engine must never break.
+
+use std::sync::OnceLock;
+
+use backcare::catalog::{
+    Catalog, Equipment, MassageRole, Position, PregnancySafety, Pressure, TechniqueStatus, Urgency,
+};
+use backcare::engine::{
+    Bothersomeness, Duration, Goal, MassageAccess, Pain, PainArea, Person, PlanApproach,
+    Preferences, StartBackAnswers, TriageLevel, recommend,
+};
+use proptest::prelude::*;
+use proptest::sample::subsequence;
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::embedded().expect("embedded content is valid"))
+}
+
+fn ids<T>(items: &[T], id: fn(&T) -> &String) -> Vec<String> {
+    items.iter().map(|x| id(x).clone()).collect()
+}
+
+fn person() -> impl Strategy<Value = Person> {
+    let c = catalog();
+    let conditions = ids(&c.conditions, |x| &x.id);
+    let flags = ids(&c.red_flags, |x| &x.id);
+    let n_conditions = conditions.len();
+    let n_flags = flags.len();
+    (
+        (
+            prop::sample::select(Duration::ALL),
+            0u8..=10,
+            subsequence(PainArea::ALL, 1..=PainArea::ALL.len()),
+        ),
+        subsequence(conditions, 0..=n_conditions.min(4)),
+        prop_oneof![3 => Just(vec![]), 1 => subsequence(flags, 0..=n_flags.min(2))],
+        prop::option::of(0u8..=100),
+        (
+            5u8..=120,
+            subsequence(Equipment::ALL, 0..=Equipment::ALL.len()),
+            subsequence(Position::ALL, 0..=Position::ALL.len()),
+            prop::sample::select(MassageAccess::ALL),
+            prop::sample::select(Goal::ALL),
+        ),
+        prop::option::of((
+            prop::array::uniform8(any::<bool>()),
+            prop::sample::select(Bothersomeness::ALL),
+        )),
+    )
+        .prop_map(
+            |((duration, intensity, areas), conditions, red_flags, age, prefs, sb)| Person {
+                pain: Pain {
+                    duration,
+                    intensity,
+                    areas,
+                },
+                conditions,
+                red_flags,
+                age,
+                preferences: Preferences {
+                    minutes_per_day: prefs.0,
+                    equipment: prefs.1,
+                    avoid_positions: prefs.2,
+                    massage_access: prefs.3,
+                    goal: prefs.4,
+                },
+                start_back: sb.map(|(a, bothersomeness)| StartBackAnswers {
+                    leg_pain: a[0],
+                    shoulder_or_neck_pain: a[1],
+                    walked_short_distances_only: a[2],
+                    dressed_slowly: a[3],
+                    not_safe_to_be_active: a[4],
+                    worrying_thoughts: a[5],
+                    pain_terrible_never_better: a[6],
+                    no_enjoyment: a[7],
+                    bothersomeness,
+                }),
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn safety_invariants_hold(p in person()) {
+        let c = catalog();
+        let r = recommend(c, &p);
+        let has = |id: &String| p.conditions.contains(id);
+        let flagged = |id: &String| p.red_flags.contains(id);
+
+        // Emergency or urgent: no plan at all.
+        let worst = p.red_flags.iter().filter_map(|f| c.red_flag(f)).map(|f| f.urgency).max();
+        if matches!(r.triage.level, TriageLevel::Emergency | TriageLevel::Urgent) {
+            prop_assert_eq!(r.approach, PlanApproach::NoPlan);
+            prop_assert!(r.massage.is_none() && r.routine.is_none());
+        }
+        if worst == Some(Urgency::Emergency) {
+            prop_assert_eq!(r.triage.level, TriageLevel::Emergency);
+        }
+        if p.age.is_some_and(|a| a < 16) {
+            prop_assert_eq!(r.approach, PlanApproach::NoPlan);
+        }
+
+        // Massage: recommended, not excluded, within pressure caps and access.
+        let cap = p.conditions.iter().filter_map(|id| c.condition(id)).filter_map(|x| x.modifiers.max_pressure).min();
+        let excluded = p.conditions.iter().filter_map(|id| c.condition(id)).any(|x| x.modifiers.massage == MassageRole::Excluded);
+        if let Some(m) = &r.massage {
+            prop_assert!(!excluded, "massage despite a condition excluding it");
+            prop_assert!(p.preferences.massage_access != MassageAccess::NoAccess);
+            if p.preferences.massage_access == MassageAccess::SelfOnly {
+                prop_assert!(m.techniques.is_empty());
+            }
+            for pick in m.techniques.iter().chain(&m.self_massage) {
+                let t = c.technique(&pick.technique_id).unwrap();
+                prop_assert_eq!(t.status, TechniqueStatus::Recommended);
+                prop_assert!(!t.avoid_if.conditions.iter().any(has), "{} excluded by a condition", t.id);
+                prop_assert!(!t.avoid_if.red_flags.iter().any(flagged), "{} excluded by a flag", t.id);
+                if let (Some(cap), Some(pressure)) = (cap, t.pressure) {
+                    prop_assert!(pressure <= cap, "{} too firm", t.id);
+                }
+                if r.triage.level == TriageLevel::SeeClinician {
+                    prop_assert!(t.pressure.is_none_or(|x| x == Pressure::Light));
+                }
+                prop_assert!(t.equipment.iter().all(|e| p.preferences.equipment.contains(e)));
+            }
+        }
+        for pick in &r.adjuncts {
+            let t = c.technique(&pick.technique_id).unwrap();
+            prop_assert_eq!(t.status, TechniqueStatus::Recommended);
+            prop_assert!(!t.avoid_if.conditions.iter().any(has) && !t.avoid_if.red_flags.iter().any(flagged));
+        }
+
+        // No massage-only plan for ongoing pain.
+        if r.approach == PlanApproach::Massage {
+            prop_assert_eq!(p.pain.duration, Duration::Acute);
+        }
+
+        // The routine: safe, possible, within budget, never empty.
+        let pregnant = p.conditions.iter().filter_map(|id| c.condition(id)).any(|x| x.modifiers.pregnancy_safe_only);
+        if let Some(routine) = &r.routine {
+            let mut total = 0u16;
+            let mut items = 0;
+            for session in &routine.sessions {
+                prop_assert!(!session.items.is_empty());
+                for item in &session.items {
+                    items += 1;
+                    total += u16::from(item.minutes);
+                    let e = c.exercise(&item.exercise_id).unwrap();
+                    prop_assert!(!e.avoid_if.conditions.iter().any(has), "{} excluded by a condition", e.id);
+                    prop_assert!(!e.avoid_if.red_flags.iter().any(flagged), "{} excluded by a flag", e.id);
+                    prop_assert!(!p.preferences.avoid_positions.contains(&e.position), "{} in an avoided position", e.id);
+                    prop_assert!(e.equipment.iter().all(|q| *q == Equipment::None || p.preferences.equipment.contains(q)), "{} needs equipment", e.id);
+                    if pregnant {
+                        prop_assert!(e.pregnancy.status != PregnancySafety::Avoid, "{} in pregnancy", e.id);
+                    }
+                    let effective: Vec<&str> = if p.conditions.is_empty() { vec![backcare::engine::DEFAULT_CONDITION] } else { p.conditions.iter().map(String::as_str).collect() };
+                    prop_assert!(e.suitable_for.iter().any(|s| effective.contains(&s.as_str())), "{} suits none of the conditions", e.id);
+                }
+            }
+            prop_assert!(items > 0);
+            prop_assert_eq!(total, routine.total_minutes);
+            prop_assert!(total <= u16::from(p.preferences.minutes_per_day));
+        }
+        if r.approach == PlanApproach::Stretching || r.approach == PlanApproach::Combined {
+            prop_assert!(r.routine.is_some());
+        }
+
+        // Deterministic to the byte.
+        let again = recommend(c, &p);
+        prop_assert_eq!(serde_json::to_string(&r).unwrap(), serde_json::to_string(&again).unwrap());
+    }
+}
