@@ -11,7 +11,7 @@ use super::{Context, names};
 const MAX_PICKS: usize = 2;
 
 /// Why `t` cannot be used by this person, with the ids that rule it out.
-fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec<String>)> {
+pub(super) fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec<String>)> {
     if t.status == TechniqueStatus::NotRecommended {
         let reason = t
             .status_reason
@@ -21,7 +21,7 @@ fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec<String>)> 
     }
     if let Some(id) = t.avoid_if.first_match(&ctx.condition_ids, &ctx.flag_ids) {
         return Some((
-            format!("Not safe with {}.", ctx.name_of(id)),
+            ["Not safe with ", ctx.name_of(id), "."].concat(),
             vec![id.to_owned()],
         ));
     }
@@ -68,7 +68,7 @@ fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec<String>)> 
         .find(|e| !ctx.person.preferences.equipment.contains(e))
     {
         return Some((
-            format!("Needs equipment you do not have: {missing}."),
+            ["Needs equipment you do not have: ", missing.as_str(), "."].concat(),
             vec![],
         ));
     }
@@ -131,15 +131,17 @@ fn pick(ctx: &Context<'_>, t: &Technique) -> TechniquePick {
 
 /// The usable techniques of `modality`, best first.
 fn usable<'c>(ctx: &Context<'c>, modality: Modality) -> Vec<&'c Technique> {
-    let mut found: Vec<&Technique> = ctx
+    let mut found: Vec<((usize, u8), &Technique)> = ctx
         .catalog
         .techniques
         .iter()
-        .filter(|t| t.modality == modality && exclusion(ctx, t).is_none())
+        .zip(&ctx.technique_exclusions)
+        .filter(|(t, excluded)| t.modality == modality && excluded.is_none())
+        .map(|(t, _)| (rank(ctx, t), t))
         .collect();
     // Stable sort: id order among equals.
-    found.sort_by_key(|t| std::cmp::Reverse(rank(ctx, t)));
-    found
+    found.sort_by_key(|(rank, _)| std::cmp::Reverse(*rank));
+    found.into_iter().map(|(_, t)| t).collect()
 }
 
 /// The massage and self-massage picks (either may be empty).
@@ -174,12 +176,15 @@ pub(super) fn adjuncts(ctx: &Context<'_>) -> Vec<TechniquePick> {
 }
 
 /// Every technique this person must not be offered, with the reason.
-pub(super) fn avoided(ctx: &Context<'_>) -> Vec<Avoided> {
+pub(super) fn avoided(ctx: &mut Context<'_>) -> Vec<Avoided> {
+    // The last use of the cache: take it rather than copy every reason.
+    let exclusions = std::mem::take(&mut ctx.technique_exclusions);
     ctx.catalog
         .techniques
         .iter()
-        .filter_map(|t| {
-            exclusion(ctx, t).map(|(reason, because)| Avoided {
+        .zip(exclusions)
+        .filter_map(|(t, excluded)| {
+            excluded.map(|(reason, because)| Avoided {
                 kind: "technique",
                 id: t.id.clone(),
                 name: t.name.clone(),

@@ -77,8 +77,18 @@ struct Context<'c> {
     preferred_slots: BTreeSet<Slot>,
     limits: Limits<'c>,
     massage_in_plan: bool,
+    /// Lower-cased names of the person's conditions and flags, made once
+    /// because every reason sentence uses them.
+    lower_names: Vec<(&'c str, String)>,
+    /// Why each technique (catalog order) is ruled out, computed once.
+    technique_exclusions: Vec<Option<Exclusion>>,
+    /// Why each exercise (catalog order) is ruled out, computed once.
+    exercise_exclusions: Vec<Option<Exclusion>>,
     steps: Vec<Step>,
 }
+
+/// Why something is ruled out, and the catalog ids that rule it out.
+type Exclusion = (String, Vec<String>);
 
 impl<'c> Context<'c> {
     fn step(
@@ -89,7 +99,7 @@ impl<'c> Context<'c> {
         source_ids: Vec<String>,
     ) {
         let mut source_ids = source_ids;
-        source_ids.sort();
+        source_ids.sort_unstable();
         source_ids.dedup();
         self.steps.push(Step {
             rule,
@@ -100,12 +110,11 @@ impl<'c> Context<'c> {
     }
 
     /// The name of a condition or red flag, lower-cased for use mid-sentence.
-    fn name_of(&self, id: &str) -> String {
-        self.catalog
-            .condition(id)
-            .map(|c| c.name.to_lowercase())
-            .or_else(|| self.catalog.red_flag(id).map(|f| f.name.to_lowercase()))
-            .unwrap_or_else(|| id.to_owned())
+    fn name_of<'a>(&'a self, id: &'a str) -> &'a str {
+        self.lower_names
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map_or(id, |(_, name)| name.as_str())
     }
 
     fn self_massage_allowed(&self) -> bool {
@@ -116,12 +125,17 @@ impl<'c> Context<'c> {
 
 /// "a, b and c" from condition or flag ids.
 fn names(ctx: &Context<'_>, ids: &[&str]) -> String {
-    let names: Vec<String> = ids.iter().map(|id| ctx.name_of(id)).collect();
-    match names.as_slice() {
-        [] => "back pain in general".to_owned(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    if ids.is_empty() {
+        return "back pain in general".to_owned();
     }
+    let mut out = String::with_capacity(24 * ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == ids.len() { " and " } else { ", " });
+        }
+        out.push_str(ctx.name_of(id));
+    }
+    out
 }
 
 /// The given source ids that exist in the catalog.
@@ -234,9 +248,23 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
             .iter()
             .flat_map(|c| c.modifiers.preferred_slots.iter().copied())
             .collect(),
-        effective,
+        effective: effective.clone(),
         limits: limits(&[], None),
         massage_in_plan: false,
+        lower_names: conditions
+            .iter()
+            .chain(effective.iter())
+            .map(|c| (c.id.as_str(), c.name.to_lowercase()))
+            .chain(
+                person
+                    .red_flags
+                    .iter()
+                    .filter_map(|id| catalog.red_flag(id))
+                    .map(|f| (f.id.as_str(), f.name.to_lowercase())),
+            )
+            .collect(),
+        technique_exclusions: Vec::new(),
+        exercise_exclusions: Vec::new(),
         steps: Vec::new(),
     };
 
@@ -310,6 +338,18 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
             condition_sources(&ctx, &ctx.limits.pressure_ids),
         );
     }
+
+    // Exclusions depend only on the person and the caps: decide them once.
+    ctx.technique_exclusions = catalog
+        .techniques
+        .iter()
+        .map(|t| massage::exclusion(&ctx, t))
+        .collect();
+    ctx.exercise_exclusions = catalog
+        .exercises
+        .iter()
+        .map(|e| routine::exclusion(&ctx, e))
+        .collect();
 
     // 3. The approach: what the conditions prefer, then the guideline rules.
     let approach = choose_approach(&mut ctx);
@@ -391,8 +431,8 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
     }
 
     // 5. What was left out, and what to watch for.
-    let mut avoid = massage::avoided(&ctx);
-    avoid.extend(routine::avoided(&ctx));
+    let mut avoid = massage::avoided(&mut ctx);
+    avoid.extend(routine::avoided(&mut ctx));
     let cautions = cautions(&ctx, &triage, start_back.as_ref(), &massage);
     let mut triage = triage;
     if plan_approach == PlanApproach::NoPlan {

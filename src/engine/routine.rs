@@ -15,10 +15,10 @@ const MAX_PER_AREA: usize = 2;
 const MAX_AFTER_MASSAGE: usize = 2;
 
 /// Why `e` is not safe or not possible for this person.
-fn exclusion(ctx: &Context<'_>, e: &Exercise) -> Option<(String, Vec<String>)> {
+pub(super) fn exclusion(ctx: &Context<'_>, e: &Exercise) -> Option<(String, Vec<String>)> {
     if let Some(id) = e.avoid_if.first_match(&ctx.condition_ids, &ctx.flag_ids) {
         return Some((
-            format!("Not safe with {}.", ctx.name_of(id)),
+            ["Not safe with ", ctx.name_of(id), "."].concat(),
             vec![id.to_owned()],
         ));
     }
@@ -49,7 +49,7 @@ fn exclusion(ctx: &Context<'_>, e: &Exercise) -> Option<(String, Vec<String>)> {
         .find(|q| **q != Equipment::None && !prefs.equipment.contains(q))
     {
         return Some((
-            format!("Needs equipment you do not have: {missing}."),
+            ["Needs equipment you do not have: ", missing.as_str(), "."].concat(),
             vec![],
         ));
     }
@@ -185,12 +185,15 @@ fn slot_for(ctx: &Context<'_>, e: &Exercise, after_massage_used: usize) -> Slot 
 }
 
 /// The exercises this person must not do, with reasons.
-pub(super) fn avoided(ctx: &Context<'_>) -> Vec<Avoided> {
+pub(super) fn avoided(ctx: &mut Context<'_>) -> Vec<Avoided> {
+    // The last use of the cache: take it rather than copy every reason.
+    let exclusions = std::mem::take(&mut ctx.exercise_exclusions);
     ctx.catalog
         .exercises
         .iter()
-        .filter_map(|e| {
-            exclusion(ctx, e).map(|(reason, because)| Avoided {
+        .zip(exclusions)
+        .filter_map(|(e, excluded)| {
+            excluded.map(|(reason, because)| Avoided {
                 kind: "exercise",
                 id: e.id.clone(),
                 name: e.name.clone(),
@@ -309,7 +312,9 @@ fn item(ctx: &Context<'_>, e: &Exercise) -> RoutineItem {
         .map(String::as_str)
         .filter(|s| ctx.effective_ids.contains(s))
         .collect();
-    let mut reason = format!("Suits {}.", names(ctx, &suits));
+    let mut reason = names(ctx, &suits);
+    reason.insert_str(0, "Suits ");
+    reason.push('.');
     if ctx.limits.pregnancy_only.is_some()
         && e.pregnancy.status == PregnancySafety::Modify
         && let Some(note) = &e.pregnancy.note
