@@ -1,6 +1,9 @@
 //! `cargo bench --bench engine`: one recommendation, typical and worst case,
 //! through the engine alone (no HTTP, no JSON).
-#![expect(missing_docs, reason = "criterion_group! generates an undocumented public function")]
+#![expect(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented public function"
+)]
 
 use backcare::catalog::{Catalog, Equipment};
 use backcare::engine::{

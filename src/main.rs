@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use backcare::catalog::{Catalog, LoadError};
+use backcare::catalog::{Catalog, LoadError, Problem};
 use backcare::config::{Cli, Command, ContentArgs};
 use clap::Parser;
 
@@ -12,10 +12,26 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Loads the catalog and checks that the engine finds everything it cites.
 fn load(args: &ContentArgs) -> Result<Catalog, LoadError> {
-    match &args.content {
-        Some(dir) => Catalog::from_dir(dir),
-        None => Catalog::embedded(),
+    let catalog = match &args.content {
+        Some(dir) => Catalog::from_dir(dir)?,
+        None => Catalog::embedded()?,
+    };
+    let missing = backcare::engine::check_catalog(&catalog);
+    if missing.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(LoadError::Invalid(
+            missing
+                .into_iter()
+                .map(|message| Problem {
+                    file: "(engine)".to_owned(),
+                    field: String::new(),
+                    message,
+                })
+                .collect(),
+        ))
     }
 }
 

@@ -156,6 +156,20 @@ fn the_content_directory_is_what_the_binary_embeds() {
     );
 }
 
+#[test]
+fn the_engine_finds_every_source_and_condition_it_relies_on() {
+    let catalog = Catalog::embedded().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        backcare::engine::check_catalog(&catalog),
+        Vec::<String>::new()
+    );
+    let fixture = Catalog::from_dir(&crate::helpers::fixture_dir()).unwrap();
+    assert!(
+        !backcare::engine::check_catalog(&fixture).is_empty(),
+        "the check reports missing sources"
+    );
+}
+
 #[tokio::test]
 async fn not_recommended_techniques_say_why_and_suit_nobody() {
     let app = TestApp::embedded();
