@@ -108,7 +108,7 @@ list_response!(
 /// Every condition in id order: presentations (kinds of back pain),
 /// situations (what causes or shapes it) and modifiers (what changes safety).
 #[utoipa::path(
-    get, path = "/conditions", tag = "conditions",
+    get, path = "/conditions", operation_id = "listConditions", tag = "conditions",
     params(PageParams),
     responses(
         (status = 200, description = "A page of conditions", body = ConditionList),
@@ -131,11 +131,12 @@ pub async fn list(
 ///
 /// One condition by id.
 #[utoipa::path(
-    get, path = "/conditions/{id}", tag = "conditions",
+    get, path = "/conditions/{id}", operation_id = "getCondition", tag = "conditions",
     params(("id" = String, Path, description = "Condition id", example = "sciatica")),
     responses(
         (status = 200, description = "The condition", body = Condition),
         (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "The id is not valid UTF-8", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No condition with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]

@@ -180,7 +180,7 @@ pub struct ExerciseParams {
 ///
 /// Exercises in id order (best match first with `q`), optionally filtered.
 #[utoipa::path(
-    get, path = "/exercises", tag = "exercises",
+    get, path = "/exercises", operation_id = "listExercises", tag = "exercises",
     params(ExerciseParams),
     responses(
         (status = 200, description = "A page of exercises", body = ExerciseList),
@@ -240,11 +240,12 @@ pub async fn list(
 ///
 /// One exercise by id, with steps, dose, cautions and variations.
 #[utoipa::path(
-    get, path = "/exercises/{id}", tag = "exercises",
+    get, path = "/exercises/{id}", operation_id = "getExercise", tag = "exercises",
     params(("id" = String, Path, description = "Exercise id", example = "piriformis-stretch")),
     responses(
         (status = 200, description = "The exercise", body = Exercise),
         (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "The id is not valid UTF-8", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No exercise with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]

@@ -44,7 +44,7 @@ fn no_store<T: IntoResponse>(body: T) -> impl IntoResponse {
 /// Liveness
 ///
 /// Answers 200 while the process can serve requests.
-#[utoipa::path(get, path = "/healthz", tag = "health",
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "health",
     responses((status = 200, description = "Alive", body = Alive)))]
 pub async fn healthz() -> impl IntoResponse {
     no_store(Json(Alive { status: "ok" }))
@@ -53,7 +53,7 @@ pub async fn healthz() -> impl IntoResponse {
 /// Readiness
 ///
 /// Answers 200 once the catalog is loaded, with its version and counts.
-#[utoipa::path(get, path = "/readyz", tag = "health",
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "health",
     responses((status = 200, description = "Ready, with the catalog served", body = Ready)))]
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     no_store(Json(Ready {

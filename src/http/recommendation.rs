@@ -531,7 +531,7 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
 /// screen, and commercial use needs Keele's permission; items are named by
 /// meaning only.
 #[utoipa::path(
-    post, path = "/recommendation", tag = "recommendation",
+    post, path = "/recommendation", operation_id = "recommend", tag = "recommendation",
     request_body(content = RecommendationRequest, content_type = "application/json", examples(
         ("desk worker" = (summary = "Chronic low back pain from long hours sitting", value = json!({
             "pain": {"duration": "chronic", "intensity": 4, "areas": ["lower_back", "hips"]},

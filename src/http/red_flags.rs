@@ -89,7 +89,7 @@ list_response!(
 /// Every red flag in id order. Apps ask each `question` before offering
 /// self-care and send the ones answered yes to `POST /recommendation`.
 #[utoipa::path(
-    get, path = "/red-flags", tag = "red-flags",
+    get, path = "/red-flags", operation_id = "listRedFlags", tag = "red-flags",
     params(PageParams),
     responses(
         (status = 200, description = "A page of red flags", body = RedFlagList),
@@ -112,11 +112,12 @@ pub async fn list(
 ///
 /// One red flag by id.
 #[utoipa::path(
-    get, path = "/red-flags/{id}", tag = "red-flags",
+    get, path = "/red-flags/{id}", operation_id = "getRedFlag", tag = "red-flags",
     params(("id" = String, Path, description = "Red-flag id", example = "saddle-numbness")),
     responses(
         (status = 200, description = "The red flag", body = RedFlag),
         (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "The id is not valid UTF-8", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No red flag with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]

@@ -66,7 +66,7 @@ list_response!(
 ///
 /// Every publication the catalog cites, in id order.
 #[utoipa::path(
-    get, path = "/sources", tag = "sources",
+    get, path = "/sources", operation_id = "listSources", tag = "sources",
     params(PageParams),
     responses(
         (status = 200, description = "A page of sources", body = SourceList),
@@ -89,11 +89,12 @@ pub async fn list(
 ///
 /// One publication by id.
 #[utoipa::path(
-    get, path = "/sources/{id}", tag = "sources",
+    get, path = "/sources/{id}", operation_id = "getSource", tag = "sources",
     params(("id" = String, Path, description = "Source id", example = "nice-ng59")),
     responses(
         (status = 200, description = "The source", body = Source),
         (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "The id is not valid UTF-8", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No source with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]

@@ -119,7 +119,7 @@ pub struct TechniqueParams {
 /// `not-recommended` (TENS, support belts, traction) are listed so apps can
 /// say why; the engine never suggests them.
 #[utoipa::path(
-    get, path = "/techniques", tag = "techniques",
+    get, path = "/techniques", operation_id = "listTechniques", tag = "techniques",
     params(TechniqueParams),
     responses(
         (status = 200, description = "A page of techniques", body = TechniqueList),
@@ -160,11 +160,12 @@ pub async fn list(
 ///
 /// One technique by id.
 #[utoipa::path(
-    get, path = "/techniques/{id}", tag = "techniques",
+    get, path = "/techniques/{id}", operation_id = "getTechnique", tag = "techniques",
     params(("id" = String, Path, description = "Technique id", example = "trigger-point-therapy")),
     responses(
         (status = 200, description = "The technique", body = Technique),
         (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "The id is not valid UTF-8", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No technique with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]

@@ -34,8 +34,16 @@ async fn the_served_document_is_the_committed_one() {
 #[test]
 fn every_operation_documents_its_errors_and_a_summary() {
     let spec: serde_json::Value = serde_json::from_str(backcare::http::openapi_json()).unwrap();
+    let mut operation_ids = std::collections::BTreeSet::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path}: no operationId"));
+            assert!(
+                operation_ids.insert(id.to_owned()),
+                "{method} {path}: operationId {id} is not unique"
+            );
             assert!(
                 op["summary"].as_str().is_some_and(|s| !s.is_empty()),
                 "{method} {path}: no summary"
