@@ -41,13 +41,46 @@ pub struct ContentArgs {
     pub content: Option<PathBuf>,
 }
 
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
 /// Options for `serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "BACKCARE_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    /// Address of the admin listener serving /metrics; keep it off the public network.
+    #[arg(long, env = "BACKCARE_ADMIN_BIND", default_value = "127.0.0.1:9090")]
+    pub admin_bind: SocketAddr,
     /// Content source.
     #[command(flatten)]
     pub content: ContentArgs,
+    /// With --content: reload when files change on disk (SIGHUP always reloads).
+    #[arg(long, env = "BACKCARE_WATCH", requires = "content")]
+    pub watch: bool,
+    /// Log format.
+    #[arg(long, env = "BACKCARE_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Largest request body in bytes (413 above it).
+    #[arg(long, env = "BACKCARE_BODY_LIMIT", default_value_t = 64 * 1024, value_parser = clap::value_parser!(u32).range(1..=16 * 1024 * 1024))]
+    pub body_limit: u32,
+    /// Seconds a request may take before it is answered 503.
+    #[arg(long, env = "BACKCARE_REQUEST_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub request_timeout: u64,
+    /// Requests served at once; beyond it requests get 503 with Retry-After.
+    #[arg(long, env = "BACKCARE_CONCURRENCY_LIMIT", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub concurrency_limit: u32,
+    /// Browser origins allowed by CORS, comma separated (none by default).
+    #[arg(long, env = "BACKCARE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Seconds to let in-flight requests finish after SIGTERM or SIGINT.
+    #[arg(long, env = "BACKCARE_SHUTDOWN_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub shutdown_timeout: u64,
 }

@@ -4,5 +4,6 @@
 
 pub mod catalog;
 pub mod config;
+pub mod content;
 pub mod engine;
 pub mod http;

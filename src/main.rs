@@ -1,9 +1,12 @@
 //! The backcare binary: parse configuration, load the catalog, serve.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
-use backcare::catalog::{Catalog, LoadError, Problem};
-use backcare::config::{Cli, Command, ContentArgs};
+use axum::http::HeaderValue;
+use backcare::config::{Cli, Command, LogFormat, ServeArgs};
+use backcare::content;
+use backcare::http::{AppState, Settings};
 use clap::Parser;
 
 // mimalloc: the engine and the JSON layer allocate many small strings per
@@ -12,33 +15,10 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Loads the catalog and checks that the engine finds everything it cites.
-fn load(args: &ContentArgs) -> Result<Catalog, LoadError> {
-    let catalog = match &args.content {
-        Some(dir) => Catalog::from_dir(dir)?,
-        None => Catalog::embedded()?,
-    };
-    let missing = backcare::engine::check_catalog(&catalog);
-    if missing.is_empty() {
-        Ok(catalog)
-    } else {
-        Err(LoadError::Invalid(
-            missing
-                .into_iter()
-                .map(|message| Problem {
-                    file: "(engine)".to_owned(),
-                    field: String::new(),
-                    message,
-                })
-                .collect(),
-        ))
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Validate(args)) => match load(&args) {
+        Some(Command::Validate(args)) => match content::load(args.content.as_deref()) {
             Ok(catalog) => {
                 let counts: Vec<String> = catalog
                     .counts()
@@ -66,14 +46,50 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(args: backcare::config::ServeArgs) -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    let catalog = match load(&args.content) {
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn settings(args: &ServeArgs) -> Result<Settings, String> {
+    let cors_origins = args
+        .cors_origins
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            HeaderValue::from_str(o)
+                .map_err(|_| format!("--cors-origins: `{o}` is not a valid origin"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Settings {
+        body_limit: args.body_limit as usize,
+        request_timeout: Duration::from_secs(args.request_timeout),
+        concurrency_limit: args.concurrency_limit as usize,
+        cors_origins,
+    })
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    init_logging(args.log_format);
+    let settings = match settings(&args) {
+        Ok(s) => s,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let catalog = match content::load(args.content.content.as_deref()) {
         Ok(catalog) => catalog,
         Err(err) => {
             eprintln!("refusing to start: {err}");
@@ -96,20 +112,54 @@ fn serve(args: backcare::config::ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(args.bind).await {
-            Ok(l) => l,
-            Err(err) => {
-                eprintln!("cannot listen on {}: {err}", args.bind);
-                return ExitCode::FAILURE;
-            }
-        };
-        tracing::info!(address = %args.bind, "serving; docs at /docs");
-        let app = backcare::http::app(backcare::http::AppState::new(catalog));
-        match axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-        {
+    runtime.block_on(run(args, settings, AppState::new(catalog)))
+}
+
+async fn run(args: ServeArgs, settings: Settings, state: AppState) -> ExitCode {
+    let (public, admin) = match (
+        tokio::net::TcpListener::bind(args.bind).await,
+        tokio::net::TcpListener::bind(args.admin_bind).await,
+    ) {
+        (Ok(p), Ok(a)) => (p, a),
+        (Err(err), _) => {
+            eprintln!("cannot listen on {}: {err}", args.bind);
+            return ExitCode::FAILURE;
+        }
+        (_, Err(err)) => {
+            eprintln!("cannot listen on {} (admin): {err}", args.admin_bind);
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(address = %args.bind, admin = %args.admin_bind, "serving; docs at /docs, metrics on the admin address");
+
+    if let Some(dir) = args.content.content.clone() {
+        tokio::spawn(reload_on_sighup(state.clone(), dir.clone()));
+        if args.watch {
+            tokio::spawn(content::watch(state.clone(), dir, Duration::from_secs(1)));
+        }
+    }
+    let admin_app = backcare::http::admin(state.clone());
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(admin, admin_app).await {
+            tracing::error!(%err, "admin listener failed");
+        }
+    });
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let app = backcare::http::app_with(state, &settings);
+    let mut drained = stop_rx.clone();
+    let server = axum::serve(public, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    // Bounded drain: once a stop signal arrives, in-flight requests get
+    // `shutdown_timeout` seconds to finish.
+    let deadline = async move {
+        let _ = drained.wait_for(|stopped| *stopped).await;
+        tokio::time::sleep(Duration::from_secs(args.shutdown_timeout)).await;
+    };
+    tokio::select! {
+        result = server => match result {
             Ok(()) => {
                 tracing::info!("stopped");
                 ExitCode::SUCCESS
@@ -118,8 +168,33 @@ fn serve(args: backcare::config::ServeArgs) -> ExitCode {
                 eprintln!("server error: {err}");
                 ExitCode::FAILURE
             }
+        },
+        () = deadline => {
+            tracing::warn!("in-flight requests did not finish in time; stopping anyway");
+            ExitCode::SUCCESS
         }
-    })
+    }
+}
+
+/// Reloads the content directory on every SIGHUP.
+async fn reload_on_sighup(state: AppState, dir: std::path::PathBuf) {
+    #[cfg(unix)]
+    {
+        let mut hangups =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+                Ok(s) => s,
+                Err(err) => {
+                    tracing::error!(%err, "cannot listen for SIGHUP; reload is unavailable");
+                    return;
+                }
+            };
+        while hangups.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading content");
+            let _ = content::reload(&state, &dir);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (state, dir);
 }
 
 /// Resolves on SIGINT or SIGTERM, so in-flight requests can finish.

@@ -44,8 +44,15 @@ pub async fn conditional_get(
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
-    let tag = etag(&state.catalog.version);
+    // Take the catalog once: the handler answers from this same snapshot, so
+    // the ETag always describes the body even when a reload lands mid-request.
+    let catalog = state.catalog();
+    let tag = etag(&catalog.version);
     let fresh = matches(request.headers(), &tag);
+    let mut request = request;
+    request
+        .extensions_mut()
+        .insert(super::state::Snapshot(catalog));
     let response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;

@@ -2,15 +2,14 @@
 //! that change what is safe.
 
 use axum::Json;
-use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::AppState;
 use super::error::{ApiError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{PageParams, list_response};
 use super::schema::Snomed;
+use super::state::Snapshot;
 use crate::catalog::{self, Approach, ConditionCategory, Difficulty, MassageRole, Pressure, Slot};
 
 /// The approach that helps a condition most, and why.
@@ -117,12 +116,12 @@ list_response!(
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
 ) -> Result<Json<ConditionList>, ApiError> {
     let window = params.window()?;
     Ok(Json(ConditionList::new(
-        window.apply(state.catalog.conditions.iter(), Condition::from),
+        window.apply(catalog.conditions.iter(), Condition::from),
         window,
     )))
 }
@@ -141,11 +140,10 @@ pub async fn list(
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Json<Condition>, ApiError> {
-    state
-        .catalog
+    catalog
         .condition(&id)
         .map(|c| Json(c.into()))
         .ok_or_else(|| ApiError::not_found("condition", &id))

@@ -171,6 +171,29 @@ impl ApiError {
         )
     }
 
+    /// 503: too many requests in flight; try again shortly.
+    pub fn overloaded() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "Service overloaded",
+            "the service is handling as many requests as it can; retry in a second",
+        )
+    }
+
+    /// 503: the request took longer than the limit.
+    pub fn timed_out(limit: std::time::Duration) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "Request timed out",
+            format!(
+                "the request took longer than {} s and was stopped; retry later",
+                limit.as_secs_f64()
+            ),
+        )
+    }
+
     /// 500: something failed on our side. The detail stays generic; the cause
     /// goes to the log by the caller.
     pub fn internal() -> Self {
@@ -220,6 +243,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         // Errors depend on the request, never cache them.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response
     }
 }

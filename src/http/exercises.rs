@@ -2,15 +2,14 @@
 //! with steps, doses and who they suit.
 
 use axum::Json;
-use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::AppState;
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{Window, list_response};
 use super::schema::AvoidIf;
+use super::state::Snapshot;
 use crate::catalog::{
     self, Area, Difficulty, Equipment, ExerciseFilter, ExerciseKind, Position, PregnancySafety,
     Slot, StretchType,
@@ -192,13 +191,13 @@ pub struct ExerciseParams {
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Query(params): Query<ExerciseParams>,
 ) -> Result<Json<ExerciseList>, ApiError> {
     let mut errors = Vec::new();
     let window = Window::new(params.limit, params.offset, &mut errors);
     if let Some(c) = &params.condition
-        && state.catalog.condition(c).is_none()
+        && catalog.condition(c).is_none()
     {
         errors.push(FieldError::new(
             "condition",
@@ -229,7 +228,7 @@ pub async fn list(
         pregnancy_safe: params.pregnancy_safe,
         q: params.q.as_deref(),
     };
-    let found = state.catalog.find_exercises(&filter);
+    let found = catalog.find_exercises(&filter);
     Ok(Json(ExerciseList::new(
         window.apply(found.into_iter(), Exercise::from),
         window,
@@ -250,11 +249,10 @@ pub async fn list(
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Json<Exercise>, ApiError> {
-    state
-        .catalog
+    catalog
         .exercise(&id)
         .map(|e| Json(e.into()))
         .ok_or_else(|| ApiError::not_found("exercise", &id))

@@ -72,6 +72,10 @@ where
     }
 }
 
+/// The body size limit in force, so a 413 can say what it is.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
 /// The raw body of a JSON request: the content type is checked and the size
 /// limit applied, but parsing is left to the caller so it can report every
 /// problem at once.
@@ -101,13 +105,17 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         if !json {
             return Err(ApiError::unsupported_media_type());
         }
+        let limit = req
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(super::BODY_LIMIT, |l| l.0);
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|rejection| match rejection {
                 BytesRejection::FailedToBufferBody(_)
                     if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
                 {
-                    ApiError::payload_too_large(super::BODY_LIMIT)
+                    ApiError::payload_too_large(limit)
                 }
                 other => ApiError::malformed_body(format!(
                     "could not read the request body: {}",

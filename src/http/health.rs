@@ -56,9 +56,10 @@ pub async fn healthz() -> impl IntoResponse {
 #[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "health",
     responses((status = 200, description = "Ready, with the catalog served", body = Ready)))]
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let catalog = state.catalog();
     no_store(Json(Ready {
         status: "ready",
-        catalog_version: state.catalog.version.clone(),
-        counts: state.catalog.counts().into_iter().collect(),
+        catalog_version: catalog.version.clone(),
+        counts: catalog.counts().into_iter().collect(),
     }))
 }

@@ -8,45 +8,30 @@ pub mod error;
 mod exercises;
 pub mod extract;
 mod health;
+pub mod metrics;
+pub mod middleware;
 mod openapi;
 mod page;
 mod recommendation;
 mod red_flags;
 mod schema;
 mod sources;
+mod state;
 mod techniques;
 
-use std::sync::Arc;
-
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
-use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::catalog::Catalog;
 pub use error::{ApiError, FieldError, Problem};
+pub use middleware::Settings;
 pub use openapi::{openapi, openapi_json};
+pub use state::AppState;
 
-/// The largest request body accepted, in bytes.
+/// The largest request body accepted by default, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// What every handler can reach.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    /// The catalog being served.
-    pub catalog: Arc<Catalog>,
-}
-
-impl AppState {
-    /// State serving `catalog`.
-    pub fn new(catalog: Catalog) -> Self {
-        Self {
-            catalog: Arc::new(catalog),
-        }
-    }
-}
 
 /// Every documented route, with its OpenAPI operations.
 fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
@@ -72,51 +57,50 @@ fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(health::readyz))
 }
 
-/// The whole application: the API, its docs, problem+json fallbacks and the
-/// request log.
+/// The whole application with default settings.
 pub fn app(state: AppState) -> Router {
+    app_with(state, &Settings::default())
+}
+
+/// The whole application: the API, its docs, problem+json fallbacks and the
+/// middleware stack configured by `settings`.
+pub fn app_with(state: AppState, settings: &Settings) -> Router {
     let (api, spec) = api_routes(&state).split_for_parts();
     let docs = utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", spec);
-    Router::new()
+    let router = Router::new()
         .merge(api)
         .merge(docs)
         .fallback(not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(
-            TraceLayer::new_for_http()
-                // The span names the route template, never the raw URI: query
-                // strings and bodies may carry health data.
-                .make_span_with(|request: &Request| {
-                    let route = request
-                        .extensions()
-                        .get::<MatchedPath>()
-                        .map_or("<unmatched>", MatchedPath::as_str);
-                    tracing::info_span!("request", method = %request.method(), route)
-                })
-                .on_request(())
-                .on_response(
-                    |response: &axum::response::Response,
-                     latency: std::time::Duration,
-                     _: &tracing::Span| {
-                        tracing::info!(
-                            status = response.status().as_u16(),
-                            latency_ms = latency.as_secs_f64() * 1000.0,
-                            "response"
-                        );
-                    },
-                )
-                .on_failure(()),
+        .layer(axum::extract::DefaultBodyLimit::max(settings.body_limit))
+        .layer(axum::Extension(extract::BodyLimit(settings.body_limit)));
+    middleware::apply(router, &state, settings).with_state(state)
+}
+
+/// The admin listener's routes: Prometheus metrics, never on the public port.
+pub fn admin(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(
+                |axum::extract::State(state): axum::extract::State<AppState>| async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "text/plain; version=0.0.4; charset=utf-8",
+                        )],
+                        state.metrics.render(&state.catalog()),
+                    )
+                },
+            ),
         )
+        .fallback(not_found)
         .with_state(state)
 }
 
 /// The OpenAPI document the routes describe (without serving anything).
 pub(crate) fn spec() -> utoipa::openapi::OpenApi {
-    let state = AppState {
-        catalog: Arc::new(Catalog::empty()),
-    };
-    api_routes(&state).into_openapi()
+    api_routes(&AppState::new(Catalog::empty())).into_openapi()
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -2,15 +2,14 @@
 //! edge, then let the engine decide.
 
 use axum::Json;
-use axum::extract::State;
 use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::AppState;
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::JsonBody;
+use super::state::Snapshot;
 use crate::catalog::{Catalog, Equipment, Position};
 use crate::engine::{
     self, Bothersomeness, Duration, Goal, MassageAccess, PainArea, Person, Recommendation,
@@ -568,11 +567,11 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
     )
 )]
 pub async fn recommend(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Recommendation>, ApiError> {
-    let person = parse_person(&state.catalog, &body)?;
-    Ok(Json(engine::recommend(&state.catalog, &person)))
+    let person = parse_person(&catalog, &body)?;
+    Ok(Json(engine::recommend(&catalog, &person)))
 }
 
 #[cfg(test)]

@@ -2,15 +2,14 @@
 //! question to ask and what to do.
 
 use axum::Json;
-use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::AppState;
 use super::error::{ApiError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{PageParams, list_response};
 use super::schema::Snomed;
+use super::state::Snapshot;
 use crate::catalog::{self, Urgency};
 
 /// A combination that raises a red flag's urgency.
@@ -98,12 +97,12 @@ list_response!(
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
 ) -> Result<Json<RedFlagList>, ApiError> {
     let window = params.window()?;
     Ok(Json(RedFlagList::new(
-        window.apply(state.catalog.red_flags.iter(), RedFlag::from),
+        window.apply(catalog.red_flags.iter(), RedFlag::from),
         window,
     )))
 }
@@ -122,11 +121,10 @@ pub async fn list(
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Json<RedFlag>, ApiError> {
-    state
-        .catalog
+    catalog
         .red_flag(&id)
         .map(|f| Json(f.into()))
         .ok_or_else(|| ApiError::not_found("red flag", &id))

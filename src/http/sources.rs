@@ -1,14 +1,13 @@
 //! `/sources`: the publications every catalog entry cites.
 
 use axum::Json;
-use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::AppState;
 use super::error::{ApiError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{PageParams, list_response};
+use super::state::Snapshot;
 use crate::catalog::{self, SourceKind};
 
 /// A publication that catalog entries rest on.
@@ -75,12 +74,12 @@ list_response!(
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
 ) -> Result<Json<SourceList>, ApiError> {
     let window = params.window()?;
     Ok(Json(SourceList::new(
-        window.apply(state.catalog.sources.iter(), Source::from),
+        window.apply(catalog.sources.iter(), Source::from),
         window,
     )))
 }
@@ -99,11 +98,10 @@ pub async fn list(
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Json<Source>, ApiError> {
-    state
-        .catalog
+    catalog
         .source(&id)
         .map(|s| Json(s.into()))
         .ok_or_else(|| ApiError::not_found("source", &id))

@@ -2,15 +2,14 @@
 //! including the ones guidelines say not to use.
 
 use axum::Json;
-use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::AppState;
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{Window, list_response};
 use super::schema::AvoidIf;
+use super::state::Snapshot;
 use crate::catalog::{self, Equipment, Modality, Pressure, TechniqueFilter, TechniqueStatus};
 
 /// A typical session length.
@@ -131,13 +130,13 @@ pub struct TechniqueParams {
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Query(params): Query<TechniqueParams>,
 ) -> Result<Json<TechniqueList>, ApiError> {
     let mut errors = Vec::new();
     let window = Window::new(params.limit, params.offset, &mut errors);
     if let Some(c) = &params.condition
-        && state.catalog.condition(c).is_none()
+        && catalog.condition(c).is_none()
     {
         errors.push(FieldError::new(
             "condition",
@@ -149,7 +148,7 @@ pub async fn list(
         modality: params.modality,
         condition: params.condition.as_deref(),
     };
-    let found = state.catalog.find_techniques(&filter);
+    let found = catalog.find_techniques(&filter);
     Ok(Json(TechniqueList::new(
         window.apply(found.into_iter(), Technique::from),
         window,
@@ -170,11 +169,10 @@ pub async fn list(
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
+    Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Json<Technique>, ApiError> {
-    state
-        .catalog
+    catalog
         .technique(&id)
         .map(|t| Json(t.into()))
         .ok_or_else(|| ApiError::not_found("technique", &id))

@@ -97,6 +97,14 @@ impl TestApp {
         )
     }
 
+    /// Wraps any router (tests of the middleware stack alone).
+    pub fn from_router(router: axum::Router) -> Self {
+        Self {
+            router,
+            catalog_version: String::new(),
+        }
+    }
+
     pub fn with(catalog: Catalog) -> Self {
         let catalog_version = catalog.version.clone();
         Self {

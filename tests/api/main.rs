@@ -4,6 +4,7 @@
 mod catalog_api;
 mod content;
 mod errors;
+mod hardening;
 mod helpers;
 mod openapi;
 mod properties;

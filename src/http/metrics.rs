@@ -1,0 +1,177 @@
+//! Prometheus metrics, kept in-process and rendered as text on the admin
+//! listener. Route labels are route templates, never raw paths or queries.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::catalog::Catalog;
+
+/// Upper bounds of the latency histogram buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
+
+#[derive(Debug, Default)]
+struct Histogram {
+    buckets: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+#[derive(Debug, Default)]
+struct Routes {
+    /// (route, method, status) -> requests.
+    requests: BTreeMap<(String, String, u16), u64>,
+    /// route -> latency.
+    latency: BTreeMap<String, Histogram>,
+}
+
+/// Counters and histograms for the service.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    routes: Mutex<Routes>,
+    in_flight: AtomicI64,
+    shed: AtomicU64,
+    reloads_ok: AtomicU64,
+    reloads_failed: AtomicU64,
+}
+
+impl Metrics {
+    /// A request started.
+    pub fn start(&self) {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A request finished on `route` with `status` after `latency`.
+    pub fn finish(&self, route: &str, method: &str, status: u16, latency: Duration) {
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+        let seconds = latency.as_secs_f64();
+        // A poisoned lock only means another request panicked mid-update;
+        // the counters are still usable.
+        let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (route.to_owned(), method.to_owned(), status);
+        *routes.requests.entry(key).or_default() += 1;
+        let h = match routes.latency.get_mut(route) {
+            Some(h) => h,
+            None => routes.latency.entry(route.to_owned()).or_default(),
+        };
+        h.count += 1;
+        h.sum += seconds;
+        if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
+            h.buckets[i] += 1;
+        }
+    }
+
+    /// A request was refused because the service was saturated.
+    pub fn shed(&self) {
+        self.shed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A content reload succeeded or failed.
+    pub fn reload(&self, ok: bool) {
+        let counter = if ok {
+            &self.reloads_ok
+        } else {
+            &self.reloads_failed
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Successful and failed reloads so far.
+    pub fn reloads(&self) -> (u64, u64) {
+        (
+            self.reloads_ok.load(Ordering::Relaxed),
+            self.reloads_failed.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self, catalog: &Catalog) -> String {
+        let mut out = String::with_capacity(4096);
+        let routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        out.push_str("# HELP backcare_http_requests_total HTTP requests by route template, method and status.\n");
+        out.push_str("# TYPE backcare_http_requests_total counter\n");
+        for ((route, method, status), n) in &routes.requests {
+            let _ = writeln!(
+                out,
+                "backcare_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
+            );
+        }
+        out.push_str(
+            "# HELP backcare_http_request_duration_seconds Request latency by route template.\n",
+        );
+        out.push_str("# TYPE backcare_http_request_duration_seconds histogram\n");
+        for (route, h) in &routes.latency {
+            let mut cumulative = 0;
+            for (bound, n) in BUCKETS.iter().zip(h.buckets) {
+                cumulative += n;
+                let _ = writeln!(
+                    out,
+                    "backcare_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {cumulative}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "backcare_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "backcare_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "backcare_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
+        }
+        drop(routes);
+        let gauges = [
+            (
+                "backcare_http_requests_in_flight",
+                "gauge",
+                "Requests being served now.",
+                self.in_flight.load(Ordering::Relaxed) as f64,
+            ),
+            (
+                "backcare_http_requests_shed_total",
+                "counter",
+                "Requests refused with 503 because the service was saturated.",
+                self.shed.load(Ordering::Relaxed) as f64,
+            ),
+            (
+                "backcare_catalog_reloads_total",
+                "counter",
+                "Content reloads that were validated and swapped in.",
+                self.reloads_ok.load(Ordering::Relaxed) as f64,
+            ),
+            (
+                "backcare_catalog_reload_failures_total",
+                "counter",
+                "Content reloads refused because the new content was invalid.",
+                self.reloads_failed.load(Ordering::Relaxed) as f64,
+            ),
+        ];
+        for (name, kind, help, value) in gauges {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
+        }
+        out.push_str("# HELP backcare_catalog_info The catalog version being served.\n# TYPE backcare_catalog_info gauge\n");
+        let _ = writeln!(
+            out,
+            "backcare_catalog_info{{version=\"{}\"}} 1",
+            catalog.version
+        );
+        out.push_str("# HELP backcare_catalog_entities Entities in the catalog being served, by kind.\n# TYPE backcare_catalog_entities gauge\n");
+        for (kind, n) in catalog.counts() {
+            let _ = writeln!(out, "backcare_catalog_entities{{kind=\"{kind}\"}} {n}");
+        }
+        out
+    }
+}

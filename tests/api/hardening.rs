@@ -1,0 +1,436 @@
+//! Production hardening: the middleware stack, safe reloads and a battery
+//! of hostile input, each answered with a problem and the server still up.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, header};
+use axum::routing::get;
+use backcare::catalog::Catalog;
+use backcare::http::{AppState, Settings, middleware};
+use tower::ServiceExt;
+
+use crate::helpers::{TestApp, fixture_copy, repo_root};
+
+fn state() -> AppState {
+    AppState::new(Catalog::embedded().unwrap())
+}
+
+/// A router with test-only routes behind the real middleware stack.
+fn stack(settings: &Settings) -> Router {
+    let state = state();
+    let routes = Router::new()
+        .route(
+            "/boom",
+            get(|| async {
+                // A handler bug as it would happen in real code: an index out of range.
+                let empty: Vec<&'static str> = Vec::new();
+                empty[std::hint::black_box(0)]
+            }),
+        )
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                "done"
+            }),
+        );
+    middleware::apply(routes, &state, settings).with_state(state)
+}
+
+async fn call(router: &Router, request: Request<Body>) -> crate::helpers::TestResponse {
+    let app = TestApp::from_router(router.clone());
+    app.request(request).await
+}
+
+#[tokio::test]
+async fn a_panic_is_a_500_problem_and_the_stack_keeps_serving() {
+    let router = stack(&Settings::default());
+    let response = call(&router, Request::get("/boom").body(Body::empty()).unwrap()).await;
+    let problem = response.problem(500);
+    assert!(
+        !problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("index out of bounds"),
+        "panic text stays in the log"
+    );
+    let again = call(&router, Request::get("/slow").body(Body::empty()).unwrap()).await;
+    assert_eq!(again.status, 200);
+}
+
+#[tokio::test]
+async fn a_slow_request_times_out_with_a_503_problem() {
+    let settings = Settings {
+        request_timeout: Duration::from_millis(50),
+        ..Settings::default()
+    };
+    let response = call(
+        &stack(&settings),
+        Request::get("/slow").body(Body::empty()).unwrap(),
+    )
+    .await;
+    response.problem(503);
+    assert!(response.header("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn saturation_sheds_load_with_503_and_retry_after() {
+    let settings = Settings {
+        concurrency_limit: 1,
+        ..Settings::default()
+    };
+    let router = stack(&settings);
+    let first = tokio::spawn({
+        let router = router.clone();
+        async move {
+            router
+                .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let second = call(&router, Request::get("/slow").body(Body::empty()).unwrap()).await;
+    second.problem(503);
+    assert_eq!(second.header("retry-after"), Some("1"));
+    assert_eq!(first.await.unwrap(), 200, "the request in flight finishes");
+}
+
+#[tokio::test]
+async fn the_body_limit_is_configurable_and_answered_413() {
+    let settings = Settings {
+        body_limit: 100,
+        ..Settings::default()
+    };
+    let app = TestApp::from_router(backcare::http::app_with(state(), &settings));
+    let body = format!(
+        "{{\"pain\": {{\"duration\": \"acute\", \"intensity\": 1, \"areas\": [\"leg\"]}}, \"x\": \"{}\"}}",
+        "a".repeat(200)
+    );
+    let problem = app
+        .send(
+            Method::POST,
+            "/recommendation",
+            Some("application/json"),
+            body,
+        )
+        .await
+        .problem(413);
+    assert!(problem["detail"].as_str().unwrap().contains("100 bytes"));
+}
+
+#[tokio::test]
+async fn request_ids_are_echoed_or_generated() {
+    let app = TestApp::embedded();
+    let given = app
+        .request(
+            Request::get("/healthz")
+                .header("x-request-id", "trace-42")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(given.header("x-request-id"), Some("trace-42"));
+    let made = app.get("/healthz").await;
+    assert_eq!(
+        made.header("x-request-id").map(str::len),
+        Some(36),
+        "a UUID is generated"
+    );
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_asked() {
+    let app = TestApp::embedded();
+    for encoding in ["gzip", "br"] {
+        let response = app
+            .request(
+                Request::get("/exercises?limit=20")
+                    .header(header::ACCEPT_ENCODING, encoding)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(response.header("content-encoding"), Some(encoding));
+    }
+    assert_eq!(
+        app.get("/exercises?limit=20")
+            .await
+            .header("content-encoding"),
+        None
+    );
+}
+
+#[tokio::test]
+async fn security_headers_and_a_relaxed_policy_only_for_docs() {
+    let app = TestApp::embedded();
+    let api = app.get("/exercises").await;
+    assert_eq!(api.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(
+        api.header("content-security-policy"),
+        Some("default-src 'none'; frame-ancestors 'none'")
+    );
+    let docs = app.get("/docs/").await;
+    assert!(
+        docs.header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    let error = app.get("/nope").await;
+    assert_eq!(error.header("cache-control"), Some("no-store"));
+    assert_eq!(error.header("x-content-type-options"), Some("nosniff"));
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let settings = Settings {
+        cors_origins: vec!["https://app.example".parse().unwrap()],
+        ..Settings::default()
+    };
+    let app = TestApp::from_router(backcare::http::app_with(state(), &settings));
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/recommendation")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let allowed = app.request(preflight("https://app.example")).await;
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    let refused = app.request(preflight("https://evil.example")).await;
+    assert_eq!(refused.header("access-control-allow-origin"), None);
+    let default = TestApp::embedded();
+    let none = default
+        .request(
+            Request::get("/exercises")
+                .header(header::ORIGIN, "https://app.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        none.header("access-control-allow-origin"),
+        None,
+        "no CORS unless configured"
+    );
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let state = state();
+    let app = TestApp::from_router(backcare::http::app_with(
+        state.clone(),
+        &Settings::default(),
+    ));
+    app.get("/exercises/cat-cow").await;
+    app.get("/exercises/nope").await;
+    let admin = TestApp::from_router(backcare::http::admin(state));
+    let text = String::from_utf8(admin.get("/metrics").await.body).unwrap();
+    for line in [
+        "backcare_http_requests_total{route=\"/exercises/{id}\",method=\"GET\",status=\"200\"} 1",
+        "backcare_http_requests_total{route=\"/exercises/{id}\",method=\"GET\",status=\"404\"} 1",
+        "backcare_http_requests_in_flight 0",
+        "backcare_catalog_entities{kind=\"exercises\"}",
+        "backcare_http_request_duration_seconds_count{route=\"/exercises/{id}\"} 2",
+    ] {
+        assert!(text.contains(line), "missing {line} in:\n{text}");
+    }
+    assert_eq!(
+        app.get("/metrics").await.status,
+        404,
+        "metrics are not on the public router"
+    );
+}
+
+#[tokio::test]
+async fn reload_swaps_good_content_and_keeps_serving_on_bad() {
+    let dir = fixture_copy("reload");
+    for kind in [
+        "sources",
+        "conditions",
+        "red-flags",
+        "techniques",
+        "exercises",
+    ] {
+        copy_kind(&repo_root().join("content").join(kind), &dir.join(kind));
+    }
+    let state = AppState::new(backcare::content::load(Some(&dir)).unwrap());
+    let app = TestApp::from_router(backcare::http::app_with(
+        state.clone(),
+        &Settings::default(),
+    ));
+    let before = app.get("/readyz").await.json()["catalog_version"].clone();
+    let tag_before = app
+        .get("/exercises/cat-cow")
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+
+    // A good edit is swapped in: new version, new ETag, new content.
+    let path = dir.join("exercises/cat-cow.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\"minutes\": 2", "\"minutes\": 3", 1)).unwrap();
+    let version = backcare::content::reload(&state, &dir).expect("good content reloads");
+    let after = app.get("/readyz").await.json()["catalog_version"].clone();
+    assert_ne!(before, after);
+    assert_eq!(after, version);
+    let cat_cow = app.get("/exercises/cat-cow").await;
+    assert_ne!(cat_cow.header("etag").unwrap(), tag_before);
+    assert_eq!(cat_cow.json()["minutes"], 3);
+
+    // A bad edit is refused; the previous catalog is still served.
+    std::fs::write(dir.join("exercises/broken.json"), "{not json").unwrap();
+    assert!(backcare::content::reload(&state, &dir).is_err());
+    assert_eq!(app.get("/readyz").await.json()["catalog_version"], after);
+    assert_eq!(app.get("/exercises/cat-cow").await.status, 200);
+    assert_eq!(state.metrics.reloads(), (1, 1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_racing_reloads_never_fail() {
+    let dir = fixture_copy("reload-race");
+    for kind in [
+        "sources",
+        "conditions",
+        "red-flags",
+        "techniques",
+        "exercises",
+    ] {
+        copy_kind(&repo_root().join("content").join(kind), &dir.join(kind));
+    }
+    let state = AppState::new(backcare::content::load(Some(&dir)).unwrap());
+    let app = Arc::new(TestApp::from_router(backcare::http::app_with(
+        state.clone(),
+        &Settings::default(),
+    )));
+    let total = app.get("/exercises?limit=500").await.json()["total"].clone();
+    let reloader = {
+        let (state, dir) = (state.clone(), dir.clone());
+        tokio::task::spawn_blocking(move || {
+            for i in 0..20 {
+                if i % 3 == 0 {
+                    std::fs::write(dir.join("exercises/broken.json"), "{").unwrap();
+                } else {
+                    let _ = std::fs::remove_file(dir.join("exercises/broken.json"));
+                }
+                let _ = backcare::content::reload(&state, &dir);
+            }
+        })
+    };
+    let body = serde_json::json!({"pain": {"duration": "chronic", "intensity": 4, "areas": ["lower_back"]}, "conditions": ["sciatica"]}).to_string();
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let (app, body, total) = (app.clone(), body.clone(), total.clone());
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..25 {
+                let r = app
+                    .send(
+                        Method::POST,
+                        "/recommendation",
+                        Some("application/json"),
+                        body.clone(),
+                    )
+                    .await;
+                assert_eq!(r.status, 200);
+                let e = app.get("/exercises?limit=500").await;
+                assert_eq!(e.status, 200);
+                let etag = e.header("etag").unwrap().trim_matches('"').to_owned();
+                assert_eq!(
+                    e.json()["total"],
+                    total,
+                    "every answer comes from a whole, valid catalog"
+                );
+                assert!(!etag.is_empty());
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    reloader.await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn copy_kind(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn hostile_input_gets_problems_and_the_server_keeps_serving() {
+    let app = TestApp::embedded();
+    let json = Some("application/json");
+    let post = |ct: Option<&'static str>, body: Vec<u8>| {
+        app.send(Method::POST, "/recommendation", ct, body)
+    };
+    let valid = r#"{"pain": {"duration": "acute", "intensity": 3, "areas": ["leg"]}}"#;
+    let cases: Vec<(&str, Option<&'static str>, Vec<u8>, u16)> = vec![
+        ("truncated", json, valid.as_bytes()[..20].to_vec(), 400),
+        ("trailing garbage", json, format!("{valid} x").into_bytes(), 400),
+        ("empty", json, vec![], 400),
+        ("invalid utf-8", json, b"{\"pain\": \"\xff\xfe\"}".to_vec(), 400),
+        ("deep nesting", json, format!("{}{}", "{\"a\":".repeat(3000), "}".repeat(3000)).into_bytes(), 400),
+        ("wrong type", json, br#"{"pain": [1, 2, 3]}"#.to_vec(), 422),
+        ("huge number", json, br#"{"pain": {"duration": "acute", "intensity": 1e999, "areas": ["leg"]}}"#.to_vec(), 400),
+        ("negative", json, br#"{"pain": {"duration": "acute", "intensity": -1, "areas": ["leg"]}}"#.to_vec(), 422),
+        ("long string", json, format!(r#"{{"pain": {{"duration": "{}", "intensity": 1, "areas": ["leg"]}}}}"#, "a".repeat(50_000)).into_bytes(), 422),
+        ("many ids", json, format!(r#"{{"pain": {{"duration": "acute", "intensity": 1, "areas": ["leg"]}}, "conditions": [{}]}}"#, vec!["\"sciatica\""; 1000].join(",")).into_bytes(), 422),
+        ("unknown field", json, br#"{"pain": {"duration": "acute", "intensity": 1, "areas": ["leg"], "severity": 9}}"#.to_vec(), 422),
+        ("duplicate keys", json, br#"{"pain": {"duration": "acute", "duration": "chronic", "intensity": 1, "areas": ["leg"]}}"#.to_vec(), 422),
+        ("null body", json, b"null".to_vec(), 422),
+        ("xml", Some("application/xml"), b"<pain/>".to_vec(), 415),
+        ("form", Some("application/x-www-form-urlencoded"), b"pain=1".to_vec(), 415),
+    ];
+    for (name, ct, body, status) in cases {
+        let response = post(ct, body).await;
+        assert_eq!(
+            response.status.as_u16(),
+            status,
+            "{name}: {}",
+            String::from_utf8_lossy(&response.body)
+        );
+        response.problem(status);
+    }
+    for uri in [
+        "/exercises/..%2F..%2Fetc%2Fpasswd",
+        "/exercises/%2e%2e",
+        "/sources/%00",
+        &format!("/exercises/{}", "a".repeat(5000)),
+    ] {
+        let response = app.get(uri).await;
+        assert!(
+            response.status == 404 || response.status == 400,
+            "{uri}: {}",
+            response.status
+        );
+        response.problem(response.status.as_u16());
+    }
+    let long_query = format!("/exercises?q={}", "x".repeat(20_000));
+    app.get(&long_query).await.problem(400);
+    for method in [Method::PUT, Method::DELETE, Method::PATCH] {
+        app.send(method, "/recommendation", json, valid)
+            .await
+            .problem(405);
+    }
+    assert_eq!(
+        app.send(Method::POST, "/recommendation", json, valid)
+            .await
+            .status,
+        200,
+        "still serving"
+    );
+}
