@@ -144,18 +144,17 @@ impl super::Catalog {
     /// Exercises passing `filter`: in id order, or with a text query, best
     /// match first and id order among equals.
     pub fn find_exercises<'c>(&'c self, filter: &ExerciseFilter<'_>) -> Vec<&'c Exercise> {
-        let query: Vec<String> = filter.q.map(words).unwrap_or_default();
+        let query: Option<Vec<String>> = filter.q.map(words);
         let mut hits: Vec<(u32, &Exercise)> = self
             .exercises
             .iter()
             .enumerate()
             .filter(|(_, e)| filter.matches(e))
-            .filter_map(|(i, e)| {
-                if query.is_empty() {
-                    Some((0, e))
-                } else {
-                    self.search.score(i, &query).map(|s| (s, e))
-                }
+            .filter_map(|(i, e)| match &query {
+                None => Some((0, e)),
+                // A query of only punctuation has nothing to match.
+                Some(words) if words.is_empty() => None,
+                Some(words) => self.search.score(i, words).map(|s| (s, e)),
             })
             .collect();
         // Stable sort keeps id order among equal scores.

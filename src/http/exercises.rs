@@ -164,14 +164,15 @@ pub struct ExerciseParams {
     pub pregnancy_safe: Option<bool>,
     /// Text search over names, aliases and summaries: case-insensitive, every
     /// word must match, and a typo or two is forgiven in longer words. Results
-    /// come best match first. 1 to 100 characters.
+    /// come best match first; a query with no letters or digits matches
+    /// nothing. 1 to 100 characters.
     #[param(example = "hamstrng", min_length = 1, max_length = 100)]
     pub q: Option<String>,
     /// How many items to return, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500, default = 50)]
     pub limit: Option<u32>,
-    /// How many matching items to skip (default 0).
-    #[param(minimum = 0, default = 0)]
+    /// How many matching items to skip, 0 to 1000000 (default 0).
+    #[param(minimum = 0, maximum = 1000000, default = 0)]
     pub offset: Option<u32>,
 }
 
@@ -206,10 +207,10 @@ pub async fn list(
     }
     if let Some(q) = &params.q {
         let chars = q.chars().count();
-        if !q.chars().any(char::is_alphanumeric) {
+        if q.is_empty() {
             errors.push(FieldError::new(
                 "q",
-                "must contain at least one letter or digit",
+                "must not be empty; leave it out to list everything",
             ));
         } else if chars > MAX_QUERY_CHARS {
             errors.push(FieldError::new(

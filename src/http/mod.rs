@@ -65,8 +65,8 @@ pub fn app(state: AppState) -> Router {
 /// The whole application: the API, its docs, problem+json fallbacks and the
 /// middleware stack configured by `settings`.
 pub fn app_with(state: AppState, settings: &Settings) -> Router {
-    let (api, spec) = api_routes(&state).split_for_parts();
-    let docs = utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", spec);
+    let (api, _) = api_routes(&state).split_for_parts();
+    let docs = utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", openapi());
     let router = Router::new()
         .merge(api)
         .merge(docs)
@@ -98,9 +98,14 @@ pub fn admin(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The OpenAPI document the routes describe (without serving anything).
+/// The OpenAPI document the routes describe, with the embedded catalog's
+/// ids listed where the API takes them.
 pub(crate) fn spec() -> utoipa::openapi::OpenApi {
-    api_routes(&AppState::new(Catalog::empty())).into_openapi()
+    let spec = api_routes(&AppState::new(Catalog::empty())).into_openapi();
+    match Catalog::embedded() {
+        Ok(catalog) => openapi::with_catalog_ids(spec, &catalog),
+        Err(_) => spec,
+    }
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -14,8 +14,10 @@ use super::error::{FieldError, Problem};
         title = "backcare",
         version = "0.1.0",
         description = "Back-pain self-care: is self-care safe for this person, and if so massage, stretching or both, and exactly what.\n\nThe catalog endpoints serve the content the decisions rest on: conditions, red flags, techniques, exercises and the sources every entry cites. Every error is an RFC 9457 `application/problem+json` body. Every catalog response carries an ETag (the catalog version) and honours `If-None-Match`.\n\nThis service gives general self-care information, not a diagnosis; it never suggests medicines.",
-        license(name = "MIT")
+        license(name = "MIT"),
+        contact(name = "backcare team", url = "https://backcare.dev")
     ),
+    servers((url = "/", description = "This service")),
     components(schemas(Problem, FieldError)),
     tags(
         (name = "conditions", description = "Kinds of back pain, situations that cause it, and modifiers that change what is safe."),
@@ -35,9 +37,42 @@ impl ApiDoc {
     }
 }
 
-/// The OpenAPI document of the whole API.
+/// Lists the catalog's condition and red-flag ids as the allowed values
+/// wherever the API takes them, so clients and generated tests know the
+/// valid ids. They describe the embedded content; a `--content` directory
+/// with other ids is answered by the same rules (unknown ids are named in a
+/// 400 or 422), and this document is regenerated whenever content changes.
+pub(super) fn with_catalog_ids(
+    spec: utoipa::openapi::OpenApi,
+    catalog: &crate::catalog::Catalog,
+) -> utoipa::openapi::OpenApi {
+    let conditions: Vec<&str> = catalog.conditions.iter().map(|c| c.id.as_str()).collect();
+    let red_flags: Vec<&str> = catalog.red_flags.iter().map(|f| f.id.as_str()).collect();
+    let mut doc = serde_json::to_value(&spec).expect("the OpenAPI document serialises");
+    for path in ["/exercises", "/techniques"] {
+        if let Some(params) = doc.pointer_mut(&format!(
+            "/paths/{}/get/parameters",
+            path.replace('/', "~1")
+        )) && let Some(params) = params.as_array_mut()
+        {
+            for p in params.iter_mut().filter(|p| p["name"] == "condition") {
+                p["schema"]["enum"] = serde_json::json!(conditions);
+            }
+        }
+    }
+    let request = "/components/schemas/RecommendationRequest/properties";
+    for (field, ids) in [("conditions", &conditions), ("red_flags", &red_flags)] {
+        if let Some(items) = doc.pointer_mut(&format!("{request}/{field}/items")) {
+            items["enum"] = serde_json::json!(ids);
+        }
+    }
+    serde_json::from_value(doc).expect("the patched document is still an OpenAPI document")
+}
+
+/// The OpenAPI document of the whole API, built once.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    super::spec()
+    static SPEC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    SPEC.get_or_init(super::spec).clone()
 }
 
 /// The OpenAPI document as pretty JSON, built once.

@@ -9,6 +9,9 @@ use super::error::{ApiError, FieldError};
 pub const DEFAULT_LIMIT: u32 = 50;
 /// The most items a page may hold.
 pub const MAX_LIMIT: u32 = 500;
+/// The largest offset accepted; far beyond any catalog, and it keeps the
+/// number inside every client's 32-bit integers.
+pub const MAX_OFFSET: u32 = 1_000_000;
 
 /// Pagination parameters, for lists that have no filters.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -18,8 +21,8 @@ pub struct PageParams {
     /// How many items to return, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500, default = 50)]
     pub limit: Option<u32>,
-    /// How many matching items to skip (default 0).
-    #[param(minimum = 0, default = 0)]
+    /// How many matching items to skip, 0 to 1000000 (default 0).
+    #[param(minimum = 0, maximum = 1000000, default = 0)]
     pub offset: Option<u32>,
 }
 
@@ -33,7 +36,7 @@ pub struct Window {
 }
 
 impl Window {
-    /// Checks `limit` against its range; `errors` collects the problem so
+    /// Checks `limit` and `offset` against their ranges; `errors` collects the problem so
     /// it is reported together with any filter problems.
     pub fn new(limit: Option<u32>, offset: Option<u32>, errors: &mut Vec<FieldError>) -> Self {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
@@ -43,9 +46,16 @@ impl Window {
                 format!("{limit} is outside 1..={MAX_LIMIT}"),
             ));
         }
+        let offset = offset.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            errors.push(FieldError::new(
+                "offset",
+                format!("{offset} is above the maximum of {MAX_OFFSET}"),
+            ));
+        }
         Self {
             limit: limit.clamp(1, MAX_LIMIT) as usize,
-            offset: offset.unwrap_or(0) as usize,
+            offset: offset.min(MAX_OFFSET) as usize,
         }
     }
 

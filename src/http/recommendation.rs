@@ -20,6 +20,7 @@ const MAX_LIST: usize = 64;
 
 /// The pain itself.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PainInput {
     /// How long it has lasted.
     pub duration: Duration,
@@ -27,20 +28,23 @@ pub struct PainInput {
     #[schema(minimum = 0, maximum = 10)]
     pub intensity: u8,
     /// Where it hurts; at least one.
-    #[schema(min_items = 1)]
+    #[schema(min_items = 1, max_items = 64)]
     pub areas: Vec<PainArea>,
 }
 
 /// What fits the person's life. Every field is optional.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PreferencesInput {
     /// Minutes a day for exercise, 5 to 120 (default 10).
     #[schema(minimum = 5, maximum = 120, default = 10)]
     pub minutes_per_day: Option<u8>,
     /// Equipment the person has (default: nothing beyond the floor and their body).
+    #[schema(max_items = 64)]
     pub equipment: Option<Vec<Equipment>>,
     /// Positions the person cannot or will not get into, e.g. every floor
     /// position for someone who cannot get down to the floor.
+    #[schema(max_items = 64)]
     pub avoid_positions: Option<Vec<Position>>,
     /// What massage the person can get (default `professional`).
     pub massage_access: Option<MassageAccess>,
@@ -53,6 +57,7 @@ pub struct PreferencesInput {
 /// screen, and commercial use needs Keele's permission; this API names the
 /// items by meaning and does not reproduce their wording.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StartBackInput {
     /// Item 1: pain has spread down the leg(s).
     pub leg_pain: bool,
@@ -77,13 +82,16 @@ pub struct StartBackInput {
 /// A person's situation. Unknown fields are rejected, so a misspelt field
 /// is never silently ignored.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecommendationRequest {
     /// The pain (required).
     pub pain: PainInput,
     /// Condition ids from `GET /conditions` (default none).
+    #[schema(max_items = 64)]
     pub conditions: Option<Vec<String>>,
     /// Red-flag ids from `GET /red-flags` that the person answered yes to
     /// (default none).
+    #[schema(max_items = 64)]
     pub red_flags: Option<Vec<String>>,
     /// Age in years, 0 to 120.
     #[schema(minimum = 0, maximum = 120)]
@@ -260,7 +268,14 @@ impl<'c> Walker<'c> {
     }
 
     fn integer(&mut self, v: &Value, path: &str, lo: u64, hi: u64) -> Option<u8> {
-        match v.as_u64() {
+        // JSON does not tell 9 from 9.0, and JSON Schema counts both as
+        // integers; a fraction is still an error.
+        let whole = v.as_u64().or_else(|| {
+            v.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
+                .map(|f| f as u64)
+        });
+        match whole {
             Some(n) if (lo..=hi).contains(&n) => u8::try_from(n).ok(),
             Some(n) => {
                 self.error(path, format!("{n} is outside {lo}..={hi}"));

@@ -107,8 +107,8 @@ pub struct TechniqueParams {
     /// How many items to return, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500, default = 50)]
     pub limit: Option<u32>,
-    /// How many matching items to skip (default 0).
-    #[param(minimum = 0, default = 0)]
+    /// How many matching items to skip, 0 to 1000000 (default 0).
+    #[param(minimum = 0, maximum = 1000000, default = 0)]
     pub offset: Option<u32>,
 }
 

@@ -575,6 +575,8 @@ async fn bad_input_is_a_problem_naming_what_is_wrong() {
             vec!["pain.intensity"],
         ),
     ];
+    let whole_float = json!({"pain": {"duration": "acute", "intensity": 3.0, "areas": ["leg"]}});
+    recommend(&app, whole_float).await;
     for (body, fields) in cases {
         let problem = post(json, body.to_string()).await.problem(422);
         let named: Vec<&str> = problem["errors"]
