@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# HTTP load benchmark: the service against a do-nothing axum baseline, in one
+# run, on loopback, with wrk (one thread, 64 connections, bounded in time).
+# Prints requests/s, p50/p99 latency, errors and the ratio to the baseline per
+# endpoint, then peak RSS, start-up time to the first 200 and binary size.
+#
+# Usage: scripts/bench-http.sh [seconds per endpoint, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-10}
+CONNECTIONS=64
+SERVICE_PORT=18180
+ADMIN_PORT=19180
+BASELINE_PORT=18199
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  }
+fi
+
+cargo build --release --locked --quiet --bin backcare --example baseline
+service=target/release/backcare
+baseline=target/release/examples/baseline
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+now_ms() { date +%s%3N; }
+
+# Start-up to first 200, measured from exec to the first successful /readyz.
+start=$(now_ms)
+RUST_LOG=warn "$service" --bind "127.0.0.1:$SERVICE_PORT" --admin-bind "127.0.0.1:$ADMIN_PORT" > "$work/service.log" 2>&1 &
+service_pid=$!
+pids+=("$service_pid")
+until curl -sf -o /dev/null "http://127.0.0.1:$SERVICE_PORT/readyz"; do sleep 0.001; done
+startup=$(( $(now_ms) - start ))
+
+"$baseline" "127.0.0.1:$BASELINE_PORT" > "$work/baseline.log" 2>&1 &
+pids+=("$!")
+until curl -sf -o /dev/null "http://127.0.0.1:$BASELINE_PORT/"; do sleep 0.01; done
+
+typical='{"pain":{"duration":"chronic","intensity":4,"areas":["lower_back","hips"]},"conditions":["prolonged-sitting","poor-posture"],"age":38,"preferences":{"minutes_per_day":15,"equipment":["chair"],"goal":"long_term"}}'
+complex='{"pain":{"duration":"subacute","intensity":6,"areas":["lower_back","mid_back","upper_back","hips","leg"]},"conditions":["sciatica","pregnancy","prolonged-sitting","older-adult","stress-tension","low-mood","pain-sensitivity"],"red_flags":["night-pain"],"age":41,"preferences":{"minutes_per_day":45,"equipment":["chair","wall","towel","massage_ball","foam_roller","yoga_block"],"avoid_positions":["prone","kneeling"],"massage_access":"professional","goal":"both"},"start_back":{"leg_pain":true,"shoulder_or_neck_pain":false,"walked_short_distances_only":true,"dressed_slowly":false,"not_safe_to_be_active":true,"worrying_thoughts":true,"pain_terrible_never_better":false,"no_enjoyment":true,"bothersomeness":"very_much"}}'
+post_script() {
+  cat > "$work/$1.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[$2]]
+LUA
+  echo "$work/$1.lua"
+}
+
+# One wrk run: prints "rps p50 p99 errors".
+load() {
+  local url=$1 script=${2:-}
+  local args=(-t1 "-c$CONNECTIONS" "-d${DURATION}s" --latency)
+  [ -n "$script" ] && args+=(-s "$script")
+  wrk "${args[@]}" "$url" > "$work/wrk.out"
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { errors += $NF }
+    /Socket errors/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, errors }
+  ' "$work/wrk.out"
+}
+
+echo "warming up" >&2
+wrk -t1 -c8 -d2s "http://127.0.0.1:$SERVICE_PORT/exercises/cat-cow" > /dev/null
+wrk -t1 -c8 -d2s "http://127.0.0.1:$BASELINE_PORT/" > /dev/null
+
+read -r b_rps b_p50 b_p99 b_err < <(load "http://127.0.0.1:$BASELINE_PORT/")
+rows=()
+run() {
+  local name=$1 url=$2 script=${3:-}
+  read -r rps p50 p99 err < <(load "$url" "$script")
+  rows+=("$(printf '| %-40s | %9s | %8s | %8s | %6s | %5.2f |' "$name" "$rps" "$p50" "$p99" "$err" "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN { print a / b }')")")
+}
+run "GET /exercises/{id}" "http://127.0.0.1:$SERVICE_PORT/exercises/piriformis-stretch"
+run "GET /exercises?area=lower_back" "http://127.0.0.1:$SERVICE_PORT/exercises?area=lower_back"
+run "POST /recommendation (typical)" "http://127.0.0.1:$SERVICE_PORT/recommendation" "$(post_script typical "$typical")"
+run "POST /recommendation (complex)" "http://127.0.0.1:$SERVICE_PORT/recommendation" "$(post_script complex "$complex")"
+
+rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$service_pid/status")
+size=$(stat -c %s "$service")
+
+echo
+echo "wrk 1 thread, $CONNECTIONS connections, ${DURATION}s per endpoint; $(nproc) cores; $(uname -m)"
+echo
+echo "| endpoint                                 |     req/s | p50 (ms) | p99 (ms) | errors | ratio |"
+echo "| ---------------------------------------- | --------- | -------- | -------- | ------ | ----- |"
+printf '| %-40s | %9s | %8s | %8s | %6s | %5.2f |\n' "baseline (axum, fixed JSON)" "$b_rps" "$b_p50" "$b_p99" "$b_err" 1
+printf '%s\n' "${rows[@]}"
+echo
+echo "peak RSS of the service: $((rss_kb / 1024)) MiB ($rss_kb kB)"
+echo "start-up to first 200 (embedded catalog): ${startup} ms"
+echo "release binary: $((size / 1024 / 1024)) MiB ($size bytes)"
