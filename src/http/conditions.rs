@@ -1,13 +1,13 @@
 //! `/conditions`: kinds of back pain, situations that cause it, and modifiers
 //! that change what is safe.
 
-use axum::Json;
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::error::{ApiError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
-use super::page::{PageParams, list_response};
+use super::page::{self, PageParams, list_response};
 use super::schema::Snomed;
 use super::state::Snapshot;
 use crate::catalog::{self, Approach, ConditionCategory, Difficulty, MassageRole, Pressure, Slot};
@@ -118,12 +118,9 @@ list_response!(
 pub async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
-) -> Result<Json<ConditionList>, ApiError> {
+) -> Result<Response, ApiError> {
     let window = params.window()?;
-    Ok(Json(ConditionList::new(
-        window.apply(catalog.conditions.iter(), Condition::from),
-        window,
-    )))
+    Ok(window.respond(catalog.conditions_json().iter()))
 }
 
 /// Get a condition
@@ -142,9 +139,9 @@ pub async fn list(
 pub async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
-) -> Result<Json<Condition>, ApiError> {
+) -> Result<Response, ApiError> {
     catalog
-        .condition(&id)
-        .map(|c| Json(c.into()))
+        .condition_json(&id)
+        .map(|json| page::json(json.clone()))
         .ok_or_else(|| ApiError::not_found("condition", &id))
 }

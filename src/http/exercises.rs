@@ -1,13 +1,13 @@
 //! `/exercises`: stretches, mobility, strength and self-massage exercises
 //! with steps, doses and who they suit.
 
-use axum::Json;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
-use super::page::{Window, list_response};
+use super::page::{self, Window, list_response};
 use super::schema::AvoidIf;
 use super::state::Snapshot;
 use crate::catalog::{
@@ -194,7 +194,7 @@ pub struct ExerciseParams {
 pub async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<ExerciseParams>,
-) -> Result<Json<ExerciseList>, ApiError> {
+) -> Result<Response, ApiError> {
     let mut errors = Vec::new();
     let window = Window::new(params.limit, params.offset, &mut errors);
     if let Some(c) = &params.condition
@@ -230,10 +230,11 @@ pub async fn list(
         q: params.q.as_deref(),
     };
     let found = catalog.find_exercises(&filter);
-    Ok(Json(ExerciseList::new(
-        window.apply(found.into_iter(), Exercise::from),
-        window,
-    )))
+    Ok(window.respond(found.iter().map(|x| {
+        catalog
+            .exercise_json(&x.id)
+            .expect("every catalog entity is serialised")
+    })))
 }
 
 /// Get an exercise
@@ -252,9 +253,9 @@ pub async fn list(
 pub async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
-) -> Result<Json<Exercise>, ApiError> {
+) -> Result<Response, ApiError> {
     catalog
-        .exercise(&id)
-        .map(|e| Json(e.into()))
+        .exercise_json(&id)
+        .map(|json| page::json(json.clone()))
         .ok_or_else(|| ApiError::not_found("exercise", &id))
 }

@@ -21,12 +21,18 @@ struct Histogram {
     sum: f64,
 }
 
+/// One route's counts; a route sees few (method, status) pairs, so a small
+/// vector searched in place avoids allocating on the hot path.
+#[derive(Debug, Default)]
+struct Route {
+    /// (method, status, requests).
+    requests: Vec<(String, u16, u64)>,
+    latency: Histogram,
+}
+
 #[derive(Debug, Default)]
 struct Routes {
-    /// (route, method, status) -> requests.
-    requests: BTreeMap<(String, String, u16), u64>,
-    /// route -> latency.
-    latency: BTreeMap<String, Histogram>,
+    by_route: BTreeMap<String, Route>,
 }
 
 /// Counters and histograms for the service.
@@ -52,12 +58,22 @@ impl Metrics {
         // A poisoned lock only means another request panicked mid-update;
         // the counters are still usable.
         let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
-        let key = (route.to_owned(), method.to_owned(), status);
-        *routes.requests.entry(key).or_default() += 1;
-        let h = match routes.latency.get_mut(route) {
-            Some(h) => h,
-            None => routes.latency.entry(route.to_owned()).or_default(),
+        let r = match routes.by_route.get_mut(route) {
+            Some(r) => r,
+            None => routes.by_route.entry(route.to_owned()).or_default(),
         };
+        match r
+            .requests
+            .iter_mut()
+            .find(|(m, s, _)| m == method && *s == status)
+        {
+            Some((_, _, n)) => *n += 1,
+            None => {
+                r.requests.push((method.to_owned(), status, 1));
+                r.requests.sort();
+            }
+        }
+        let h = &mut r.latency;
         h.count += 1;
         h.sum += seconds;
         if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
@@ -94,7 +110,11 @@ impl Metrics {
         let routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
         out.push_str("# HELP backcare_http_requests_total HTTP requests by route template, method and status.\n");
         out.push_str("# TYPE backcare_http_requests_total counter\n");
-        for ((route, method, status), n) in &routes.requests {
+        for (route, method, status, n) in routes
+            .by_route
+            .iter()
+            .flat_map(|(route, r)| r.requests.iter().map(move |(m, s, n)| (route, m, s, n)))
+        {
             let _ = writeln!(
                 out,
                 "backcare_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
@@ -104,7 +124,7 @@ impl Metrics {
             "# HELP backcare_http_request_duration_seconds Request latency by route template.\n",
         );
         out.push_str("# TYPE backcare_http_request_duration_seconds histogram\n");
-        for (route, h) in &routes.latency {
+        for (route, h) in routes.by_route.iter().map(|(route, r)| (route, &r.latency)) {
             let mut cumulative = 0;
             for (bound, n) in BUCKETS.iter().zip(h.buckets) {
                 cumulative += n;

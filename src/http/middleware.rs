@@ -56,13 +56,14 @@ fn route_of(request: &Request) -> &str {
 
 /// Counts the request in the metrics, by route template and final status.
 async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let route = route_of(&request).to_owned();
+    // MatchedPath is reference counted: cloning it does not copy the route.
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let method = request.method().clone();
     let started = Instant::now();
     state.metrics.start();
     let response = next.run(request).await;
     state.metrics.finish(
-        &route,
+        route.as_ref().map_or("<unmatched>", MatchedPath::as_str),
         method.as_str(),
         response.status().as_u16(),
         started.elapsed(),

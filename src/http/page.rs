@@ -1,5 +1,8 @@
 //! Pagination shared by every list endpoint.
 
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -68,22 +71,25 @@ impl Window {
         }
     }
 
-    /// The page of `items` this window selects, converted for the wire, and
-    /// the total before paging.
-    pub fn apply<'a, T: 'a, W>(
-        self,
-        items: impl ExactSizeIterator<Item = &'a T>,
-        convert: impl Fn(&'a T) -> W,
-    ) -> (Vec<W>, usize) {
+    /// The list response for the page of `items` (each already JSON) that
+    /// this window selects: `{"items": [...], "total", "limit", "offset"}`.
+    pub fn respond<'a>(self, items: impl ExactSizeIterator<Item = &'a Bytes>) -> Response {
         let total = items.len();
-        (
-            items
-                .skip(self.offset)
-                .take(self.limit)
-                .map(convert)
-                .collect(),
-            total,
-        )
+        let page: Vec<&Bytes> = items.skip(self.offset).take(self.limit).collect();
+        let mut body = Vec::with_capacity(page.iter().map(|b| b.len() + 1).sum::<usize>() + 64);
+        body.extend_from_slice(b"{\"items\":[");
+        for (i, item) in page.iter().enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(item);
+        }
+        let tail = format!(
+            "],\"total\":{total},\"limit\":{},\"offset\":{}}}",
+            self.limit, self.offset
+        );
+        body.extend_from_slice(tail.as_bytes());
+        json(Bytes::from(body))
     }
 }
 
@@ -93,6 +99,18 @@ impl PageParams {
         let mut errors = Vec::new();
         Window::new(self.limit, self.offset, &mut errors).check(errors)
     }
+}
+
+/// A JSON response from bytes serialised ahead of time.
+pub fn json(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// Declares a list response type: `{items, total, limit, offset}`.
@@ -109,13 +127,6 @@ macro_rules! list_response {
             pub limit: usize,
             /// How many matching items were skipped.
             pub offset: usize,
-        }
-
-        impl $name {
-            /// A page of `items` under `window`.
-            pub fn new((items, total): (Vec<$item>, usize), window: $crate::http::page::Window) -> Self {
-                Self { items, total, limit: window.limit, offset: window.offset }
-            }
         }
     };
 }

@@ -1,13 +1,13 @@
 //! `/red-flags`: signs that back pain may have a serious cause, with the
 //! question to ask and what to do.
 
-use axum::Json;
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::error::{ApiError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
-use super::page::{PageParams, list_response};
+use super::page::{self, PageParams, list_response};
 use super::schema::Snomed;
 use super::state::Snapshot;
 use crate::catalog::{self, Urgency};
@@ -99,12 +99,9 @@ list_response!(
 pub async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
-) -> Result<Json<RedFlagList>, ApiError> {
+) -> Result<Response, ApiError> {
     let window = params.window()?;
-    Ok(Json(RedFlagList::new(
-        window.apply(catalog.red_flags.iter(), RedFlag::from),
-        window,
-    )))
+    Ok(window.respond(catalog.red_flags_json().iter()))
 }
 
 /// Get a red flag
@@ -123,9 +120,9 @@ pub async fn list(
 pub async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
-) -> Result<Json<RedFlag>, ApiError> {
+) -> Result<Response, ApiError> {
     catalog
-        .red_flag(&id)
-        .map(|f| Json(f.into()))
+        .red_flag_json(&id)
+        .map(|json| page::json(json.clone()))
         .ok_or_else(|| ApiError::not_found("red flag", &id))
 }

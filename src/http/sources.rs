@@ -1,12 +1,12 @@
 //! `/sources`: the publications every catalog entry cites.
 
-use axum::Json;
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::error::{ApiError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
-use super::page::{PageParams, list_response};
+use super::page::{self, PageParams, list_response};
 use super::state::Snapshot;
 use crate::catalog::{self, SourceKind};
 
@@ -76,12 +76,9 @@ list_response!(
 pub async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
-) -> Result<Json<SourceList>, ApiError> {
+) -> Result<Response, ApiError> {
     let window = params.window()?;
-    Ok(Json(SourceList::new(
-        window.apply(catalog.sources.iter(), Source::from),
-        window,
-    )))
+    Ok(window.respond(catalog.sources_json().iter()))
 }
 
 /// Get a source
@@ -100,9 +97,9 @@ pub async fn list(
 pub async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
-) -> Result<Json<Source>, ApiError> {
+) -> Result<Response, ApiError> {
     catalog
-        .source(&id)
-        .map(|s| Json(s.into()))
+        .source_json(&id)
+        .map(|json| page::json(json.clone()))
         .ok_or_else(|| ApiError::not_found("source", &id))
 }

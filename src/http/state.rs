@@ -6,14 +6,102 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use bytes::Bytes;
+use serde::Serialize;
 
 use super::metrics::Metrics;
-use crate::catalog::Catalog;
+use super::{conditions, exercises, red_flags, sources, techniques};
+use crate::catalog::{Catalog, Entity};
+
+/// A catalog with every entity's wire JSON serialised once, when it is
+/// loaded: catalog responses only change on reload, so serving them is
+/// copying bytes, not converting and serialising per request.
+#[derive(Debug)]
+pub struct Served {
+    catalog: Catalog,
+    conditions: Vec<Bytes>,
+    red_flags: Vec<Bytes>,
+    techniques: Vec<Bytes>,
+    exercises: Vec<Bytes>,
+    sources: Vec<Bytes>,
+}
+
+fn serialise<'a, T: 'a, W: Serialize + From<&'a T>>(items: &'a [T]) -> Vec<Bytes> {
+    items
+        .iter()
+        .map(|item| {
+            Bytes::from(serde_json::to_vec(&W::from(item)).expect("wire types always serialise"))
+        })
+        .collect()
+}
+
+/// The JSON of the entity with `id`, found by binary search over the
+/// id-sorted catalog list that `json` parallels.
+fn lookup<'a, T: Entity>(items: &[T], json: &'a [Bytes], id: &str) -> Option<&'a Bytes> {
+    items
+        .binary_search_by(|item| item.id().cmp(id))
+        .ok()
+        .map(|i| &json[i])
+}
+
+impl Served {
+    /// Serialises every entity of `catalog`.
+    pub fn new(catalog: Catalog) -> Self {
+        Self {
+            conditions: serialise::<_, conditions::Condition>(&catalog.conditions),
+            red_flags: serialise::<_, red_flags::RedFlag>(&catalog.red_flags),
+            techniques: serialise::<_, techniques::Technique>(&catalog.techniques),
+            exercises: serialise::<_, exercises::Exercise>(&catalog.exercises),
+            sources: serialise::<_, sources::Source>(&catalog.sources),
+            catalog,
+        }
+    }
+
+    /// Every condition's JSON, in id order.
+    pub fn conditions_json(&self) -> &[Bytes] {
+        &self.conditions
+    }
+    /// Every red flag's JSON, in id order.
+    pub fn red_flags_json(&self) -> &[Bytes] {
+        &self.red_flags
+    }
+    /// Every source's JSON, in id order.
+    pub fn sources_json(&self) -> &[Bytes] {
+        &self.sources
+    }
+    /// One condition's JSON.
+    pub fn condition_json(&self, id: &str) -> Option<&Bytes> {
+        lookup(&self.catalog.conditions, &self.conditions, id)
+    }
+    /// One red flag's JSON.
+    pub fn red_flag_json(&self, id: &str) -> Option<&Bytes> {
+        lookup(&self.catalog.red_flags, &self.red_flags, id)
+    }
+    /// One technique's JSON.
+    pub fn technique_json(&self, id: &str) -> Option<&Bytes> {
+        lookup(&self.catalog.techniques, &self.techniques, id)
+    }
+    /// One exercise's JSON.
+    pub fn exercise_json(&self, id: &str) -> Option<&Bytes> {
+        lookup(&self.catalog.exercises, &self.exercises, id)
+    }
+    /// One source's JSON.
+    pub fn source_json(&self, id: &str) -> Option<&Bytes> {
+        lookup(&self.catalog.sources, &self.sources, id)
+    }
+}
+
+impl std::ops::Deref for Served {
+    type Target = Catalog;
+    fn deref(&self) -> &Catalog {
+        &self.catalog
+    }
+}
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    catalog: Arc<ArcSwap<Catalog>>,
+    catalog: Arc<ArcSwap<Served>>,
     /// Request, shedding and reload counters.
     pub metrics: Arc<Metrics>,
 }
@@ -22,20 +110,20 @@ impl AppState {
     /// State serving `catalog`.
     pub fn new(catalog: Catalog) -> Self {
         Self {
-            catalog: Arc::new(ArcSwap::from_pointee(catalog)),
+            catalog: Arc::new(ArcSwap::from_pointee(Served::new(catalog))),
             metrics: Arc::new(Metrics::default()),
         }
     }
 
     /// The catalog now. A request takes this once and keeps it, so a reload
     /// never changes the catalog under a request in flight.
-    pub fn catalog(&self) -> Arc<Catalog> {
+    pub fn catalog(&self) -> Arc<Served> {
         self.catalog.load_full()
     }
 
     /// Serves `catalog` from now on; requests in flight finish on the old one.
     pub fn replace(&self, catalog: Catalog) {
-        self.catalog.store(Arc::new(catalog));
+        self.catalog.store(Arc::new(Served::new(catalog)));
     }
 }
 
@@ -43,7 +131,7 @@ impl AppState {
 /// middleware when it already took it (so the ETag matches the body), else
 /// from the state.
 #[derive(Debug, Clone)]
-pub struct Snapshot(pub Arc<Catalog>);
+pub struct Snapshot(pub Arc<Served>);
 
 impl FromRequestParts<AppState> for Snapshot {
     type Rejection = std::convert::Infallible;

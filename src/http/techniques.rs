@@ -1,13 +1,13 @@
 //! `/techniques`: ways of massaging, stretching or supporting either,
 //! including the ones guidelines say not to use.
 
-use axum::Json;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
-use super::page::{Window, list_response};
+use super::page::{self, Window, list_response};
 use super::schema::AvoidIf;
 use super::state::Snapshot;
 use crate::catalog::{self, Equipment, Modality, Pressure, TechniqueFilter, TechniqueStatus};
@@ -132,7 +132,7 @@ pub struct TechniqueParams {
 pub async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<TechniqueParams>,
-) -> Result<Json<TechniqueList>, ApiError> {
+) -> Result<Response, ApiError> {
     let mut errors = Vec::new();
     let window = Window::new(params.limit, params.offset, &mut errors);
     if let Some(c) = &params.condition
@@ -149,10 +149,11 @@ pub async fn list(
         condition: params.condition.as_deref(),
     };
     let found = catalog.find_techniques(&filter);
-    Ok(Json(TechniqueList::new(
-        window.apply(found.into_iter(), Technique::from),
-        window,
-    )))
+    Ok(window.respond(found.iter().map(|x| {
+        catalog
+            .technique_json(&x.id)
+            .expect("every catalog entity is serialised")
+    })))
 }
 
 /// Get a technique
@@ -171,9 +172,9 @@ pub async fn list(
 pub async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
-) -> Result<Json<Technique>, ApiError> {
+) -> Result<Response, ApiError> {
     catalog
-        .technique(&id)
-        .map(|t| Json(t.into()))
+        .technique_json(&id)
+        .map(|json| page::json(json.clone()))
         .ok_or_else(|| ApiError::not_found("technique", &id))
 }
