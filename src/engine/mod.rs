@@ -198,20 +198,25 @@ fn limits<'c>(conditions: &[&'c Condition], gentle: Option<&str>) -> Limits<'c> 
     l
 }
 
-/// A recommendation with no plan: only the triage and what to do now.
-fn no_plan(
-    ctx: Context<'_>,
-    triage: Triage,
-    start_back: Option<StartBackResult>,
-) -> Recommendation {
-    let cautions = triage
+/// Each fired flag's action, as a caution citing the flag.
+fn flag_actions(triage: &Triage) -> Vec<Caution> {
+    triage
         .flags
         .iter()
         .map(|f| Caution {
             text: f.action.clone(),
             from: f.id.clone(),
         })
-        .collect();
+        .collect()
+}
+
+/// A recommendation with no plan: only the triage and what to do now.
+fn no_plan(
+    ctx: Context<'_>,
+    triage: Triage,
+    start_back: Option<StartBackResult>,
+) -> Recommendation {
+    let cautions = flag_actions(&triage);
     Recommendation {
         triage,
         approach: PlanApproach::NoPlan,
@@ -604,14 +609,7 @@ fn cautions(
     start_back: Option<&StartBackResult>,
     massage: &Option<MassagePlan>,
 ) -> Vec<Caution> {
-    let mut out: Vec<Caution> = triage
-        .flags
-        .iter()
-        .map(|f| Caution {
-            text: f.action.clone(),
-            from: f.id.clone(),
-        })
-        .collect();
+    let mut out = flag_actions(triage);
     for c in &ctx.effective {
         out.extend(c.cautions.iter().map(|t| Caution {
             text: t.clone(),

@@ -253,16 +253,7 @@ async fn metrics_count_requests_by_route_and_status() {
 
 #[tokio::test]
 async fn reload_swaps_good_content_and_keeps_serving_on_bad() {
-    let dir = fixture_copy("reload");
-    for kind in [
-        "sources",
-        "conditions",
-        "red-flags",
-        "techniques",
-        "exercises",
-    ] {
-        copy_kind(&repo_root().join("content").join(kind), &dir.join(kind));
-    }
+    let dir = content_copy("reload");
     let state = AppState::new(backcare::content::load(Some(&dir)).unwrap());
     let app = TestApp::from_router(backcare::http::app_with(
         state.clone(),
@@ -299,16 +290,7 @@ async fn reload_swaps_good_content_and_keeps_serving_on_bad() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_racing_reloads_never_fail() {
-    let dir = fixture_copy("reload-race");
-    for kind in [
-        "sources",
-        "conditions",
-        "red-flags",
-        "techniques",
-        "exercises",
-    ] {
-        copy_kind(&repo_root().join("content").join(kind), &dir.join(kind));
-    }
+    let dir = content_copy("reload-race");
     let state = AppState::new(backcare::content::load(Some(&dir)).unwrap());
     let app = Arc::new(TestApp::from_router(backcare::http::app_with(
         state.clone(),
@@ -360,6 +342,21 @@ async fn requests_racing_reloads_never_fail() {
     }
     reloader.await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A scratch copy of the real content (over the fixture files) to edit and reload.
+fn content_copy(name: &str) -> std::path::PathBuf {
+    let dir = fixture_copy(name);
+    for kind in [
+        "sources",
+        "conditions",
+        "red-flags",
+        "techniques",
+        "exercises",
+    ] {
+        copy_kind(&repo_root().join("content").join(kind), &dir.join(kind));
+    }
+    dir
 }
 
 fn copy_kind(from: &std::path::Path, to: &std::path::Path) {
