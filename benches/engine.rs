@@ -1,5 +1,7 @@
 //! `cargo bench --bench engine`: one recommendation, typical and worst case,
-//! through the engine alone (no HTTP, no JSON).
+//! through the engine alone (no HTTP, no JSON); then whole requests through
+//! the application's router and middleware in process (no sockets), which
+//! shows what the stack adds on top of the engine.
 #![expect(
     missing_docs,
     reason = "criterion_group! generates an undocumented public function"
@@ -69,5 +71,58 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+const TYPICAL_BODY: &str = r#"{"pain":{"duration":"chronic","intensity":4,"areas":["lower_back","hips"]},"conditions":["prolonged-sitting","poor-posture"],"age":38,"preferences":{"minutes_per_day":15,"equipment":["chair"],"goal":"long_term"}}"#;
+
+fn bench_router(c: &mut Criterion) {
+    use axum::body::Body;
+    use axum::http::Request;
+    use backcare::http::{AppState, app};
+    use tower::ServiceExt;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("the runtime starts");
+    let catalog = Catalog::embedded().expect("embedded content is valid");
+    let router = app(AppState::new(catalog));
+    let call = |request: Request<Body>| {
+        let router = router.clone();
+        runtime.block_on(async move {
+            let response = router.oneshot(request).await.expect("infallible");
+            axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("the body is readable")
+        })
+    };
+    c.bench_function("router/get_exercise", |b| {
+        b.iter(|| {
+            call(
+                Request::get("/exercises/cat-cow")
+                    .body(Body::empty())
+                    .expect("a valid request"),
+            )
+        })
+    });
+    c.bench_function("router/list_exercises_lower_back", |b| {
+        b.iter(|| {
+            call(
+                Request::get("/exercises?area=lower_back")
+                    .body(Body::empty())
+                    .expect("a valid request"),
+            )
+        })
+    });
+    c.bench_function("router/post_recommendation_typical", |b| {
+        b.iter(|| {
+            call(
+                Request::post("/recommendation")
+                    .header("content-type", "application/json")
+                    .body(Body::from(TYPICAL_BODY))
+                    .expect("a valid request"),
+            )
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_router);
 criterion_main!(benches);

@@ -35,6 +35,16 @@ struct Routes {
     by_route: BTreeMap<String, Route>,
 }
 
+/// Counts a request as in flight while it lives.
+#[derive(Debug)]
+pub struct InFlight<'a>(&'a AtomicI64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Counters and histograms for the service.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -46,14 +56,15 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// A request started.
-    pub fn start(&self) {
+    /// A request started; it is in flight until the guard drops, which
+    /// also happens when the client goes away mid-request.
+    pub fn start(&self) -> InFlight<'_> {
         self.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(&self.in_flight)
     }
 
     /// A request finished on `route` with `status` after `latency`.
     pub fn finish(&self, route: &str, method: &str, status: u16, latency: Duration) {
-        self.in_flight.fetch_sub(1, Ordering::Relaxed);
         let seconds = latency.as_secs_f64();
         // A poisoned lock only means another request panicked mid-update;
         // the counters are still usable.

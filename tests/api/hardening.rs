@@ -136,10 +136,24 @@ async fn request_ids_are_echoed_or_generated() {
         .await;
     assert_eq!(given.header("x-request-id"), Some("trace-42"));
     let made = app.get("/healthz").await;
+    let id = made.header("x-request-id").expect("an id is generated");
+    assert_eq!(id.len(), 32, "{id}");
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    let next = app.get("/healthz").await;
+    assert_ne!(next.header("x-request-id"), Some(id), "ids are unique");
+    let flood = "x".repeat(500);
+    let replaced = app
+        .request(
+            Request::get("/healthz")
+                .header("x-request-id", flood.as_str())
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(
-        made.header("x-request-id").map(str::len),
-        Some(36),
-        "a UUID is generated"
+        replaced.header("x-request-id").map(str::len),
+        Some(32),
+        "an over-long id is replaced, not echoed into the logs"
     );
 }
 
