@@ -21,7 +21,7 @@ fn typical() -> Person {
     Person {
         pain: Pain {
             duration: Duration::Chronic,
-            intensity: 4,
+            intensity: Some(4),
             areas: vec![PainArea::LowerBack, PainArea::Hips],
         },
         conditions: vec!["poor-posture".into(), "prolonged-sitting".into()],
@@ -42,7 +42,7 @@ fn worst_case(catalog: &Catalog) -> Person {
     Person {
         pain: Pain {
             duration: Duration::Subacute,
-            intensity: 5,
+            intensity: Some(5),
             areas: PainArea::ALL.to_vec(),
         },
         conditions: catalog.conditions.iter().map(|c| c.id.clone()).collect(),

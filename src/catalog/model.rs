@@ -32,7 +32,8 @@ pub struct Source {
     pub summary: String,
 }
 
-/// A verified SNOMED CT concept.
+/// A verified SNOMED CT concept that stands for a catalog entry; EHR
+/// records coded with it (CDS Hooks) map to that entry.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Snomed {
@@ -40,6 +41,10 @@ pub struct Snomed {
     pub code: String,
     /// The concept's display term.
     pub display: String,
+    /// Weeks the pain has lasted at least when a record carries this code
+    /// (chronic low back pain: 12), for records without an onset date.
+    #[serde(default)]
+    pub min_weeks: Option<u16>,
 }
 
 /// What a condition prefers, and why.
@@ -119,9 +124,9 @@ pub struct Condition {
     /// How this condition changes the plan.
     #[serde(default)]
     pub modifiers: ConditionModifiers,
-    /// SNOMED CT concept, only where the clinical reference lists a verified one.
+    /// SNOMED CT concepts, only those the clinical reference verifies.
     #[serde(default)]
-    pub snomed: Option<Snomed>,
+    pub snomed: Vec<Snomed>,
     /// Source ids.
     pub sources: Vec<String>,
 }
@@ -164,9 +169,9 @@ pub struct RedFlag {
     /// Combinations that make it more urgent.
     #[serde(default)]
     pub escalation: Vec<Escalation>,
-    /// SNOMED CT concept, only where the clinical reference lists a verified one.
+    /// SNOMED CT concepts, only those the clinical reference verifies.
     #[serde(default)]
-    pub snomed: Option<Snomed>,
+    pub snomed: Vec<Snomed>,
     /// Source ids.
     pub sources: Vec<String>,
 }

@@ -173,18 +173,27 @@ impl<'a, 'p> Check<'a, 'p> {
         self.refs("sources", values, Target::Source);
     }
 
-    fn snomed(&mut self, snomed: Option<&Snomed>) {
-        if let Some(s) = snomed {
+    fn snomed(&mut self, snomed: &[Snomed]) {
+        for (i, s) in snomed.iter().enumerate() {
             if !(6..=18).contains(&s.code.len()) || !s.code.bytes().all(|b| b.is_ascii_digit()) {
                 self.problem(
-                    "snomed.code",
+                    format!("snomed[{i}].code"),
                     format!(
                         "`{}` is not a SNOMED CT concept id (6 to 18 digits)",
                         s.code
                     ),
                 );
             }
-            self.text("snomed.display", &s.display);
+            if snomed[..i].iter().any(|earlier| earlier.code == s.code) {
+                self.problem(
+                    format!("snomed[{i}].code"),
+                    format!("`{}` is listed twice", s.code),
+                );
+            }
+            self.text(&format!("snomed[{i}].display"), &s.display);
+            if let Some(weeks) = s.min_weeks {
+                self.range(&format!("snomed[{i}].min_weeks"), weeks, 1, 520);
+            }
         }
     }
 
@@ -248,7 +257,7 @@ pub(super) fn condition(c: &mut Check, x: &Condition) {
         );
     }
     c.opt_text("modifiers.massage_frequency", m.massage_frequency.as_ref());
-    c.snomed(x.snomed.as_ref());
+    c.snomed(&x.snomed);
     c.sources(&x.sources);
 }
 
@@ -292,7 +301,7 @@ pub(super) fn red_flag(c: &mut Check, f: &RedFlag) {
         }
         c.text(&format!("{at}.reason"), &e.reason);
     }
-    c.snomed(f.snomed.as_ref());
+    c.snomed(&f.snomed);
     c.sources(&f.sources);
 }
 

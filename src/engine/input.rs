@@ -77,8 +77,9 @@ vocabulary! {
 pub struct Pain {
     /// How long it has lasted.
     pub duration: Duration,
-    /// 0 (none) to 10 (worst imaginable).
-    pub intensity: u8,
+    /// 0 (none) to 10 (worst imaginable); `None` when nobody recorded it
+    /// (an EHR record), which the engine treats cautiously, as severe.
+    pub intensity: Option<u8>,
     /// Where it hurts; never empty.
     pub areas: Vec<PainArea>,
 }

@@ -77,6 +77,8 @@ struct Context<'c> {
     preferred_slots: BTreeSet<Slot>,
     limits: Limits<'c>,
     massage_in_plan: bool,
+    /// The STarT Back tier, when the person answered the questions.
+    risk: Option<Risk>,
     /// Lower-cased names of the person's conditions and flags, made once
     /// because every reason sentence uses them.
     lower_names: Vec<(&'c str, String)>,
@@ -256,6 +258,7 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         effective: effective.clone(),
         limits: limits(&[], None),
         massage_in_plan: false,
+        risk: None,
         lower_names: conditions
             .iter()
             .chain(effective.iter())
@@ -276,6 +279,7 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
     // 1. Red flags and age, before anything else.
     let triage = triage::screen(&mut ctx);
     let start_back = person.start_back.as_ref().map(start_back::score);
+    ctx.risk = start_back.as_ref().map(|sb| sb.risk);
     if let Some(sb) = &start_back {
         ctx.step(
             "start-back",
@@ -306,6 +310,7 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         ctx.step("no-plan", decision, ids, vec![]);
         return no_plan(ctx, triage, start_back);
     }
+    stratified_care(&mut ctx);
     if person.conditions.is_empty() {
         ctx.step(
             "default-condition",
@@ -318,7 +323,9 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
     // 2. Caps from conditions, flags and pain.
     let gentle = if triage.level == TriageLevel::SeeClinician {
         Some("a warning sign that needs a clinician")
-    } else if person.pain.intensity >= SEVERE_PAIN {
+    } else if person.pain.intensity.is_none() {
+        Some("pain of unrecorded intensity")
+    } else if person.pain.intensity.is_some_and(|i| i >= SEVERE_PAIN) {
         Some("pain this severe")
     } else {
         None
@@ -417,8 +424,14 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         (Approach::Massage, _, _) => PlanApproach::Massage,
         (_, Some(_), Some(_)) => PlanApproach::Combined,
         (_, Some(_), None) => PlanApproach::Stretching,
-        // No exercise fits: massage alone only where guidelines allow it (acute pain).
-        (_, None, Some(_)) if person.pain.duration == Duration::Acute => PlanApproach::Massage,
+        // No exercise fits: massage alone only where guidelines allow it
+        // (acute pain, and no STarT Back tier asking for physiotherapy).
+        (_, None, Some(_))
+            if person.pain.duration == Duration::Acute
+                && ctx.risk.is_none_or(|r| r == Risk::Low) =>
+        {
+            PlanApproach::Massage
+        }
         (_, None, _) => PlanApproach::NoPlan,
     };
     let (massage, routine) = if plan_approach == PlanApproach::NoPlan {
@@ -455,6 +468,34 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         start_back,
         catalog_version: catalog.version.clone(),
     }
+}
+
+/// NICE's stratified care: the STarT Back tier decides how much support
+/// goes with the plan (NG59 1.1.2, Keele's matched pathways).
+fn stratified_care(ctx: &mut Context<'_>) {
+    let Some(risk) = ctx.risk else { return };
+    let (rule, decision) = match risk {
+        Risk::Low => (
+            "start-back-low-self-management",
+            "low risk: advice and self-management; this plan is the self-management",
+        ),
+        Risk::Medium => (
+            "start-back-medium-physiotherapy",
+            "medium risk: a physiotherapy-style plan centred on exercise, with strengthening, and a physiotherapist advised",
+        ),
+        Risk::High => (
+            "start-back-high-psychologically-informed",
+            "high risk: a physiotherapy-style plan centred on exercise, with strengthening, plus psychologically informed support from a physiotherapist",
+        ),
+    };
+    let sources = sources_of(ctx.catalog, &["start-back-keele", "nice-ng59"]);
+    ctx.step(rule, decision.to_owned(), vec![], sources);
+}
+
+/// Whether the plan must build strength: a long-term goal, or a STarT Back
+/// tier that calls for a physiotherapy-style programme.
+fn wants_strength(ctx: &Context<'_>) -> bool {
+    ctx.person.preferences.goal != Goal::QuickRelief || ctx.risk.is_some_and(|r| r >= Risk::Medium)
 }
 
 fn condition_sources(ctx: &Context<'_>, ids: &[String]) -> Vec<String> {
@@ -564,6 +605,23 @@ fn choose_approach(ctx: &mut Context<'_>) -> Approach {
             sources,
         );
     }
+    if approach == Approach::Massage
+        && let Some(risk) = ctx.risk.filter(|r| *r >= Risk::Medium)
+    {
+        let decision = format!(
+            "STarT Back {risk} risk: exercise added, because physiotherapy for this tier is exercise-based"
+        );
+        let sources = &["start-back-keele", "nice-ng59"];
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Combined,
+            "start-back-exercise",
+            decision,
+            vec![],
+            sources,
+        );
+    }
     if approach == Approach::Massage {
         let sources = sources_of(ctx.catalog, &["acp-2017"]);
         ctx.step(
@@ -628,16 +686,22 @@ fn cautions(
             }
         }
     }
-    if let Some(sb) = start_back
-        && sb.risk != Risk::Low
-    {
-        out.push(Caution {
-            text: format!(
-                "Your answers suggest {} risk of lasting problems. A physiotherapist can help ({}).",
-                sb.risk, sb.pathway
+    if let Some(sb) = start_back {
+        let text = match sb.risk {
+            Risk::Low => None,
+            Risk::Medium => Some(
+                "Your answers suggest a medium risk of the pain lasting. Ask for a physiotherapist: exercise with their guidance, with or without hands-on treatment, helps most at this level.",
             ),
-            from: "start-back-keele".to_owned(),
-        });
+            Risk::High => Some(
+                "Your answers suggest a high risk of the pain lasting. Ask for a physiotherapist who offers psychologically informed care: exercise together with help for the worry, low mood and beliefs about pain that keep it going.",
+            ),
+        };
+        if let Some(text) = text {
+            out.push(Caution {
+                text: text.to_owned(),
+                from: "start-back-keele".to_owned(),
+            });
+        }
     }
     let emergencies: Vec<String> = ctx
         .catalog

@@ -224,7 +224,7 @@ pub(super) fn build(ctx: &mut Context<'_>) -> Option<Routine> {
 
     // Strength work prevents recurrence (NICE, ACP R2): a long-term goal
     // reserves room for the best strength exercise before anything else.
-    if ctx.person.preferences.goal != Goal::QuickRelief
+    if super::wants_strength(ctx)
         && let Some(at) = candidates
             .iter()
             .position(|(_, e)| e.kind == ExerciseKind::Strength)

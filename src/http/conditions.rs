@@ -62,8 +62,9 @@ pub struct Condition {
     pub cautions: Vec<String>,
     /// How the condition changes the plan.
     pub modifiers: Modifiers,
-    /// SNOMED CT concept, only where verified; null otherwise.
-    pub snomed: Option<Snomed>,
+    /// SNOMED CT concepts for this entry, only verified ones; EHR records
+    /// coded with them map to it (CDS Hooks). Often empty.
+    pub snomed: Vec<Snomed>,
     /// Ids of the sources this entry rests on.
     pub sources: Vec<String>,
 }
@@ -91,7 +92,7 @@ impl From<&catalog::Condition> for Condition {
                 massage_frequency: m.massage_frequency.clone(),
                 preferred_slots: m.preferred_slots.clone(),
             },
-            snomed: c.snomed.as_ref().map(Snomed::from),
+            snomed: c.snomed.iter().map(Snomed::from).collect(),
             sources: c.sources.clone(),
         }
     }

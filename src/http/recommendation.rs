@@ -441,7 +441,7 @@ impl<'c> Walker<'c> {
         }
         Some(engine::Pain {
             duration: duration?,
-            intensity: intensity?,
+            intensity: Some(intensity?),
             areas: areas.filter(|a| !a.is_empty())?,
         })
     }

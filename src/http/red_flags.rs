@@ -46,8 +46,9 @@ pub struct RedFlag {
     pub action: String,
     /// Combinations that make it more urgent.
     pub escalation: Vec<Escalation>,
-    /// SNOMED CT concept, only where verified; null otherwise.
-    pub snomed: Option<Snomed>,
+    /// SNOMED CT concepts for this entry, only verified ones; EHR records
+    /// coded with them map to it (CDS Hooks). Often empty.
+    pub snomed: Vec<Snomed>,
     /// Ids of the sources this entry rests on.
     pub sources: Vec<String>,
 }
@@ -72,7 +73,7 @@ impl From<&catalog::RedFlag> for RedFlag {
                     reason: e.reason.clone(),
                 })
                 .collect(),
-            snomed: f.snomed.as_ref().map(Snomed::from),
+            snomed: f.snomed.iter().map(Snomed::from).collect(),
             sources: f.sources.clone(),
         }
     }

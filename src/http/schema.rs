@@ -65,6 +65,8 @@ pub struct Snomed {
     pub code: String,
     /// The concept's display term.
     pub display: String,
+    /// Weeks the pain has lasted at least when a record carries this code.
+    pub min_weeks: Option<u16>,
 }
 
 impl From<&crate::catalog::Snomed> for Snomed {
@@ -72,6 +74,7 @@ impl From<&crate::catalog::Snomed> for Snomed {
         Self {
             code: s.code.clone(),
             display: s.display.clone(),
+            min_weeks: s.min_weeks,
         }
     }
 }

@@ -4,11 +4,12 @@
 use std::sync::OnceLock;
 
 use backcare::catalog::{
-    Catalog, Equipment, MassageRole, Position, PregnancySafety, Pressure, TechniqueStatus, Urgency,
+    Catalog, Difficulty, Equipment, MassageRole, Position, PregnancySafety, Pressure,
+    TechniqueStatus, Urgency,
 };
 use backcare::engine::{
     Bothersomeness, Duration, Goal, MassageAccess, Pain, PainArea, Person, PlanApproach,
-    Preferences, StartBackAnswers, TriageLevel, recommend,
+    Preferences, Risk, StartBackAnswers, TriageLevel, recommend,
 };
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -31,7 +32,7 @@ fn person() -> impl Strategy<Value = Person> {
     (
         (
             prop::sample::select(Duration::ALL),
-            0u8..=10,
+            prop::option::of(0u8..=10),
             subsequence(PainArea::ALL, 1..=PainArea::ALL.len()),
         ),
         subsequence(conditions, 0..=n_conditions.min(4)),
@@ -133,9 +134,22 @@ proptest! {
             prop_assert!(!t.avoid_if.conditions.iter().any(has) && !t.avoid_if.red_flags.iter().any(flagged));
         }
 
-        // No massage-only plan for ongoing pain.
+        // No massage-only plan for ongoing pain, nor for a STarT Back tier
+        // that calls for physiotherapy.
         if r.approach == PlanApproach::Massage {
             prop_assert_eq!(p.pain.duration, Duration::Acute);
+            prop_assert!(r.start_back.as_ref().is_none_or(|sb| sb.risk == Risk::Low));
+        }
+
+        // Severe or unrecorded pain: light pressure and beginner exercises only.
+        if p.pain.intensity.is_none_or(|i| i >= 7) {
+            for pick in r.massage.iter().flat_map(|m| m.techniques.iter().chain(&m.self_massage)) {
+                prop_assert!(pick.pressure.is_none_or(|x| x == Pressure::Light), "{} too firm", pick.technique_id);
+            }
+            for item in r.routine.iter().flat_map(|x| &x.sessions).flat_map(|s| &s.items) {
+                let e = c.exercise(&item.exercise_id).unwrap();
+                prop_assert_eq!(e.difficulty, Difficulty::Beginner, "{} too hard", &e.id);
+            }
         }
 
         // The routine: safe, possible, within budget, never empty.

@@ -647,4 +647,57 @@ async fn start_back_is_scored_and_shapes_the_cautions() {
             .any(|c| c["from"] == "start-back-keele");
         assert_eq!(physio, risk != "low");
     }
+
+    // The tier changes the plan, not only the words (NICE stratified care).
+    // Acute pain, quick relief wanted: without STarT Back this is a
+    // massage-first plan with no strengthening.
+    let mut base = person("acute", &["muscle-spasm", "stress-tension"], &[]);
+    base["preferences"] = json!({"minutes_per_day": 20, "goal": "quick_relief"});
+    let plain = recommend(&app, base.clone()).await;
+    let rules = |r: &Value| -> Vec<String> {
+        r["explanation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(plain["approach"], "massage", "{plain}");
+    for (yes, bother, rule) in [
+        (2, "slightly", "start-back-low-self-management"),
+        (5, "moderately", "start-back-medium-physiotherapy"),
+        (8, "extremely", "start-back-high-psychologically-informed"),
+    ] {
+        let mut body = base.clone();
+        body["start_back"] = answers(yes, bother);
+        let r = recommend(&app, body).await;
+        assert!(
+            rules(&r).iter().any(|x| x == rule),
+            "{rule}: {:?}",
+            rules(&r)
+        );
+        if rule == "start-back-low-self-management" {
+            assert_eq!(r["approach"], plain["approach"], "low risk keeps the plan");
+            continue;
+        }
+        assert_ne!(
+            r["approach"], "massage",
+            "{rule}: exercise is part of the plan"
+        );
+        let mut kinds = Vec::new();
+        for id in routine_ids(&r) {
+            let e = app.get(&format!("/exercises/{id}")).await.json();
+            kinds.push(e["kind"].as_str().unwrap().to_owned());
+        }
+        assert!(
+            kinds.iter().any(|k| k == "strength"),
+            "{rule}: physiotherapy-style plans strengthen: {kinds:?}"
+        );
+        let cautions = r["cautions"].to_string();
+        assert_eq!(
+            cautions.contains("psychologically informed"),
+            rule.contains("high"),
+            "{rule}: {cautions}"
+        );
+    }
 }
