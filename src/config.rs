@@ -80,6 +80,10 @@ pub struct ServeArgs {
     /// Browser origins allowed by CORS, comma separated (none by default).
     #[arg(long, env = "BACKCARE_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Public base URL for absolute links in CDS Hooks cards
+    /// (`https://backcare.example.org`); from the request's Host when unset.
+    #[arg(long, env = "BACKCARE_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Seconds to let in-flight requests finish after SIGTERM or SIGINT.
     #[arg(long, env = "BACKCARE_SHUTDOWN_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub shutdown_timeout: u64,

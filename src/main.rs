@@ -77,6 +77,17 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
         request_timeout: Duration::from_secs(args.request_timeout),
         concurrency_limit: args.concurrency_limit as usize,
         cors_origins,
+        public_url: match &args.public_url {
+            None => None,
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            Some(url) => {
+                return Err(format!(
+                    "--public-url: `{url}` must start with https:// or http://"
+                ));
+            }
+        },
     })
 }
 

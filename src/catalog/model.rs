@@ -42,7 +42,7 @@ pub struct Snomed {
     /// The concept's display term.
     pub display: String,
     /// Weeks the pain has lasted at least when a record carries this code
-    /// (chronic low back pain: 12), for records without an onset date.
+    /// (chronic low back pain, "more than 12 weeks": 13), for records without an onset date.
     #[serde(default)]
     pub min_weeks: Option<u16>,
 }

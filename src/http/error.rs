@@ -127,6 +127,25 @@ impl ApiError {
         )
     }
 
+    /// 400: a CDS Hooks request the service cannot read. CDS Hooks clients
+    /// expect 400 for every malformed call, so content problems that are a
+    /// 422 elsewhere in this API are a 400 here.
+    pub fn bad_cds_request(errors: Vec<FieldError>) -> Self {
+        let detail = summarise("invalid field", &errors);
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-cds-request",
+            "Invalid CDS Hooks request",
+            detail,
+        )
+        .with_errors(errors)
+    }
+
+    /// The offending fields, if any.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
     /// 422: the body is JSON but its content is invalid.
     pub fn invalid_body(errors: Vec<FieldError>) -> Self {
         let detail = summarise("invalid field", &errors);

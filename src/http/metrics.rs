@@ -53,7 +53,27 @@ pub struct Metrics {
     shed: AtomicU64,
     reloads_ok: AtomicU64,
     reloads_failed: AtomicU64,
+    /// CDS cards served, by indicator (info, warning, critical).
+    cds_cards: [AtomicU64; 3],
+    /// CDS feedback: accepted, then overridden by each known reason, then
+    /// overridden for another or no reason.
+    cds_feedback: [AtomicU64; CDS_FEEDBACK.len()],
 }
+
+/// Indicator labels, in the order of `Metrics::cds_cards`.
+const CDS_INDICATORS: [&str; 3] = ["info", "warning", "critical"];
+
+/// (outcome, reason) labels, in the order of `Metrics::cds_feedback`. The
+/// reasons are the cards' own override reasons, so the label set is bounded.
+const CDS_FEEDBACK: [(&str, &str); 7] = [
+    ("accepted", ""),
+    ("overridden", "already-addressed"),
+    ("overridden", "not-back-pain"),
+    ("overridden", "patient-declined"),
+    ("overridden", "clinical-judgement"),
+    ("overridden", "other"),
+    ("overridden", "none"),
+];
 
 impl Metrics {
     /// A request started; it is in flight until the guard drops, which
@@ -89,6 +109,32 @@ impl Metrics {
         h.sum += seconds;
         if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
             h.buckets[i] += 1;
+        }
+    }
+
+    /// A CDS card was served.
+    pub fn cds_card(&self, indicator: &str) {
+        if let Some(i) = CDS_INDICATORS.iter().position(|x| *x == indicator) {
+            self.cds_cards[i].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A clinician accepted or overrode a card, with the override reason's
+    /// code if any; codes the cards do not offer count as `other`.
+    pub fn cds_feedback(&self, outcome: &str, reason: Option<&str>) {
+        let reason = match (outcome, reason) {
+            ("accepted", _) => "",
+            (_, None) => "none",
+            (_, Some(code)) => CDS_FEEDBACK
+                .iter()
+                .find(|(_, known)| *known == code && code != "other" && code != "none")
+                .map_or("other", |(_, known)| known),
+        };
+        if let Some(i) = CDS_FEEDBACK
+            .iter()
+            .position(|(o, r)| *o == outcome && *r == reason)
+        {
+            self.cds_feedback[i].fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -191,6 +237,22 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
+        }
+        out.push_str("# HELP backcare_cds_cards_total CDS Hooks cards served, by indicator.\n# TYPE backcare_cds_cards_total counter\n");
+        for (indicator, n) in CDS_INDICATORS.iter().zip(&self.cds_cards) {
+            let n = n.load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "backcare_cds_cards_total{{indicator=\"{indicator}\"}} {n}"
+            );
+        }
+        out.push_str("# HELP backcare_cds_feedback_total CDS Hooks card feedback, by outcome and override reason.\n# TYPE backcare_cds_feedback_total counter\n");
+        for ((outcome, reason), n) in CDS_FEEDBACK.iter().zip(&self.cds_feedback) {
+            let n = n.load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "backcare_cds_feedback_total{{outcome=\"{outcome}\",reason=\"{reason}\"}} {n}"
             );
         }
         out.push_str("# HELP backcare_catalog_info The catalog version being served.\n# TYPE backcare_catalog_info gauge\n");

@@ -40,6 +40,9 @@ pub struct Settings {
     pub concurrency_limit: usize,
     /// Origins allowed to call the API from a browser; none by default.
     pub cors_origins: Vec<HeaderValue>,
+    /// The service's public base URL (`https://backcare.example.org`), for
+    /// absolute links in CDS cards; from the `Host` header when unset.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(10),
             concurrency_limit: 1024,
             cors_origins: Vec::new(),
+            public_url: None,
         }
     }
 }

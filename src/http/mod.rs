@@ -3,6 +3,7 @@
 //! catalog and the engine.
 
 mod caching;
+pub mod cds;
 mod conditions;
 pub mod error;
 mod exercises;
@@ -33,6 +34,9 @@ pub use state::AppState;
 /// The largest request body accepted by default, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// The largest CDS Hooks call accepted, in bytes.
+pub const CDS_BODY_LIMIT: usize = 1024 * 1024;
+
 /// Every documented route, with its OpenAPI operations.
 fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
     let catalog = OpenApiRouter::new()
@@ -50,8 +54,17 @@ fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
             state.clone(),
             caching::conditional_get,
         ));
+    // FHIR resources are verbose: a patient's conditions can outgrow the
+    // default body limit, so the CDS call gets its own.
+    let cds = OpenApiRouter::new()
+        .routes(routes!(cds::discovery))
+        .routes(routes!(cds::call))
+        .routes(routes!(cds::feedback))
+        .layer(axum::extract::DefaultBodyLimit::max(CDS_BODY_LIMIT))
+        .layer(axum::Extension(extract::BodyLimit(CDS_BODY_LIMIT)));
     OpenApiRouter::with_openapi(openapi::ApiDoc::root())
         .merge(catalog)
+        .merge(cds)
         .routes(routes!(recommendation::recommend))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
@@ -73,7 +86,8 @@ pub fn app_with(state: AppState, settings: &Settings) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(settings.body_limit))
-        .layer(axum::Extension(extract::BodyLimit(settings.body_limit)));
+        .layer(axum::Extension(extract::BodyLimit(settings.body_limit)))
+        .layer(axum::Extension(cds::PublicUrl(settings.public_url.clone())));
     middleware::apply(router, &state, settings).with_state(state)
 }
 

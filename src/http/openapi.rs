@@ -26,6 +26,7 @@ use super::error::{FieldError, Problem};
         (name = "exercises", description = "Stretches, mobility, strength and self-massage exercises with steps and doses."),
         (name = "recommendation", description = "The decision engine: is self-care safe, and if so massage, stretching or both, and exactly what."),
         (name = "sources", description = "The publications every entry cites."),
+        (name = "cds-hooks", description = "HL7 CDS Hooks 2.0 for EHRs: discovery, the `back-pain-relief` patient-view service (FHIR R4 Conditions coded in SNOMED CT in, cards out) and card feedback."),
         (name = "health", description = "Liveness and readiness probes."),
     )
 )]

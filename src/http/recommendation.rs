@@ -192,7 +192,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
 }
 
 /// Parses the body as JSON: syntax errors are 400, duplicate keys 422.
-fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
+pub(super) fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
     match serde_json::from_slice::<Strict>(bytes) {
         Ok(Strict(v)) => Ok(v),
         Err(e) if e.is_data() => {

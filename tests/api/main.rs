@@ -2,6 +2,7 @@
 //! in-process (see `helpers`).
 
 mod catalog_api;
+mod cds;
 mod content;
 mod errors;
 mod hardening;

@@ -1,0 +1,302 @@
+//! Turning a recommendation into CDS Hooks cards: one card, whose indicator
+//! follows the triage (critical for emergency and urgent red flags, warning
+//! for see-a-clinician, info for a self-care plan), whose markdown detail
+//! carries the plan and what the record did and did not tell us, and whose
+//! links open the exercises and red flags in this service.
+
+use std::fmt::Write;
+
+use super::fhir::Record;
+use super::wire::{Card, Coding, Link, Source};
+use crate::catalog::Catalog;
+use crate::engine::{PlanApproach, Recommendation, Risk, TriageLevel};
+
+/// Cards' `summary` must be shorter than this (CDS Hooks 2.0).
+const SUMMARY_MAX: usize = 140;
+
+/// The override reasons a clinician can pick; feedback is counted by them.
+pub const OVERRIDE_REASONS: [(&str, &str); 4] = [
+    ("already-addressed", "Already addressed in this encounter"),
+    ("not-back-pain", "Patient is not being seen for back pain"),
+    ("patient-declined", "Patient declined self-care advice"),
+    ("clinical-judgement", "Clinical judgement differs"),
+];
+
+/// The code system of [`OVERRIDE_REASONS`].
+pub const OVERRIDE_SYSTEM: &str = "urn:backcare:cds:override-reason";
+
+/// `text`, cut at a character boundary so it is under [`SUMMARY_MAX`].
+fn summary(text: String) -> String {
+    if text.chars().count() < SUMMARY_MAX {
+        return text;
+    }
+    let mut cut: String = text.chars().take(SUMMARY_MAX - 2).collect();
+    cut.push('…');
+    cut
+}
+
+/// The card for `rec`, or none when nothing in the record concerns back
+/// pain (a patient-view hook fires for every chart; silence is right then).
+pub fn cards(
+    catalog: &Catalog,
+    rec: &Recommendation,
+    record: &Record,
+    base_url: Option<&str>,
+    card_id: String,
+) -> Vec<Card> {
+    if record.has_conditions && !record.concerns_back_pain(catalog) {
+        return Vec::new();
+    }
+    let flags: Vec<&str> = rec.triage.flags.iter().map(|f| f.name.as_str()).collect();
+    let (indicator, headline) = match rec.triage.level {
+        TriageLevel::Emergency => (
+            "critical",
+            format!(
+                "Back pain red flag: {} - emergency assessment now",
+                flags.join(", ")
+            ),
+        ),
+        TriageLevel::Urgent => (
+            "critical",
+            format!(
+                "Back pain red flag: {} - same-day assessment",
+                flags.join(", ")
+            ),
+        ),
+        TriageLevel::SeeClinician => (
+            "warning",
+            format!(
+                "Back pain: {} - assess; gentle self-care meanwhile",
+                flags.join(", ")
+            ),
+        ),
+        TriageLevel::SelfCare if rec.approach == PlanApproach::NoPlan => (
+            "warning",
+            "Back pain: no safe self-care plan fits - refer for assessment".to_owned(),
+        ),
+        TriageLevel::SelfCare => {
+            let approach = match rec.approach {
+                PlanApproach::Massage => "massage-first",
+                PlanApproach::Stretching => "exercise-centred",
+                PlanApproach::Combined => "exercise and massage",
+                PlanApproach::NoPlan => "no",
+            };
+            let mut text = format!("Back pain: {approach} self-care plan");
+            if let Some(r) = &rec.routine {
+                let _ = write!(text, ", {} min a day", r.total_minutes);
+            }
+            if let Some(sb) = &rec.start_back {
+                let _ = write!(text, "; STarT Back {} risk: {}", sb.risk, sb.pathway);
+            }
+            ("info", text)
+        }
+    };
+    let detail = detail(catalog, rec, record);
+    let mut links = Vec::new();
+    if let Some(base) = base_url {
+        for f in &rec.triage.flags {
+            links.push(Link {
+                label: format!("Red flag: {}", f.name),
+                url: format!("{base}/red-flags/{}", f.id),
+                kind: "absolute",
+            });
+        }
+        for item in rec
+            .routine
+            .iter()
+            .flat_map(|r| &r.sessions)
+            .flat_map(|s| &s.items)
+        {
+            links.push(Link {
+                label: format!("Exercise: {}", item.name),
+                url: format!("{base}/exercises/{}", item.exercise_id),
+                kind: "absolute",
+            });
+        }
+    }
+    let guideline = catalog.source("nice-ng59");
+    vec![Card {
+        uuid: card_id,
+        summary: summary(headline),
+        indicator,
+        detail,
+        source: Source {
+            label: format!(
+                "backcare back-pain self-care ({})",
+                guideline.map_or("NICE NG59", |s| s.title.as_str())
+            ),
+            url: guideline.and_then(|s| s.url.clone()),
+        },
+        links,
+        override_reasons: OVERRIDE_REASONS
+            .iter()
+            .map(|(code, display)| Coding {
+                system: OVERRIDE_SYSTEM.to_owned(),
+                code: (*code).to_owned(),
+                display: (*display).to_owned(),
+            })
+            .collect(),
+    }]
+}
+
+/// The card's markdown: what to do, the plan, and what it rests on.
+fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
+    let mut md = String::with_capacity(2048);
+    // The triage message speaks to the patient and repeats each flag's
+    // action; a clinician gets one line of what to do, then the flags.
+    let headline = match rec.triage.level {
+        TriageLevel::Emergency => {
+            "Refer for emergency assessment now; no self-care plan until assessed."
+        }
+        TriageLevel::Urgent => "Arrange same-day assessment; no self-care plan until assessed.",
+        TriageLevel::SeeClinician if rec.approach == PlanApproach::NoPlan => {
+            rec.triage.message.as_str()
+        }
+        TriageLevel::SeeClinician => {
+            "Assess the flags below; gentle self-care can start meanwhile."
+        }
+        TriageLevel::SelfCare => rec.triage.message.as_str(),
+    };
+    let _ = writeln!(md, "**{headline}**\n");
+    for f in &rec.triage.flags {
+        let _ = write!(md, "- **{}** ({}): {}", f.name, f.urgency, f.action);
+        if let Some(why) = &f.escalated_because {
+            let _ = write!(md, " Raised because {why}.");
+        }
+        md.push('\n');
+    }
+    if !rec.triage.flags.is_empty() {
+        md.push('\n');
+    }
+    if let Some(sb) = &rec.start_back {
+        let advice = match sb.risk {
+            Risk::Low => "advice and self-management; no referral needed on this score",
+            Risk::Medium => "refer to physiotherapy; the plan below is exercise-centred",
+            Risk::High => {
+                "refer to psychologically informed physiotherapy; the plan below is exercise-centred"
+            }
+        };
+        let _ = writeln!(
+            md,
+            "**STarT Back:** {} risk (score {}/9, psychosocial {}/5): {advice}.\n",
+            sb.risk, sb.score, sb.psychosocial_score
+        );
+    }
+    if let Some(m) = &rec.massage {
+        md.push_str("### Massage\n");
+        for t in m.techniques.iter().chain(&m.self_massage) {
+            let _ = write!(md, "- **{}**", t.name);
+            if let Some(p) = t.pressure {
+                let _ = write!(md, ", {p} pressure");
+            }
+            let _ = writeln!(md, ", {}", t.frequency);
+        }
+        md.push('\n');
+    }
+    if let Some(r) = &rec.routine {
+        let _ = writeln!(md, "### Routine ({} min a day)", r.total_minutes);
+        for s in &r.sessions {
+            let _ = writeln!(md, "**{}**", slot_name(s.slot.as_str()));
+            for item in &s.items {
+                let _ = writeln!(md, "- {}: {} ({} min)", item.name, item.dose, item.minutes);
+            }
+        }
+        md.push('\n');
+    }
+    if !rec.adjuncts.is_empty() {
+        let names: Vec<&str> = rec.adjuncts.iter().map(|t| t.name.as_str()).collect();
+        let _ = writeln!(md, "**Also:** {}.\n", names.join(", "));
+    }
+    let cautions: Vec<&str> = rec
+        .cautions
+        .iter()
+        .filter(|c| !rec.triage.flags.iter().any(|f| f.id == c.from))
+        .map(|c| c.text.as_str())
+        .collect();
+    if !cautions.is_empty() && rec.approach != PlanApproach::NoPlan {
+        md.push_str("### Cautions\n");
+        for c in cautions {
+            let _ = writeln!(md, "- {c}");
+        }
+        md.push('\n');
+    }
+    md.push_str("### From the record\n");
+    if record.mapped.is_empty() {
+        md.push_str("- No condition in the record maps to this service's catalog.\n");
+    }
+    for m in &record.mapped {
+        let name = match m.kind {
+            "condition" => catalog.condition(&m.id).map(|c| c.name.as_str()),
+            _ => catalog.red_flag(&m.id).map(|f| f.name.as_str()),
+        };
+        let _ = writeln!(
+            md,
+            "- SNOMED CT {} ({}): {}",
+            m.code,
+            m.display,
+            name.unwrap_or(&m.id)
+        );
+    }
+    if !record.unknown_codes.is_empty() {
+        let codes: Vec<String> = record
+            .unknown_codes
+            .iter()
+            .map(|(code, display)| format!("{code} ({display})"))
+            .collect();
+        let _ = writeln!(
+            md,
+            "- Not used, unknown to this service: SNOMED CT {}",
+            codes.join(", ")
+        );
+    }
+    if !record.uncoded.is_empty() {
+        let _ = writeln!(
+            md,
+            "- Not used, no SNOMED CT code: {}",
+            record.uncoded.join(", ")
+        );
+    }
+    if record.not_active > 0 {
+        let _ = writeln!(
+            md,
+            "- Skipped {} resolved, inactive, refuted or entered-in-error condition(s)",
+            record.not_active
+        );
+    }
+    match &record.duration {
+        Some((d, why)) => {
+            let _ = writeln!(md, "- Duration: {d}, {why}");
+        }
+        None => md.push_str("- Duration: no onset recorded, assumed subacute (4 to 12 weeks)\n"),
+    }
+    md.push_str("- Pain intensity is not in the record: the plan is kept gentle\n");
+    match record.age {
+        Some(age) => {
+            let _ = writeln!(md, "- Age: {age}");
+        }
+        None => md.push_str("- Age: not in the record\n"),
+    }
+    if !record.has_conditions {
+        md.push_str(
+            "- The EHR sent no conditions (prefetch missing): this is the general plan for back pain\n",
+        );
+    }
+    for note in &record.notes {
+        let _ = writeln!(md, "- {note}");
+    }
+    let _ = writeln!(
+        md,
+        "\nGeneral self-care information, not a diagnosis; no medicines. Catalog version {}.",
+        rec.catalog_version
+    );
+    md
+}
+
+fn slot_name(slot: &str) -> String {
+    let spaced = slot.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,203 @@
+//! CDS Hooks 2.0 wire types. Field names follow the specification
+//! (camelCase), unlike the rest of this API.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The discovery document: the services this endpoint offers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Services {
+    /// The CDS services offered.
+    pub services: Vec<Service>,
+}
+
+/// One CDS service.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Service {
+    /// The hook that invokes it.
+    #[schema(example = "patient-view")]
+    pub hook: &'static str,
+    /// Its id, the last segment of its URL.
+    #[schema(example = "back-pain-relief")]
+    pub id: &'static str,
+    /// Human-friendly name.
+    pub title: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// FHIR queries the EHR should run and send as `prefetch`, by key.
+    pub prefetch: BTreeMap<&'static str, &'static str>,
+    /// What the EHR must do for the service to work well.
+    pub usage_requirements: &'static str,
+}
+
+/// A coded value (FHIR Coding).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Coding {
+    /// The code system.
+    pub system: String,
+    /// The code.
+    pub code: String,
+    /// Its display text.
+    pub display: String,
+}
+
+/// Who produced a card.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Source {
+    /// The service and the guideline behind it.
+    pub label: String,
+    /// The guideline's page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A link on a card.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Link {
+    /// What it opens.
+    pub label: String,
+    /// Absolute URL in this service.
+    pub url: String,
+    /// Always `absolute`.
+    #[serde(rename = "type")]
+    #[schema(example = "absolute")]
+    pub kind: &'static str,
+}
+
+/// A CDS Hooks card.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Card {
+    /// Unique id, which feedback refers to.
+    pub uuid: String,
+    /// One line under 140 characters.
+    pub summary: String,
+    /// `critical` for emergency or urgent red flags, `warning` for
+    /// see-a-clinician flags or when no safe plan fits, `info` for a
+    /// self-care plan.
+    #[schema(example = "info")]
+    pub indicator: &'static str,
+    /// Markdown: what to do, the plan with doses, cautions, and what the
+    /// record did and did not tell the service.
+    pub detail: String,
+    /// The service and guideline.
+    pub source: Source,
+    /// The red flags and exercises in this service.
+    pub links: Vec<Link>,
+    /// Reasons a clinician can give for overriding the card.
+    pub override_reasons: Vec<Coding>,
+}
+
+/// The answer to a hook call. An empty list means nothing to say: the
+/// record holds nothing about back pain.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CdsResponse {
+    /// Zero or one card.
+    pub cards: Vec<Card>,
+}
+
+/// The hooks this service answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub enum Hook {
+    /// The clinician opened the patient's chart.
+    #[serde(rename = "patient-view")]
+    PatientView,
+}
+
+/// A clinician's response to a card.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The card was accepted.
+    Accepted,
+    /// The card was overridden.
+    Overridden,
+}
+
+/// The context of a `patient-view` hook.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PatientViewContext {
+    /// The user viewing the chart (`Practitioner/123`).
+    pub user_id: Option<String>,
+    /// The patient's FHIR id.
+    #[schema(pattern = "^[A-Za-z0-9.-]{1,64}$", example = "1288992")]
+    pub patient_id: String,
+    /// The encounter, if any.
+    pub encounter_id: Option<String>,
+}
+
+/// A CDS Hooks call for the `patient-view` hook.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CdsRequest {
+    /// The hook: this service answers `patient-view` only.
+    pub hook: Hook,
+    /// This call's UUID.
+    #[schema(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        example = "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea"
+    )]
+    pub hook_instance: String,
+    /// The EHR's FHIR server. Accepted but not called: the service works
+    /// only from `prefetch`, so it needs no access to patient records.
+    pub fhir_server: Option<String>,
+    /// Accepted but not used, for the same reason.
+    #[schema(value_type = Option<Object>)]
+    pub fhir_authorization: Option<serde_json::Value>,
+    /// The hook context.
+    pub context: PatientViewContext,
+    /// FHIR resources by prefetch key: a Patient, a Bundle (search set) of
+    /// Conditions, and STarT Back QuestionnaireResponses. Any key may be
+    /// null or absent; the card then says what it could not use.
+    #[schema(value_type = Option<Object>)]
+    pub prefetch: Option<serde_json::Value>,
+    /// Extensions; accepted and not used.
+    #[schema(value_type = Option<Object>)]
+    pub extension: Option<serde_json::Value>,
+}
+
+/// Feedback on one card.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FeedbackItem {
+    /// The card's `uuid`.
+    #[schema(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
+    pub card: String,
+    /// What the clinician did with the card.
+    pub outcome: Outcome,
+    /// Suggestions accepted (this service makes none).
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub accepted_suggestions: Option<Vec<serde_json::Value>>,
+    /// Why the card was overridden: `reason` is one of the card's
+    /// `overrideReasons`; `userComment` is free text and is never stored.
+    #[schema(value_type = Option<Object>)]
+    pub override_reason: Option<serde_json::Value>,
+    /// When (FHIR instant).
+    #[schema(
+        pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?$",
+        example = "2026-11-21T10:00:00Z"
+    )]
+    pub outcome_timestamp: String,
+}
+
+/// Feedback on one or more cards.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    /// One entry per card, 1 to 100.
+    #[schema(min_items = 1, max_items = 100)]
+    pub feedback: Vec<FeedbackItem>,
+}
+
+/// Feedback was counted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackReceipt {
+    /// Entries counted.
+    pub received: usize,
+}
