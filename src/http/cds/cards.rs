@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::fhir::Record;
-use super::wire::{Card, Coding, Link, Source};
+use super::wire::{Card, CardCoding, CardLink, CardSource};
 use crate::catalog::Catalog;
 use crate::engine::{PlanApproach, Recommendation, Risk, TriageLevel};
 
@@ -95,7 +95,7 @@ pub fn cards(
     let mut links = Vec::new();
     if let Some(base) = base_url {
         for f in &rec.triage.flags {
-            links.push(Link {
+            links.push(CardLink {
                 label: format!("Red flag: {}", f.name),
                 url: format!("{base}/red-flags/{}", f.id),
                 kind: "absolute",
@@ -107,7 +107,7 @@ pub fn cards(
             .flat_map(|r| &r.sessions)
             .flat_map(|s| &s.items)
         {
-            links.push(Link {
+            links.push(CardLink {
                 label: format!("Exercise: {}", item.name),
                 url: format!("{base}/exercises/{}", item.exercise_id),
                 kind: "absolute",
@@ -120,7 +120,7 @@ pub fn cards(
         summary: summary(headline),
         indicator,
         detail,
-        source: Source {
+        source: CardSource {
             label: format!(
                 "backcare back-pain self-care ({})",
                 guideline.map_or("NICE NG59", |s| s.title.as_str())
@@ -130,7 +130,7 @@ pub fn cards(
         links,
         override_reasons: OVERRIDE_REASONS
             .iter()
-            .map(|(code, display)| Coding {
+            .map(|(code, display)| CardCoding {
                 system: OVERRIDE_SYSTEM.to_owned(),
                 code: (*code).to_owned(),
                 display: (*display).to_owned(),

@@ -393,6 +393,54 @@ pub fn read_call(
     Ok((person, record))
 }
 
+/// The override reason's code, checking the shape of the whole reason.
+fn override_reason(v: Option<&Value>, path: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let r = match v {
+        None | Some(Value::Null) => return None,
+        Some(Value::Object(r)) => r,
+        Some(other) => {
+            errors.push(FieldError::new(
+                path,
+                format!("must be an object, not {}", kind_of(other)),
+            ));
+            return None;
+        }
+    };
+    unknown(r, path, &["reason", "userComment"], errors);
+    if let Some(v) = r
+        .get("userComment")
+        .filter(|v| !v.is_null() && !v.is_string())
+    {
+        errors.push(FieldError::new(
+            format!("{path}.userComment"),
+            format!("must be a string, not {}", kind_of(v)),
+        ));
+    }
+    let at = format!("{path}.reason");
+    match r.get("reason") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(coding)) => {
+            unknown(coding, &at, &["system", "code", "display"], errors);
+            for field in ["system", "display"] {
+                if let Some(v) = coding.get(field).filter(|v| !v.is_null() && !v.is_string()) {
+                    errors.push(FieldError::new(
+                        format!("{at}.{field}"),
+                        format!("must be a string, not {}", kind_of(v)),
+                    ));
+                }
+            }
+            string(coding, "code", &at, errors).map(str::to_owned)
+        }
+        Some(other) => {
+            errors.push(FieldError::new(
+                at,
+                format!("must be an object, not {}", kind_of(other)),
+            ));
+            None
+        }
+    }
+}
+
 /// Checks feedback, returning each entry's outcome and override reason.
 fn read_feedback(body: &Value) -> Result<Vec<(String, Option<String>)>, ApiError> {
     let mut errors = Vec::new();
@@ -459,37 +507,33 @@ fn read_feedback(body: &Value) -> Result<Vec<(String, Option<String>)>, ApiError
                 format!("`{at}` is not a FHIR instant"),
             ));
         }
-        if let Some(v) = map
-            .get("acceptedSuggestions")
-            .filter(|v| !v.is_null() && !v.is_array())
-        {
-            errors.push(FieldError::new(
+        match map.get("acceptedSuggestions") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(suggestions)) => {
+                for (j, s) in suggestions.iter().enumerate() {
+                    let at = format!("{path}.acceptedSuggestions[{j}]");
+                    match s {
+                        Value::Object(s) => {
+                            unknown(s, &at, &["id"], &mut errors);
+                            string(s, "id", &at, &mut errors);
+                        }
+                        other => errors.push(FieldError::new(
+                            at,
+                            format!("must be an object, not {}", kind_of(other)),
+                        )),
+                    }
+                }
+            }
+            Some(other) => errors.push(FieldError::new(
                 format!("{path}.acceptedSuggestions"),
-                format!("must be an array, not {}", kind_of(v)),
-            ));
+                format!("must be an array, not {}", kind_of(other)),
+            )),
         }
-        let reason = match map.get("overrideReason") {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(r)) => {
-                unknown(
-                    r,
-                    &format!("{path}.overrideReason"),
-                    &["reason", "userComment"],
-                    &mut errors,
-                );
-                r.get("reason")
-                    .and_then(|c| c.get("code"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            }
-            Some(other) => {
-                errors.push(FieldError::new(
-                    format!("{path}.overrideReason"),
-                    format!("must be an object, not {}", kind_of(other)),
-                ));
-                None
-            }
-        };
+        let reason = override_reason(
+            map.get("overrideReason"),
+            &format!("{path}.overrideReason"),
+            &mut errors,
+        );
         match string(map, "outcome", &path, &mut errors) {
             Some("accepted") => {
                 if reason.is_some() {

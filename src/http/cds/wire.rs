@@ -33,9 +33,9 @@ pub struct Service {
     pub usage_requirements: &'static str,
 }
 
-/// A coded value (FHIR Coding).
+/// A coded value (FHIR CardCoding).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Coding {
+pub struct CardCoding {
     /// The code system.
     pub system: String,
     /// The code.
@@ -46,7 +46,7 @@ pub struct Coding {
 
 /// Who produced a card.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Source {
+pub struct CardSource {
     /// The service and the guideline behind it.
     pub label: String,
     /// The guideline's page.
@@ -56,7 +56,7 @@ pub struct Source {
 
 /// A link on a card.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Link {
+pub struct CardLink {
     /// What it opens.
     pub label: String,
     /// Absolute URL in this service.
@@ -84,11 +84,11 @@ pub struct Card {
     /// record did and did not tell the service.
     pub detail: String,
     /// The service and guideline.
-    pub source: Source,
+    pub source: CardSource,
     /// The red flags and exercises in this service.
-    pub links: Vec<Link>,
+    pub links: Vec<CardLink>,
     /// Reasons a clinician can give for overriding the card.
-    pub override_reasons: Vec<Coding>,
+    pub override_reasons: Vec<CardCoding>,
 }
 
 /// The answer to a hook call. An empty list means nothing to say: the
@@ -160,6 +160,37 @@ pub struct CdsRequest {
     pub extension: Option<serde_json::Value>,
 }
 
+/// A suggestion the clinician accepted.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedSuggestion {
+    /// The suggestion's id.
+    pub id: String,
+}
+
+/// A coded reason, as sent by the EHR.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonCoding {
+    /// The code system (the cards' is `urn:backcare:cds:override-reason`).
+    pub system: Option<String>,
+    /// The code; one of the card's `overrideReasons` is counted by name,
+    /// any other as `other`.
+    pub code: String,
+    /// Display text.
+    pub display: Option<String>,
+}
+
+/// Why a card was overridden.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OverrideReason {
+    /// The reason picked from the card's `overrideReasons`.
+    pub reason: Option<ReasonCoding>,
+    /// Free text; it may identify a patient, so it is never stored.
+    pub user_comment: Option<String>,
+}
+
 /// Feedback on one card.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -171,13 +202,10 @@ pub struct FeedbackItem {
     pub card: String,
     /// What the clinician did with the card.
     pub outcome: Outcome,
-    /// Suggestions accepted (this service makes none).
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub accepted_suggestions: Option<Vec<serde_json::Value>>,
-    /// Why the card was overridden: `reason` is one of the card's
-    /// `overrideReasons`; `userComment` is free text and is never stored.
-    #[schema(value_type = Option<Object>)]
-    pub override_reason: Option<serde_json::Value>,
+    /// Suggestions accepted (this service's cards carry none).
+    pub accepted_suggestions: Option<Vec<AcceptedSuggestion>>,
+    /// Why the card was overridden; only with `overridden`.
+    pub override_reason: Option<OverrideReason>,
     /// When (FHIR instant).
     #[schema(
         pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?$",
