@@ -112,6 +112,34 @@ fn bench_router(c: &mut Criterion) {
             )
         })
     });
+    let cds_call = serde_json::json!({
+        "hook": "patient-view",
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "context": {"userId": "Practitioner/example", "patientId": "1288992"},
+        "prefetch": {
+            "patient": {"resourceType": "Patient", "id": "1288992", "birthDate": "1965-12-23"},
+            "conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [
+                {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/1288992"},
+                    "clinicalStatus": {"coding": [{"code": "active"}]},
+                    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "278860009"}]},
+                    "onsetDateTime": "2026-01-10"}},
+                {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/1288992"},
+                    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "38341003"}]}}}
+            ]}
+        }
+    })
+    .to_string();
+    c.bench_function("router/cds_patient_view", |b| {
+        b.iter(|| {
+            call(
+                Request::post("/cds-services/back-pain-relief")
+                    .header("content-type", "application/json")
+                    .header("host", "localhost:8080")
+                    .body(Body::from(cds_call.clone()))
+                    .expect("a valid request"),
+            )
+        })
+    });
     c.bench_function("router/post_recommendation_typical", |b| {
         b.iter(|| {
             call(

@@ -1,16 +1,14 @@
 //! Conditional GETs: every catalog response is versioned by the catalog, so
-//! the catalog version is a strong validator for all of them.
+//! the catalog version is a strong validator for all of them. Handlers
+//! stamp the ETag; the middleware guard answers 304 through
+//! [`not_modified`].
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-
-use super::AppState;
 
 /// How long clients and caches may reuse a catalog response before
 /// revalidating; short, because content can be reloaded.
-const CACHE_CONTROL: &str = "public, max-age=300";
+pub const CACHE_CONTROL: &str = "public, max-age=300";
 
 /// The ETag for the current catalog.
 pub fn etag(version: &str) -> HeaderValue {
@@ -33,39 +31,28 @@ fn matches(headers: &HeaderMap, tag: &HeaderValue) -> bool {
     })
 }
 
-/// Runs the handler and stamps a successful answer with the ETag and cache
-/// policy, or answers 304 when the client already has this version. The
-/// handler runs first so that a bad request is a 400 even with a matching tag.
-pub async fn conditional_get(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return next.run(request).await;
-    }
-    // Take the catalog once: the handler answers from this same snapshot, so
-    // the ETag always describes the body even when a reload lands mid-request.
-    let catalog = state.catalog();
-    let tag = etag(&catalog.version);
-    let fresh = matches(request.headers(), &tag);
-    let mut request = request;
-    request
-        .extensions_mut()
-        .insert(super::state::Snapshot(catalog));
-    let response = next.run(request).await;
+/// The 304 for a request whose `If-None-Match` names the ETag of the 200
+/// answer the handler produced, or the answer itself. The handler runs
+/// first, so a bad request is a 400 even with a matching tag, and the tag
+/// always describes the catalog snapshot the handler answered from.
+pub fn not_modified(if_none_match: Option<&HeaderMap>, response: Response) -> Response {
+    let Some(request_headers) = if_none_match else {
+        return response;
+    };
     if response.status() != StatusCode::OK {
         return response;
     }
-    let mut response = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        response
+    let Some(tag) = response.headers().get(header::ETAG) else {
+        return response;
     };
-    response.headers_mut().insert(header::ETAG, tag);
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(CACHE_CONTROL),
-    );
-    response
+    if !matches(request_headers, tag) {
+        return response;
+    }
+    let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
+    for name in [header::ETAG, header::CACHE_CONTROL] {
+        if let Some(value) = response.headers().get(&name) {
+            not_modified.headers_mut().insert(name, value.clone());
+        }
+    }
+    not_modified
 }

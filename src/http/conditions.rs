@@ -121,7 +121,7 @@ pub async fn list(
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
     let window = params.window()?;
-    Ok(window.respond(catalog.conditions_json().iter()))
+    Ok(window.respond(&catalog, catalog.conditions_json().iter()))
 }
 
 /// Get a condition
@@ -143,6 +143,6 @@ pub async fn get(
 ) -> Result<Response, ApiError> {
     catalog
         .condition_json(&id)
-        .map(|json| page::json(json.clone()))
+        .map(|json| page::json(&catalog, json.clone()))
         .ok_or_else(|| ApiError::not_found("condition", &id))
 }

@@ -230,11 +230,14 @@ pub async fn list(
         q: params.q.as_deref(),
     };
     let found = catalog.find_exercises(&filter);
-    Ok(window.respond(found.iter().map(|x| {
-        catalog
-            .exercise_json(&x.id)
-            .expect("every catalog entity is serialised")
-    })))
+    Ok(window.respond(
+        &catalog,
+        found.iter().map(|x| {
+            catalog
+                .exercise_json(&x.id)
+                .expect("every catalog entity is serialised")
+        }),
+    ))
 }
 
 /// Get an exercise
@@ -256,6 +259,6 @@ pub async fn get(
 ) -> Result<Response, ApiError> {
     catalog
         .exercise_json(&id)
-        .map(|json| page::json(json.clone()))
+        .map(|json| page::json(&catalog, json.clone()))
         .ok_or_else(|| ApiError::not_found("exercise", &id))
 }

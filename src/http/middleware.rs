@@ -14,17 +14,18 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::Semaphore;
 use tower::{Layer, Service};
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{Compression, CompressionBody, CompressionLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tracing::Instrument;
 
-use super::AppState;
 use super::error::ApiError;
+use super::{AppState, caching};
 
 /// The request id header, accepted from clients or generated.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -123,26 +124,42 @@ const MAX_REQUEST_ID: usize = 128;
 #[derive(Debug, Clone)]
 struct GuardLayer(Arc<Shared>);
 
-impl<S> Layer<S> for GuardLayer {
+impl<S: Clone> Layer<S> for GuardLayer {
     type Service = Guard<S>;
     fn layer(&self, inner: S) -> Guard<S> {
         Guard {
+            compressed: CompressionLayer::new().layer(inner.clone()),
             inner,
             shared: self.0.clone(),
         }
     }
 }
 
-#[derive(Debug, Clone)]
+/// The service under the guard, and the same service behind compression.
+/// Only requests that ask for an encoding go through compression: its body
+/// wrapper costs about 0.9 µs a request even when it compresses nothing.
+/// Both wrap an axum route, which is always ready, so one `poll_ready`
+/// speaks for both.
+#[derive(Clone)]
 struct Guard<S> {
     inner: S,
+    compressed: Compression<S>,
     shared: Arc<Shared>,
+}
+
+/// Which of the two the request went to.
+enum Call<A, B> {
+    Plain(A),
+    Compressed(B),
 }
 
 impl<S> Service<Request> for Guard<S>
 where
     S: Service<Request, Response = Response, Error = Infallible> + Send + 'static,
     S::Future: Send + 'static,
+    Compression<S>:
+        Service<Request, Response = Response<CompressionBody<Body>>, Error = Infallible>,
+    <Compression<S> as Service<Request>>::Future: Send + 'static,
 {
     type Response = Response;
     type Error = Infallible;
@@ -162,6 +179,16 @@ where
         let route_name = route.as_ref().map_or("<unmatched>", MatchedPath::as_str);
         let method = request.method().clone();
         let docs = request.uri().path().starts_with("/docs");
+        let conditional = matches!(method, Method::GET | Method::HEAD)
+            && request.headers().contains_key(header::IF_NONE_MATCH);
+        let if_none_match = conditional.then(|| {
+            let mut only = HeaderMap::new();
+            for value in request.headers().get_all(header::IF_NONE_MATCH) {
+                only.append(header::IF_NONE_MATCH, value.clone());
+            }
+            only
+        });
+        let wants_encoding = request.headers().contains_key(header::ACCEPT_ENCODING);
         // The span names the route template and request id, never the raw
         // URI: query strings and bodies may carry health data.
         let span = tracing::info_span!(
@@ -173,22 +200,36 @@ where
         let permit = shared.permits.clone().try_acquire_owned();
         let inner = match &permit {
             Ok(_) => Some(
-                panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(request)))
-                    .map_err(panic_response),
+                panic::catch_unwind(AssertUnwindSafe(|| {
+                    if wants_encoding {
+                        Call::Compressed(self.compressed.call(request))
+                    } else {
+                        Call::Plain(self.inner.call(request))
+                    }
+                }))
+                .map_err(panic_response),
             ),
             Err(_) => None,
         };
         let future = async move {
             let _in_flight = shared.state.metrics.start();
-            let mut response = match inner {
+            let response = match inner {
                 None => {
                     shared.state.metrics.shed();
                     ApiError::overloaded().into_response()
                 }
                 Some(Err(response)) => response,
-                Some(Ok(future)) => {
+                Some(Ok(call)) => {
                     let _permit = permit;
-                    let mut future = pin!(tokio::time::timeout(shared.timeout, future));
+                    let work = async move {
+                        match call {
+                            Call::Plain(future) => future.await,
+                            Call::Compressed(future) => {
+                                future.await.map(|response| response.map(Body::new))
+                            }
+                        }
+                    };
+                    let mut future = pin!(tokio::time::timeout(shared.timeout, work));
                     // Polling inside catch_unwind turns a panicking handler
                     // into a 500 while the connection and server live on.
                     let outcome = poll_fn(|cx| {
@@ -207,6 +248,7 @@ where
                     }
                 }
             };
+            let mut response = caching::not_modified(if_none_match.as_ref(), response);
             let headers = response.headers_mut();
             security_headers(headers, docs);
             headers.insert(REQUEST_ID, id);
@@ -252,7 +294,7 @@ pub fn apply(router: Router<AppState>, state: &AppState, settings: &Settings) ->
         id_prefix: RandomState::new().build_hasher().finish(),
         id_counter: AtomicU64::new(0),
     }));
-    let router = router.layer(CompressionLayer::new()).layer(guard);
+    let router = router.layer(guard);
     if settings.cors_origins.is_empty() {
         return router;
     }

@@ -38,7 +38,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub const CDS_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every documented route, with its OpenAPI operations.
-fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
+fn api_routes() -> OpenApiRouter<AppState> {
     let catalog = OpenApiRouter::new()
         .routes(routes!(conditions::list))
         .routes(routes!(conditions::get))
@@ -49,11 +49,7 @@ fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(exercises::list))
         .routes(routes!(exercises::get))
         .routes(routes!(sources::list))
-        .routes(routes!(sources::get))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            caching::conditional_get,
-        ));
+        .routes(routes!(sources::get));
     // FHIR resources are verbose: a patient's conditions can outgrow the
     // default body limit, so the CDS call gets its own.
     let cds = OpenApiRouter::new()
@@ -78,7 +74,7 @@ pub fn app(state: AppState) -> Router {
 /// The whole application: the API, its docs, problem+json fallbacks and the
 /// middleware stack configured by `settings`.
 pub fn app_with(state: AppState, settings: &Settings) -> Router {
-    let (api, _) = api_routes(&state).split_for_parts();
+    let (api, _) = api_routes().split_for_parts();
     let docs = utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", openapi());
     let router = Router::new()
         .merge(api)
@@ -115,7 +111,7 @@ pub fn admin(state: AppState) -> Router {
 /// The OpenAPI document the routes describe, with the embedded catalog's
 /// ids listed where the API takes them.
 pub(crate) fn spec() -> utoipa::openapi::OpenApi {
-    let spec = api_routes(&AppState::new(Catalog::empty())).into_openapi();
+    let spec = api_routes().into_openapi();
     match Catalog::embedded() {
         Ok(catalog) => openapi::with_catalog_ids(spec, &catalog),
         Err(_) => spec,

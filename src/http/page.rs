@@ -7,6 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, FieldError};
+use super::state::Served;
 
 /// Items per page when the client does not say.
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -73,7 +74,11 @@ impl Window {
 
     /// The list response for the page of `items` (each already JSON) that
     /// this window selects: `{"items": [...], "total", "limit", "offset"}`.
-    pub fn respond<'a>(self, items: impl ExactSizeIterator<Item = &'a Bytes>) -> Response {
+    pub fn respond<'a>(
+        self,
+        catalog: &Served,
+        items: impl ExactSizeIterator<Item = &'a Bytes>,
+    ) -> Response {
         let total = items.len();
         let page: Vec<&Bytes> = items.skip(self.offset).take(self.limit).collect();
         let mut body = Vec::with_capacity(page.iter().map(|b| b.len() + 1).sum::<usize>() + 64);
@@ -89,7 +94,7 @@ impl Window {
             self.limit, self.offset
         );
         body.extend_from_slice(tail.as_bytes());
-        json(Bytes::from(body))
+        json(catalog, Bytes::from(body))
     }
 }
 
@@ -101,13 +106,22 @@ impl PageParams {
     }
 }
 
-/// A JSON response from bytes serialised ahead of time.
-pub fn json(body: Bytes) -> Response {
+/// A catalog response from bytes serialised ahead of time, stamped with
+/// the catalog's ETag and cache policy (the guard answers 304 when the
+/// client already has this version).
+pub fn json(catalog: &Served, body: Bytes) -> Response {
     (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::ETAG, catalog.etag().clone()),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(super::caching::CACHE_CONTROL),
+            ),
+        ],
         body,
     )
         .into_response()

@@ -102,7 +102,7 @@ pub async fn list(
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
     let window = params.window()?;
-    Ok(window.respond(catalog.red_flags_json().iter()))
+    Ok(window.respond(&catalog, catalog.red_flags_json().iter()))
 }
 
 /// Get a red flag
@@ -124,6 +124,6 @@ pub async fn get(
 ) -> Result<Response, ApiError> {
     catalog
         .red_flag_json(&id)
-        .map(|json| page::json(json.clone()))
+        .map(|json| page::json(&catalog, json.clone()))
         .ok_or_else(|| ApiError::not_found("red flag", &id))
 }

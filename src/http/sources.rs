@@ -78,7 +78,7 @@ pub async fn list(
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
     let window = params.window()?;
-    Ok(window.respond(catalog.sources_json().iter()))
+    Ok(window.respond(&catalog, catalog.sources_json().iter()))
 }
 
 /// Get a source
@@ -100,6 +100,6 @@ pub async fn get(
 ) -> Result<Response, ApiError> {
     catalog
         .source_json(&id)
-        .map(|json| page::json(json.clone()))
+        .map(|json| page::json(&catalog, json.clone()))
         .ok_or_else(|| ApiError::not_found("source", &id))
 }

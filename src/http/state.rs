@@ -19,6 +19,7 @@ use crate::catalog::{Catalog, Entity};
 #[derive(Debug)]
 pub struct Served {
     catalog: Catalog,
+    etag: axum::http::HeaderValue,
     conditions: Vec<Bytes>,
     red_flags: Vec<Bytes>,
     techniques: Vec<Bytes>,
@@ -48,6 +49,7 @@ impl Served {
     /// Serialises every entity of `catalog`.
     pub fn new(catalog: Catalog) -> Self {
         Self {
+            etag: super::caching::etag(&catalog.version),
             conditions: serialise::<_, conditions::Condition>(&catalog.conditions),
             red_flags: serialise::<_, red_flags::RedFlag>(&catalog.red_flags),
             techniques: serialise::<_, techniques::Technique>(&catalog.techniques),
@@ -55,6 +57,11 @@ impl Served {
             sources: serialise::<_, sources::Source>(&catalog.sources),
             catalog,
         }
+    }
+
+    /// The ETag of every catalog response: the catalog version, quoted.
+    pub fn etag(&self) -> &axum::http::HeaderValue {
+        &self.etag
     }
 
     /// Every condition's JSON, in id order.

@@ -149,11 +149,14 @@ pub async fn list(
         condition: params.condition.as_deref(),
     };
     let found = catalog.find_techniques(&filter);
-    Ok(window.respond(found.iter().map(|x| {
-        catalog
-            .technique_json(&x.id)
-            .expect("every catalog entity is serialised")
-    })))
+    Ok(window.respond(
+        &catalog,
+        found.iter().map(|x| {
+            catalog
+                .technique_json(&x.id)
+                .expect("every catalog entity is serialised")
+        }),
+    ))
 }
 
 /// Get a technique
@@ -175,6 +178,6 @@ pub async fn get(
 ) -> Result<Response, ApiError> {
     catalog
         .technique_json(&id)
-        .map(|json| page::json(json.clone()))
+        .map(|json| page::json(&catalog, json.clone()))
         .ok_or_else(|| ApiError::not_found("technique", &id))
 }
