@@ -111,7 +111,7 @@ pub async fn call(
     headers: HeaderMap,
     axum::Extension(public): axum::Extension<PublicUrl>,
     JsonBody(body): JsonBody,
-) -> Result<Json<CdsResponse>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let value = parse_json(&body).map_err(as_bad_request)?;
     let (person, record) = read_call(&catalog, &value, Date::today())?;
     let recommendation = engine::recommend(&catalog, &person);
@@ -126,7 +126,7 @@ pub async fn call(
     for card in &cards {
         state.metrics.cds_card(card.indicator);
     }
-    Ok(Json(CdsResponse { cards }))
+    Ok(super::recommendation::json_response(&CdsResponse { cards }))
 }
 
 /// Counts clinicians' responses to cards.
