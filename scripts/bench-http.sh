@@ -2,12 +2,17 @@
 # HTTP load benchmark: the service against a do-nothing axum baseline, in one
 # run, on loopback, with wrk (one thread, 64 connections, bounded in time).
 # Prints requests/s, p50/p99 latency, errors and the ratio to the baseline per
-# endpoint, then peak RSS, start-up time to the first 200 and binary size.
+# endpoint (the four the performance issue names, and the CDS Hooks call), then peak RSS, start-up time to the first 200 and binary size.
+#
+# Then a soak: SOAK_REQUESTS (default 1,000,000) requests cycling through the
+# four endpoints, in two halves, with the service's resident memory after
+# each half, to show memory stays flat.
 #
 # Usage: scripts/bench-http.sh [seconds per endpoint, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
+SOAK_REQUESTS=${SOAK_REQUESTS:-1000000}
 CONNECTIONS=64
 SERVICE_PORT=18180
 ADMIN_PORT=19180
@@ -44,6 +49,9 @@ until curl -sf -o /dev/null "http://127.0.0.1:$BASELINE_PORT/"; do sleep 0.01; d
 
 typical='{"pain":{"duration":"chronic","intensity":4,"areas":["lower_back","hips"]},"conditions":["prolonged-sitting","poor-posture"],"age":38,"preferences":{"minutes_per_day":15,"equipment":["chair"],"goal":"long_term"}}'
 complex='{"pain":{"duration":"subacute","intensity":6,"areas":["lower_back","mid_back","upper_back","hips","leg"]},"conditions":["sciatica","pregnancy","prolonged-sitting","older-adult","stress-tension","low-mood","pain-sensitivity"],"red_flags":["night-pain"],"age":41,"preferences":{"minutes_per_day":45,"equipment":["chair","wall","towel","massage_ball","foam_roller","yoga_block"],"avoid_positions":["prone","kneeling"],"massage_access":"professional","goal":"both"},"start_back":{"leg_pain":true,"shoulder_or_neck_pain":false,"walked_short_distances_only":true,"dressed_slowly":false,"not_safe_to_be_active":true,"worrying_thoughts":true,"pain_terrible_never_better":false,"no_enjoyment":true,"bothersomeness":"very_much"}}'
+# A CDS Hooks patient-view call: a patient, chronic low back pain with an
+# onset date, and a code the catalog does not know.
+cds='{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"userId":"Practitioner/example","patientId":"1288992"},"prefetch":{"patient":{"resourceType":"Patient","id":"1288992","birthDate":"1965-12-23"},"conditions":{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition","subject":{"reference":"Patient/1288992"},"clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://snomed.info/sct","code":"278860009"}]},"onsetDateTime":"2026-01-10"}},{"resource":{"resourceType":"Condition","subject":{"reference":"Patient/1288992"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"38341003"}]}}}]}}}'
 post_script() {
   cat > "$work/$1.lua" <<LUA
 wrk.method = "POST"
@@ -85,6 +93,32 @@ run "GET /exercises/{id}" "http://127.0.0.1:$SERVICE_PORT/exercises/piriformis-s
 run "GET /exercises?area=lower_back" "http://127.0.0.1:$SERVICE_PORT/exercises?area=lower_back"
 run "POST /recommendation (typical)" "http://127.0.0.1:$SERVICE_PORT/recommendation" "$(post_script typical "$typical")"
 run "POST /recommendation (complex)" "http://127.0.0.1:$SERVICE_PORT/recommendation" "$(post_script complex "$complex")"
+run "POST /cds-services/back-pain-relief" "http://127.0.0.1:$SERVICE_PORT/cds-services/back-pain-relief" "$(post_script cds "$cds")"
+
+# The soak: wrk is bounded in time, so each half runs long enough for half
+# the requests at the mixed rate measured in a short first run.
+cat > "$work/mixed.lua" <<LUA
+local bodies = { [[$typical]], [[$complex]] }
+local i = 0
+request = function()
+  i = i + 1
+  local k = i % 4
+  if k == 0 then return wrk.format("GET", "/exercises/piriformis-stretch") end
+  if k == 1 then return wrk.format("GET", "/exercises?area=lower_back") end
+  return wrk.format("POST", "/recommendation", { ["Content-Type"] = "application/json" }, bodies[k - 1])
+end
+LUA
+soak_half() {
+  wrk -t1 "-c$CONNECTIONS" "-d${1}s" -s "$work/mixed.lua" "http://127.0.0.1:$SERVICE_PORT" > "$work/soak.out"
+  awk '/requests in/ { n = $1 } /Non-2xx/ { e += $NF } END { printf "%d %d\n", n, e }' "$work/soak.out"
+}
+rss_now() { awk '/VmRSS/ { print $2 }' "/proc/$service_pid/status"; }
+read -r probe_n _ < <(soak_half 2)
+half_secs=$(( (SOAK_REQUESTS / 2) * 2 / (probe_n > 0 ? probe_n : 1) + 1 ))
+read -r first_n first_err < <(soak_half "$half_secs")
+first_rss=$(rss_now)
+read -r second_n second_err < <(soak_half "$half_secs")
+second_rss=$(rss_now)
 
 rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$service_pid/status")
 size=$(stat -c %s "$service")
@@ -97,6 +131,8 @@ echo "| ---------------------------------------- | --------- | -------- | ------
 printf '| %-40s | %9s | %8s | %8s | %6s | %5.2f |\n' "baseline (axum, fixed JSON)" "$b_rps" "$b_p50" "$b_p99" "$b_err" 1
 printf '%s\n' "${rows[@]}"
 echo
-echo "peak RSS of the service: $((rss_kb / 1024)) MiB ($rss_kb kB)"
+echo "soak, mixed endpoints: first half $first_n requests ($first_err non-2xx), RSS after it $((first_rss / 1024)) MiB ($first_rss kB);"
+echo "  second half $second_n requests ($second_err non-2xx), RSS after it $((second_rss / 1024)) MiB ($second_rss kB)"
+echo "peak RSS of the service over the whole run: $((rss_kb / 1024)) MiB ($rss_kb kB)"
 echo "start-up to first 200 (embedded catalog): ${startup} ms"
 echo "release binary: $((size / 1024 / 1024)) MiB ($size bytes)"
