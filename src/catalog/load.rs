@@ -251,6 +251,7 @@ pub(super) fn load(
         techniques: sorted(techniques, &mut problems),
         exercises: sorted(exercises, &mut problems),
         search: SearchIndex::default(),
+        refs: Default::default(),
     };
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.file, &a.field).cmp(&(&b.file, &b.field)));
@@ -258,5 +259,6 @@ pub(super) fn load(
         return Err(LoadError::Invalid(problems));
     }
     catalog.search = SearchIndex::build(&catalog.exercises);
+    catalog.reindex();
     Ok(catalog)
 }

@@ -39,6 +39,76 @@ pub struct Catalog {
     /// Exercises, by id.
     pub exercises: Vec<Exercise>,
     search: query::SearchIndex,
+    refs: Refs,
+}
+
+/// The references the engine follows on every request, as positions in the
+/// id-sorted condition and red-flag lists, worked out once at load: the
+/// engine then tests membership with a bit, not a string comparison.
+#[derive(Debug, Default)]
+pub struct Refs {
+    /// Per exercise (catalog order): `suitable_for` as condition positions.
+    pub exercise_suitable: Vec<Vec<u16>>,
+    /// Per exercise: `avoid_if.conditions` as condition positions.
+    pub exercise_avoid_conditions: Vec<Vec<u16>>,
+    /// Per exercise: `avoid_if.red_flags` as red-flag positions.
+    pub exercise_avoid_flags: Vec<Vec<u16>>,
+    /// Per technique: `best_for` as condition positions.
+    pub technique_best_for: Vec<Vec<u16>>,
+    /// Per technique: `avoid_if.conditions` as condition positions.
+    pub technique_avoid_conditions: Vec<Vec<u16>>,
+    /// Per technique: `avoid_if.red_flags` as red-flag positions.
+    pub technique_avoid_flags: Vec<Vec<u16>>,
+}
+
+impl Refs {
+    fn build(c: &Catalog) -> Self {
+        // Validation has already refused dangling references.
+        let positions = |ids: &[String], of: &dyn Fn(&str) -> Option<usize>| -> Vec<u16> {
+            ids.iter()
+                .filter_map(|id| of(id))
+                .filter_map(|i| u16::try_from(i).ok())
+                .collect()
+        };
+        let condition = |id: &str| {
+            c.conditions
+                .binary_search_by(|x| x.id.as_str().cmp(id))
+                .ok()
+        };
+        let flag = |id: &str| c.red_flags.binary_search_by(|x| x.id.as_str().cmp(id)).ok();
+        Self {
+            exercise_suitable: c
+                .exercises
+                .iter()
+                .map(|e| positions(&e.suitable_for, &condition))
+                .collect(),
+            exercise_avoid_conditions: c
+                .exercises
+                .iter()
+                .map(|e| positions(&e.avoid_if.conditions, &condition))
+                .collect(),
+            exercise_avoid_flags: c
+                .exercises
+                .iter()
+                .map(|e| positions(&e.avoid_if.red_flags, &flag))
+                .collect(),
+            technique_best_for: c
+                .techniques
+                .iter()
+                .map(|t| positions(&t.best_for, &condition))
+                .collect(),
+            technique_avoid_conditions: c
+                .techniques
+                .iter()
+                .map(|t| positions(&t.avoid_if.conditions, &condition))
+                .collect(),
+            technique_avoid_flags: c
+                .techniques
+                .iter()
+                .map(|t| positions(&t.avoid_if.red_flags, &flag))
+                .collect(),
+        }
+    }
 }
 
 /// Anything with a catalog id.
@@ -70,6 +140,7 @@ impl Catalog {
             techniques: Vec::new(),
             exercises: Vec::new(),
             search: query::SearchIndex::default(),
+            refs: Refs::default(),
         }
     }
 
@@ -89,6 +160,16 @@ impl Catalog {
     pub fn from_dir(root: &std::path::Path) -> Result<Self, LoadError> {
         let (files, problems) = read_dir(root)?;
         load::load(files, problems)
+    }
+
+    /// References as positions, for the engine.
+    pub fn refs(&self) -> &Refs {
+        &self.refs
+    }
+
+    /// Recomputes [`Catalog::refs`] after the lists were changed in place.
+    pub fn reindex(&mut self) {
+        self.refs = Refs::build(self);
     }
 
     /// A source by id.

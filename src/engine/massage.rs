@@ -5,7 +5,7 @@ use crate::catalog::{Modality, Technique, TechniqueStatus};
 
 use super::input::MassageAccess;
 use super::output::{Avoided, TechniquePick};
-use super::{Context, names};
+use super::{Context, names, position};
 
 /// How many hands-on and self-massage techniques a plan names at most.
 const MAX_PICKS: usize = 2;
@@ -19,7 +19,12 @@ pub(super) fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec
             .unwrap_or_else(|| "not recommended".to_owned());
         return Some((format!("Not recommended: {reason}"), vec![]));
     }
-    if let Some(id) = t.avoid_if.first_match(&ctx.condition_ids, &ctx.flag_ids) {
+    let i = position(&ctx.catalog.techniques, t);
+    let refs = ctx.catalog.refs();
+    if let Some(id) = ctx.avoided_by(
+        &refs.technique_avoid_conditions[i],
+        &refs.technique_avoid_flags[i],
+    ) {
         return Some((
             ["Not safe with ", ctx.name_of(id), "."].concat(),
             vec![id.to_owned()],
@@ -78,22 +83,16 @@ pub(super) fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec
 /// How well `t` suits the person: matching `best_for` conditions count most;
 /// lighter pressure breaks ties because it is the cautious choice.
 fn rank(ctx: &Context<'_>, t: &Technique) -> (usize, u8) {
-    let matches = t
-        .best_for
-        .iter()
-        .filter(|b| ctx.effective_ids.contains(&b.as_str()))
-        .count();
+    let best_for = &ctx.catalog.refs().technique_best_for[position(&ctx.catalog.techniques, t)];
+    let matches = ctx.effective_set.count(best_for);
     let lightness = 3 - t.pressure.map_or(0, |p| p as u8);
     (matches, lightness)
 }
 
 fn pick(ctx: &Context<'_>, t: &Technique) -> TechniquePick {
-    let matched: Vec<&str> = t
-        .best_for
-        .iter()
-        .map(String::as_str)
-        .filter(|b| ctx.effective_ids.contains(b))
-        .collect();
+    let matched = ctx.effective_among(
+        &ctx.catalog.refs().technique_best_for[position(&ctx.catalog.techniques, t)],
+    );
     let mut reason = if matched.is_empty() {
         "A gentle, general option for back pain.".to_owned()
     } else {

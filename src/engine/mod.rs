@@ -73,7 +73,11 @@ struct Context<'c> {
     flag_ids: Vec<&'c str>,
     /// The person's conditions, or the default one when they named none.
     effective: Vec<&'c Condition>,
-    effective_ids: Vec<&'c str>,
+    /// The person's conditions, flags and effective conditions as sets of
+    /// catalog positions, for the hot loops.
+    condition_set: IdSet,
+    flag_set: IdSet,
+    effective_set: IdSet,
     preferred_slots: BTreeSet<Slot>,
     limits: Limits<'c>,
     massage_in_plan: bool,
@@ -87,6 +91,42 @@ struct Context<'c> {
     /// Why each exercise (catalog order) is ruled out, computed once.
     exercise_exclusions: Vec<Option<Exclusion>>,
     steps: Vec<Step>,
+}
+
+/// A set of catalog positions (conditions or red flags), one bit each.
+#[derive(Debug, Default)]
+struct IdSet(Vec<u64>);
+
+impl IdSet {
+    fn of(positions: impl Iterator<Item = usize>) -> Self {
+        let mut words = Vec::new();
+        for p in positions {
+            let word = p / 64;
+            if words.len() <= word {
+                words.resize(word + 1, 0);
+            }
+            words[word] |= 1 << (p % 64);
+        }
+        Self(words)
+    }
+
+    fn contains(&self, position: u16) -> bool {
+        let p = usize::from(position);
+        self.0.get(p / 64).is_some_and(|w| w & (1 << (p % 64)) != 0)
+    }
+
+    fn count(&self, positions: &[u16]) -> usize {
+        positions.iter().filter(|p| self.contains(**p)).count()
+    }
+}
+
+/// The position of `item` in `list`, which it belongs to: the engine only
+/// walks the catalog's own lists, so an address difference is the index.
+fn position<T>(list: &[T], item: &T) -> usize {
+    let size = std::mem::size_of::<T>().max(1);
+    let i = (std::ptr::from_ref(item).addr() - list.as_ptr().addr()) / size;
+    assert!(i < list.len(), "an entity outside the catalog's list");
+    i
 }
 
 /// Why something is ruled out, and the catalog ids that rule it out.
@@ -117,6 +157,32 @@ impl<'c> Context<'c> {
             .iter()
             .find(|(known, _)| *known == id)
             .map_or(id, |(_, name)| name.as_str())
+    }
+
+    /// The first of the person's conditions, then red flags, among these
+    /// positions: what rules an entry out.
+    fn avoided_by(&self, conditions: &[u16], flags: &[u16]) -> Option<&'c str> {
+        let catalog = self.catalog;
+        conditions
+            .iter()
+            .find(|p| self.condition_set.contains(**p))
+            .map(|p| catalog.conditions[usize::from(*p)].id.as_str())
+            .or_else(|| {
+                flags
+                    .iter()
+                    .find(|p| self.flag_set.contains(**p))
+                    .map(|p| catalog.red_flags[usize::from(*p)].id.as_str())
+            })
+    }
+
+    /// The ids of the effective conditions among these positions, in order.
+    fn effective_among(&self, conditions: &[u16]) -> Vec<&'c str> {
+        let catalog = self.catalog;
+        conditions
+            .iter()
+            .filter(|p| self.effective_set.contains(**p))
+            .map(|p| catalog.conditions[usize::from(*p)].id.as_str())
+            .collect()
     }
 
     fn self_massage_allowed(&self) -> bool {
@@ -250,7 +316,14 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         person,
         condition_ids: conditions.iter().map(|c| c.id.as_str()).collect(),
         flag_ids: person.red_flags.iter().map(String::as_str).collect(),
-        effective_ids: effective.iter().map(|c| c.id.as_str()).collect(),
+        condition_set: IdSet::of(conditions.iter().map(|c| position(&catalog.conditions, *c))),
+        flag_set: IdSet::of(person.red_flags.iter().filter_map(|id| {
+            catalog
+                .red_flags
+                .binary_search_by(|f| f.id.as_str().cmp(id))
+                .ok()
+        })),
+        effective_set: IdSet::of(effective.iter().map(|c| position(&catalog.conditions, *c))),
         preferred_slots: effective
             .iter()
             .flat_map(|c| c.modifiers.preferred_slots.iter().copied())
@@ -357,6 +430,10 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         .iter()
         .map(|t| massage::exclusion(&ctx, t))
         .collect();
+    debug_assert_eq!(
+        catalog.refs().exercise_suitable.len(),
+        catalog.exercises.len()
+    );
     ctx.exercise_exclusions = catalog
         .exercises
         .iter()

@@ -5,7 +5,7 @@ use crate::catalog::{Area, Equipment, Exercise, ExerciseKind, PregnancySafety, S
 
 use super::input::{Goal, PainArea};
 use super::output::{Avoided, Routine, RoutineItem, Session};
-use super::{Context, names};
+use super::{Context, names, position};
 
 /// The most exercises a day's routine holds, so it stays doable.
 const MAX_ITEMS: usize = 8;
@@ -16,7 +16,12 @@ const MAX_AFTER_MASSAGE: usize = 2;
 
 /// Why `e` is not safe or not possible for this person.
 pub(super) fn exclusion(ctx: &Context<'_>, e: &Exercise) -> Option<(String, Vec<String>)> {
-    if let Some(id) = e.avoid_if.first_match(&ctx.condition_ids, &ctx.flag_ids) {
+    let i = position(&ctx.catalog.exercises, e);
+    let refs = ctx.catalog.refs();
+    if let Some(id) = ctx.avoided_by(
+        &refs.exercise_avoid_conditions[i],
+        &refs.exercise_avoid_flags[i],
+    ) {
         return Some((
             ["Not safe with ", ctx.name_of(id), "."].concat(),
             vec![id.to_owned()],
@@ -91,11 +96,8 @@ fn areas_for(pain: PainArea) -> &'static [Area] {
 /// Relevance: conditions it suits count most, then the areas that hurt,
 /// then the times of day the conditions favour, then the person's goal.
 fn score(ctx: &Context<'_>, e: &Exercise) -> u32 {
-    let suits = e
-        .suitable_for
-        .iter()
-        .filter(|s| ctx.effective_ids.contains(&s.as_str()))
-        .count() as u32;
+    let suitable = &ctx.catalog.refs().exercise_suitable[position(&ctx.catalog.exercises, e)];
+    let suits = ctx.effective_set.count(suitable) as u32;
     let hurts = ctx
         .person
         .pain
@@ -207,17 +209,18 @@ pub(super) fn avoided(ctx: &mut Context<'_>) -> Vec<Avoided> {
 /// Builds the routine, or `None` when no exercise is both safe and suitable.
 pub(super) fn build(ctx: &mut Context<'_>) -> Option<Routine> {
     let budget = u16::from(ctx.person.preferences.minutes_per_day);
+    let refs = ctx.catalog.refs();
+    // Exclusions were decided once for the person (Context); reuse them.
     let mut candidates: Vec<(u32, &Exercise)> = ctx
         .catalog
         .exercises
         .iter()
-        .filter(|e| {
-            e.suitable_for
-                .iter()
-                .any(|s| ctx.effective_ids.contains(&s.as_str()))
+        .zip(&ctx.exercise_exclusions)
+        .zip(&refs.exercise_suitable)
+        .filter(|((_, excluded), suitable)| {
+            excluded.is_none() && ctx.effective_set.count(suitable) > 0
         })
-        .filter(|e| exclusion(ctx, e).is_none())
-        .map(|e| (score(ctx, e), e))
+        .map(|((e, _), _)| (score(ctx, e), e))
         .collect();
     // Stable sort: id order among equal scores keeps answers deterministic.
     candidates.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
@@ -306,12 +309,9 @@ pub(super) fn build(ctx: &mut Context<'_>) -> Option<Routine> {
 }
 
 fn item(ctx: &Context<'_>, e: &Exercise) -> RoutineItem {
-    let suits: Vec<&str> = e
-        .suitable_for
-        .iter()
-        .map(String::as_str)
-        .filter(|s| ctx.effective_ids.contains(s))
-        .collect();
+    let suits = ctx.effective_among(
+        &ctx.catalog.refs().exercise_suitable[position(&ctx.catalog.exercises, e)],
+    );
     let mut reason = names(ctx, &suits);
     reason.insert_str(0, "Suits ");
     reason.push('.');
