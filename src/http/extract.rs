@@ -1,13 +1,15 @@
 //! Extractors that answer bad input with our problem+json errors instead of
 //! axum's plain-text rejections.
 
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use bytes::Bytes;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 
+use super::AppState;
 use super::error::{ApiError, FieldError};
 
 /// Query parameters, parsed strictly: unknown parameters, repeated
@@ -72,10 +74,6 @@ where
     }
 }
 
-/// The body size limit in force, so a 413 can say what it is.
-#[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
-
 /// The raw body of a JSON request: the content type is checked and the size
 /// limit applied, but parsing is left to the caller so it can report every
 /// problem at once.
@@ -93,35 +91,45 @@ fn is_json(content_type: &str) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
+/// The raw body of a CDS Hooks call: as [`JsonBody`], with a limit of at
+/// least [`super::CDS_BODY_LIMIT`].
+#[derive(Debug, Clone)]
+pub struct LargeJsonBody(pub Bytes);
+
+/// Checks the content type and reads the body up to `limit` bytes.
+async fn read_json(req: Request, limit: usize) -> Result<Bytes, ApiError> {
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(is_json);
+    if !json {
+        return Err(ApiError::unsupported_media_type());
+    }
+    match Limited::new(req.into_body(), limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(err) if err.is::<LengthLimitError>() => Err(ApiError::payload_too_large(limit)),
+        Err(err) => Err(ApiError::malformed_body(format!(
+            "could not read the request body: {err}"
+        ))),
+    }
+}
+
+impl FromRequest<AppState> for JsonBody {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(is_json);
-        if !json {
-            return Err(ApiError::unsupported_media_type());
-        }
-        let limit = req
-            .extensions()
-            .get::<BodyLimit>()
-            .map_or(super::BODY_LIMIT, |l| l.0);
-        let bytes = Bytes::from_request(req, state)
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        read_json(req, state.limits().body_limit)
             .await
-            .map_err(|rejection| match rejection {
-                BytesRejection::FailedToBufferBody(_)
-                    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
-                {
-                    ApiError::payload_too_large(limit)
-                }
-                other => ApiError::malformed_body(format!(
-                    "could not read the request body: {}",
-                    other.body_text()
-                )),
-            })?;
-        Ok(JsonBody(bytes))
+            .map(JsonBody)
+    }
+}
+
+impl FromRequest<AppState> for LargeJsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let limit = state.limits().body_limit.max(super::CDS_BODY_LIMIT);
+        read_json(req, limit).await.map(LargeJsonBody)
     }
 }

@@ -35,16 +35,6 @@ struct Routes {
     by_route: BTreeMap<String, Route>,
 }
 
-/// Counts a request as in flight while it lives.
-#[derive(Debug)]
-pub struct InFlight<'a>(&'a AtomicI64);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
 /// Counters and histograms for the service.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -76,11 +66,16 @@ const CDS_FEEDBACK: [(&str, &str); 7] = [
 ];
 
 impl Metrics {
-    /// A request started; it is in flight until the guard drops, which
-    /// also happens when the client goes away mid-request.
-    pub fn start(&self) -> InFlight<'_> {
-        self.in_flight.fetch_add(1, Ordering::Relaxed);
-        InFlight(&self.in_flight)
+    /// A request started: how many are in flight now, counting it. The
+    /// caller must call [`Metrics::end`] once for every start, including
+    /// when the client goes away mid-request.
+    pub fn start(&self) -> i64 {
+        self.in_flight.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// A request that started has ended.
+    pub fn end(&self) {
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 
     /// A request finished on `route` with `status` after `latency`.

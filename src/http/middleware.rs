@@ -18,7 +18,6 @@ use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use tokio::sync::Semaphore;
 use tower::{Layer, Service};
 use tower_http::compression::{Compression, CompressionBody, CompressionLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -85,7 +84,8 @@ fn security_headers(headers: &mut HeaderMap, docs: bool) {
 #[derive(Debug)]
 struct Shared {
     state: AppState,
-    permits: Arc<Semaphore>,
+    /// Requests served at once; more are shed.
+    concurrency_limit: i64,
     timeout: Duration,
     /// Random per process, so ids from different replicas do not collide.
     id_prefix: u64,
@@ -105,8 +105,23 @@ impl Shared {
             return value.clone();
         }
         let n = self.id_counter.fetch_add(1, Ordering::Relaxed);
-        let id = format!("{:016x}{n:016x}", self.id_prefix);
-        HeaderValue::from_str(&id).expect("hex digits are a valid header value")
+        let mut hex = [0u8; 32];
+        let digits = (u128::from(self.id_prefix) << 64) | u128::from(n);
+        for (i, byte) in hex.iter_mut().enumerate() {
+            let nibble = (digits >> (4 * (31 - i))) & 0xf;
+            *byte = b"0123456789abcdef"[nibble as usize];
+        }
+        HeaderValue::from_bytes(&hex).expect("hex digits are a valid header value")
+    }
+}
+
+/// A request counted in flight until dropped, which also happens when the
+/// client goes away before the answer.
+struct InFlight(Arc<Shared>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.state.metrics.end();
     }
 }
 
@@ -198,34 +213,33 @@ where
             route = route_name,
             request_id = id.to_str().unwrap_or("-"),
         );
-        let permit = shared.permits.clone().try_acquire_owned();
-        let inner = match &permit {
-            Ok(_) => Some(
-                panic::catch_unwind(AssertUnwindSafe(|| {
-                    if wants_encoding {
-                        Call::Compressed(
-                            CompressionLayer::new()
-                                .layer(self.inner.clone())
-                                .call(request),
-                        )
-                    } else {
-                        Call::Plain(self.inner.call(request))
-                    }
-                }))
-                .map_err(panic_response),
-            ),
-            Err(_) => None,
-        };
+        // The in-flight gauge is also the admission count: one atomic for
+        // both, and a request over the limit is refused before it starts.
+        let admitted = InFlight(shared);
+        let shared = &admitted.0;
+        let over = shared.state.metrics.start() > shared.concurrency_limit;
+        let inner = (!over).then(|| {
+            panic::catch_unwind(AssertUnwindSafe(|| {
+                if wants_encoding {
+                    Call::Compressed(
+                        CompressionLayer::new()
+                            .layer(self.inner.clone())
+                            .call(request),
+                    )
+                } else {
+                    Call::Plain(self.inner.call(request))
+                }
+            }))
+        });
         let future = async move {
-            let _in_flight = shared.state.metrics.start();
+            let shared = &admitted.0;
             let response = match inner {
                 None => {
                     shared.state.metrics.shed();
                     ApiError::overloaded().into_response()
                 }
-                Some(Err(response)) => response,
+                Some(Err(panic)) => panic_response(panic),
                 Some(Ok(call)) => {
-                    let _permit = permit;
                     let work = async move {
                         match call {
                             Call::Plain(future) => future.await,
@@ -313,7 +327,7 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub fn apply(router: Router<AppState>, state: &AppState, settings: &Settings) -> Router<AppState> {
     let guard = GuardLayer(Arc::new(Shared {
         state: state.clone(),
-        permits: Arc::new(Semaphore::new(settings.concurrency_limit)),
+        concurrency_limit: i64::try_from(settings.concurrency_limit).unwrap_or(i64::MAX),
         timeout: settings.request_timeout,
         id_prefix: RandomState::new().build_hasher().finish(),
         id_counter: AtomicU64::new(0),

@@ -29,12 +29,13 @@ use crate::catalog::Catalog;
 pub use error::{ApiError, FieldError, Problem};
 pub use middleware::Settings;
 pub use openapi::{openapi, openapi_json};
-pub use state::AppState;
+pub use state::{AppState, Limits};
 
 /// The largest request body accepted by default, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// The largest CDS Hooks call accepted, in bytes.
+/// The largest CDS Hooks call accepted, in bytes: FHIR resources are
+/// verbose, and a patient's conditions can outgrow the default limit.
 pub const CDS_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every documented route, with its OpenAPI operations.
@@ -50,14 +51,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(exercises::get))
         .routes(routes!(sources::list))
         .routes(routes!(sources::get));
-    // FHIR resources are verbose: a patient's conditions can outgrow the
-    // default body limit, so the CDS call gets its own.
     let cds = OpenApiRouter::new()
         .routes(routes!(cds::discovery))
         .routes(routes!(cds::call))
-        .routes(routes!(cds::feedback))
-        .layer(axum::extract::DefaultBodyLimit::max(CDS_BODY_LIMIT))
-        .layer(axum::Extension(extract::BodyLimit(CDS_BODY_LIMIT)));
+        .routes(routes!(cds::feedback));
     OpenApiRouter::with_openapi(openapi::ApiDoc::root())
         .merge(catalog)
         .merge(cds)
@@ -80,10 +77,11 @@ pub fn app_with(state: AppState, settings: &Settings) -> Router {
         .merge(api)
         .merge(docs)
         .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::extract::DefaultBodyLimit::max(settings.body_limit))
-        .layer(axum::Extension(extract::BodyLimit(settings.body_limit)))
-        .layer(axum::Extension(cds::PublicUrl(settings.public_url.clone())));
+        .method_not_allowed_fallback(method_not_allowed);
+    let state = state.with_limits(state::Limits {
+        body_limit: settings.body_limit,
+        public_url: settings.public_url.clone(),
+    });
     middleware::apply(router, &state, settings).with_state(state)
 }
 

@@ -105,12 +105,33 @@ impl std::ops::Deref for Served {
     }
 }
 
+/// Per-deployment request settings handlers need. They live in the state,
+/// not in request extensions, because an extension layer costs an insert
+/// into every request's extension map.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// The largest JSON body, in bytes.
+    pub body_limit: usize,
+    /// The public base URL for absolute links in CDS cards.
+    pub public_url: Option<String>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            body_limit: super::BODY_LIMIT,
+            public_url: None,
+        }
+    }
+}
+
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
     catalog: Arc<ArcSwap<Served>>,
     /// Request, shedding and reload counters.
     pub metrics: Arc<Metrics>,
+    limits: Arc<Limits>,
 }
 
 impl AppState {
@@ -119,7 +140,19 @@ impl AppState {
         Self {
             catalog: Arc::new(ArcSwap::from_pointee(Served::new(catalog))),
             metrics: Arc::new(Metrics::default()),
+            limits: Arc::new(Limits::default()),
         }
+    }
+
+    /// The same state with these request settings.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = Arc::new(limits);
+        self
+    }
+
+    /// The request settings.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The catalog now. A request takes this once and keeps it, so a reload

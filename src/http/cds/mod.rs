@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, header};
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
-use super::extract::JsonBody;
+use super::extract::LargeJsonBody;
 use super::recommendation::parse_json;
 use super::state::{AppState, Snapshot};
 use crate::catalog::Catalog;
@@ -33,11 +33,6 @@ pub const SERVICE_ID: &str = "back-pain-relief";
 
 /// The one hook this service answers.
 pub const HOOK: &str = "patient-view";
-
-/// The public base URL for card links, when configured (`--public-url`);
-/// otherwise links are built from the request's `Host`.
-#[derive(Debug, Clone, Default)]
-pub struct PublicUrl(pub Option<String>);
 
 const CALL_FIELDS: [&str; 7] = [
     "hook",
@@ -109,13 +104,16 @@ pub async fn call(
     Snapshot(catalog): Snapshot,
     State(state): State<AppState>,
     headers: HeaderMap,
-    axum::Extension(public): axum::Extension<PublicUrl>,
-    JsonBody(body): JsonBody,
+    LargeJsonBody(body): LargeJsonBody,
 ) -> Result<axum::response::Response, ApiError> {
     let value = parse_json(&body).map_err(as_bad_request)?;
     let (person, record) = read_call(&catalog, &value, Date::today())?;
     let recommendation = engine::recommend(&catalog, &person);
-    let base = public.0.or_else(|| base_from_host(&headers));
+    let base = state
+        .limits()
+        .public_url
+        .clone()
+        .or_else(|| base_from_host(&headers));
     let cards = cards::cards(
         &catalog,
         &recommendation,
@@ -146,7 +144,7 @@ pub async fn call(
 )]
 pub async fn feedback(
     State(state): State<AppState>,
-    JsonBody(body): JsonBody,
+    LargeJsonBody(body): LargeJsonBody,
 ) -> Result<Json<FeedbackReceipt>, ApiError> {
     let value = parse_json(&body).map_err(as_bad_request)?;
     let outcomes = read_feedback(&value)?;
