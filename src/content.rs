@@ -39,12 +39,12 @@ pub fn reload(state: &AppState, dir: &Path) -> Result<String, LoadError> {
             let version = catalog.version.clone();
             let previous = state.catalog().version.clone();
             state.replace(catalog);
-            state.metrics.reload(true);
+            state.metrics().reload(true);
             tracing::info!(%previous, %version, "content reloaded");
             Ok(version)
         }
         Err(err) => {
-            state.metrics.reload(false);
+            state.metrics().reload(false);
             match &err {
                 LoadError::Invalid(problems) => {
                     for problem in problems {

@@ -121,7 +121,7 @@ struct InFlight(Arc<Shared>);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.0.state.metrics.end();
+        self.0.state.metrics().end();
     }
 }
 
@@ -217,7 +217,7 @@ where
         // both, and a request over the limit is refused before it starts.
         let admitted = InFlight(shared);
         let shared = &admitted.0;
-        let over = shared.state.metrics.start() > shared.concurrency_limit;
+        let over = shared.state.metrics().start() > shared.concurrency_limit;
         let inner = (!over).then(|| {
             panic::catch_unwind(AssertUnwindSafe(|| {
                 if wants_encoding {
@@ -235,7 +235,7 @@ where
             let shared = &admitted.0;
             let response = match inner {
                 None => {
-                    shared.state.metrics.shed();
+                    shared.state.metrics().shed();
                     ApiError::overloaded().into_response()
                 }
                 Some(Err(panic)) => panic_response(panic),
@@ -273,7 +273,7 @@ where
             headers.insert(REQUEST_ID, id);
             let latency = started.elapsed();
             let status = response.status().as_u16();
-            shared.state.metrics.finish(
+            shared.state.metrics().finish(
                 route.as_ref().map_or("<unmatched>", MatchedPath::as_str),
                 method.as_str(),
                 status,

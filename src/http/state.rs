@@ -125,45 +125,57 @@ impl Default for Limits {
     }
 }
 
-/// What every handler can reach.
+/// What every handler can reach. axum clones the state for every request,
+/// so it is one reference count behind which everything lives.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    /// Shared with the admin listener's state, so a reload reaches both.
     catalog: Arc<ArcSwap<Served>>,
-    /// Request, shedding and reload counters.
-    pub metrics: Arc<Metrics>,
-    limits: Arc<Limits>,
+    metrics: Arc<Metrics>,
+    limits: Limits,
 }
 
 impl AppState {
     /// State serving `catalog`.
     pub fn new(catalog: Catalog) -> Self {
-        Self {
+        Self(Arc::new(Shared {
             catalog: Arc::new(ArcSwap::from_pointee(Served::new(catalog))),
             metrics: Arc::new(Metrics::default()),
-            limits: Arc::new(Limits::default()),
-        }
+            limits: Limits::default(),
+        }))
     }
 
-    /// The same state with these request settings.
-    pub fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = Arc::new(limits);
-        self
+    /// The same catalog and metrics with these request settings.
+    pub fn with_limits(&self, limits: Limits) -> Self {
+        Self(Arc::new(Shared {
+            catalog: self.0.catalog.clone(),
+            metrics: self.0.metrics.clone(),
+            limits,
+        }))
     }
 
     /// The request settings.
     pub fn limits(&self) -> &Limits {
-        &self.limits
+        &self.0.limits
+    }
+
+    /// Request, shedding, reload and CDS counters.
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
     }
 
     /// The catalog now. A request takes this once and keeps it, so a reload
     /// never changes the catalog under a request in flight.
     pub fn catalog(&self) -> Arc<Served> {
-        self.catalog.load_full()
+        self.0.catalog.load_full()
     }
 
     /// Serves `catalog` from now on; requests in flight finish on the old one.
     pub fn replace(&self, catalog: Catalog) {
-        self.catalog.store(Arc::new(Served::new(catalog)));
+        self.0.catalog.store(Arc::new(Served::new(catalog)));
     }
 }
 

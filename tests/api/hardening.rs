@@ -298,7 +298,7 @@ async fn reload_swaps_good_content_and_keeps_serving_on_bad() {
     assert!(backcare::content::reload(&state, &dir).is_err());
     assert_eq!(app.get("/readyz").await.json()["catalog_version"], after);
     assert_eq!(app.get("/exercises/cat-cow").await.status, 200);
-    assert_eq!(state.metrics.reloads(), (1, 1));
+    assert_eq!(state.metrics().reloads(), (1, 1));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

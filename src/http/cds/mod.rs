@@ -122,7 +122,7 @@ pub async fn call(
         card_uuid(),
     );
     for card in &cards {
-        state.metrics.cds_card(card.indicator);
+        state.metrics().cds_card(card.indicator);
     }
     Ok(super::recommendation::json_response(&CdsResponse { cards }))
 }
@@ -149,7 +149,7 @@ pub async fn feedback(
     let value = parse_json(&body).map_err(as_bad_request)?;
     let outcomes = read_feedback(&value)?;
     for (outcome, reason) in &outcomes {
-        state.metrics.cds_feedback(outcome, reason.as_deref());
+        state.metrics().cds_feedback(outcome, reason.as_deref());
     }
     Ok(Json(FeedbackReceipt {
         received: outcomes.len(),
