@@ -146,6 +146,7 @@ async fn a_back_pain_record_gets_an_info_card_with_the_routine() {
         "unknown to this service: SNOMED CT 38341003",
         "no SNOMED CT code: Low back pain, ICD-10 only",
         "Age: 60",
+        "Assumed: 10 minutes a day",
     ] {
         assert!(
             detail.contains(expected),

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use super::fhir::Record;
 use super::wire::{Card, CardCoding, CardLink, CardSource};
 use crate::catalog::Catalog;
-use crate::engine::{PlanApproach, Recommendation, Risk, TriageLevel};
+use crate::engine::{PlanApproach, Preferences, Recommendation, Risk, TriageLevel};
 
 /// Cards' `summary` must be shorter than this (CDS Hooks 2.0).
 const SUMMARY_MAX: usize = 140;
@@ -270,6 +270,12 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
         None => md.push_str("- Duration: no onset recorded, assumed subacute (4 to 12 weeks)\n"),
     }
     md.push_str("- Pain intensity is not in the record: the plan is kept gentle\n");
+    // The CDS call plans with the engine's default preferences (mod.rs).
+    let _ = writeln!(
+        md,
+        "- Assumed: {} minutes a day, no equipment beyond a floor, massage available; POST /recommendation tailors these",
+        Preferences::default().minutes_per_day
+    );
     match record.age {
         Some(age) => {
             let _ = writeln!(md, "- Age: {age}");
