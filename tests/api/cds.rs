@@ -379,6 +379,7 @@ async fn malformed_calls_are_400_problems_naming_the_field() {
     broken["prefetch"]["conditions"]["entry"] =
         json!([{"resource": {"resourceType": "Condition", "code": {"coding": "279039007"}}}]);
     broken["prefetch"]["patient"]["birthDate"] = json!("next year");
+    broken["prefetch"]["odd"] = json!({"resourceType": ""});
     let problem = send(broken.to_string()).await.problem(400);
     let fields: Vec<&str> = problem["errors"]
         .as_array()
@@ -391,6 +392,7 @@ async fn malformed_calls_are_400_problems_naming_the_field() {
         "{fields:?}"
     );
     assert!(fields.contains(&"prefetch.patient.birthDate"), "{fields:?}");
+    assert!(fields.contains(&"prefetch.odd.resourceType"), "{fields:?}");
 
     let response = app
         .send(Method::POST, SERVICE, Some("text/plain"), "{}")

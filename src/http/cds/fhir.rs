@@ -114,6 +114,44 @@ impl Date {
     }
 }
 
+/// Whether `text` is a full FHIR date, optionally with a time and zone:
+/// `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm|-hh:mm)`, with a day
+/// that exists. The documented pattern for `outcomeTimestamp` says the same.
+pub fn is_date_time(text: &str) -> bool {
+    let (date, time) = match text.split_once('T') {
+        Some((date, time)) => (date, Some(time)),
+        None => (text, None),
+    };
+    let full_date = date.len() == 10 && Date::parse(date).is_some();
+    full_date && time.is_none_or(is_time_with_zone)
+}
+
+/// `hh:mm:ss[.fff]` then `Z` or `+hh:mm` / `-hh:mm` (at most 14:00).
+fn is_time_with_zone(time: &str) -> bool {
+    let two = |s: &str, max: u32| {
+        s.len() == 2
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|n| n <= max)
+    };
+    let Some(zone_at) = time.find(['Z', '+', '-']) else {
+        return false;
+    };
+    let (clock, zone) = time.split_at(zone_at);
+    let (hms, fraction) = match clock.split_once('.') {
+        Some((hms, f)) => (hms, Some(f)),
+        None => (clock, None),
+    };
+    let parts: Vec<&str> = hms.split(':').collect();
+    let clock_ok = matches!(parts.as_slice(), [h, m, s] if two(h, 23) && two(m, 59) && two(s, 60))
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    let zone_ok = zone == "Z"
+        || (zone.len() == 6 && {
+            let (h, m) = (&zone[1..3], &zone[4..6]);
+            &zone[3..4] == ":" && two(h, 14) && two(m, 59) && (h != "14" || m == "00")
+        });
+    clock_ok && zone_ok
+}
+
 /// A catalog entry a record mapped to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mapped {
@@ -265,11 +303,19 @@ impl<'a> Reader<'a> {
         };
         let at = format!("{path}.resourceType");
         let Some(kind) = self.string(map.get("resourceType"), &at) else {
-            if !map.contains_key("resourceType") {
+            if map.get("resourceType").is_none_or(Value::is_null) {
                 self.error(&at, "is required: every FHIR resource names its type");
             }
             return;
         };
+        // FHIR resource types are capitalised names ("Condition").
+        let well_formed = kind.len() <= 64
+            && kind.starts_with(|c: char| c.is_ascii_uppercase())
+            && kind.chars().all(|c| c.is_ascii_alphabetic());
+        if !well_formed {
+            self.error(&at, format!("`{kind}` is not a FHIR resource type"));
+            return;
+        }
         match kind {
             "Bundle" if bundles => {
                 let at = format!("{path}.entry");
@@ -672,6 +718,26 @@ mod tests {
         );
         assert_eq!(Date::parse("2024-13-01"), None);
         assert_eq!(Date::parse("yesterday"), None);
+        for good in [
+            "2026-11-21",
+            "2026-11-21T10:00:00Z",
+            "2026-02-28T23:59:60.123+14:00",
+            "2026-11-21T10:00:00-05:30",
+        ] {
+            assert!(super::is_date_time(good), "{good}");
+        }
+        for bad in [
+            "2026-11",
+            "2026-02-30",
+            "2026-11-21T61:00:00Z",
+            "2026-11-21T10:00:00Z*",
+            "2026-11-21T10:00Z",
+            "2026-11-21T10:00:00",
+            "2026-11-21T10:00:00+15:00",
+            "2026-11-21T10:00:00.Z",
+        ] {
+            assert!(!super::is_date_time(bad), "{bad}");
+        }
         let born = Date::parse("1925-12-23").unwrap();
         assert_eq!(born.years_until(Date::parse("2026-12-22").unwrap()), 100);
         assert_eq!(born.years_until(Date::parse("2026-12-23").unwrap()), 101);

@@ -498,7 +498,7 @@ fn read_feedback(body: &Value) -> Result<Vec<(String, Option<String>)>, ApiError
             ));
         }
         if let Some(at) = string(map, "outcomeTimestamp", &path, &mut errors)
-            && Date::parse(at).is_none()
+            && !fhir::is_date_time(at)
         {
             errors.push(FieldError::new(
                 format!("{path}.outcomeTimestamp"),
