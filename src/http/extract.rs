@@ -7,7 +7,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde::de::DeserializeOwned;
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 
 use super::AppState;
 use super::error::{ApiError, FieldError};
@@ -131,5 +132,96 @@ impl FromRequest<AppState> for LargeJsonBody {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let limit = state.limits().body_limit.max(super::CDS_BODY_LIMIT);
         read_json(req, limit).await.map(LargeJsonBody)
+    }
+}
+
+/// A JSON value parsed with duplicate object keys rejected: serde_json keeps
+/// the last of two equal keys, which would silently ignore the first.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            let Strict(v) = map.next_value()?;
+            object.insert(key, v);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// Parses the body as JSON: syntax errors are 400, duplicate keys 422.
+pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
+    match serde_json::from_slice::<Strict>(bytes) {
+        Ok(Strict(v)) => Ok(v),
+        Err(e) if e.is_data() => {
+            let message = e.to_string();
+            let field = message.split('`').nth(1).unwrap_or("body").to_owned();
+            Err(ApiError::invalid_body(vec![FieldError::new(
+                field, message,
+            )]))
+        }
+        Err(e) if e.is_eof() => Err(ApiError::malformed_body(format!(
+            "the JSON body ends too early: {e}"
+        ))),
+        Err(e) => Err(ApiError::malformed_body(format!(
+            "the body is not valid JSON: {e}"
+        ))),
+    }
+}
+
+/// What a JSON value is, for error messages ("must be a string, not a number").
+pub(crate) fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }

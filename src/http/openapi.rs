@@ -85,3 +85,22 @@ pub fn openapi_json() -> &'static str {
             .expect("the OpenAPI document serialises")
     })
 }
+
+/// Asserts that each named schema documents exactly the fields its hand
+/// walker accepts, so the docs and the checks cannot drift apart.
+#[cfg(test)]
+pub(crate) fn assert_documented_fields(schemas: &[(&str, &[&str])]) {
+    let spec = serde_json::to_value(openapi()).expect("the document serialises");
+    for (name, fields) in schemas {
+        let mut documented: Vec<&str> = spec["components"]["schemas"][name]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name} is documented"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut accepted = fields.to_vec();
+        documented.sort_unstable();
+        accepted.sort_unstable();
+        assert_eq!(documented, accepted, "{name}");
+    }
+}

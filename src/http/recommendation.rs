@@ -4,12 +4,11 @@
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
-use super::extract::JsonBody;
+use super::extract::{JsonBody, kind_of, parse_json};
 use super::state::Snapshot;
 use crate::catalog::{Catalog, Equipment, Position};
 use crate::engine::{
@@ -133,101 +132,11 @@ pub(crate) const START_BACK_FIELDS: [&str; 9] = [
     "bothersomeness",
 ];
 
-/// A JSON value parsed with duplicate object keys rejected: serde_json keeps
-/// the last of two equal keys, which would silently ignore the first.
-struct Strict(Value);
-
-impl<'de> Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrictVisitor).map(Strict)
-    }
-}
-
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Strict(v)) = seq.next_element()? {
-            items.push(v);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(de::Error::custom(format!("duplicate key `{key}`")));
-            }
-            let Strict(v) = map.next_value()?;
-            object.insert(key, v);
-        }
-        Ok(Value::Object(object))
-    }
-}
-
-/// Parses the body as JSON: syntax errors are 400, duplicate keys 422.
-pub(super) fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
-    match serde_json::from_slice::<Strict>(bytes) {
-        Ok(Strict(v)) => Ok(v),
-        Err(e) if e.is_data() => {
-            let message = e.to_string();
-            let field = message.split('`').nth(1).unwrap_or("body").to_owned();
-            Err(ApiError::invalid_body(vec![FieldError::new(
-                field, message,
-            )]))
-        }
-        Err(e) if e.is_eof() => Err(ApiError::malformed_body(format!(
-            "the JSON body ends too early: {e}"
-        ))),
-        Err(e) => Err(ApiError::malformed_body(format!(
-            "the body is not valid JSON: {e}"
-        ))),
-    }
-}
-
 /// Walks the request, collecting every problem instead of stopping at the
 /// first, so a client can fix them all in one go.
 struct Walker<'c> {
     catalog: &'c Catalog,
     errors: Vec<FieldError>,
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn join(path: &str, field: &str) -> String {
@@ -621,24 +530,11 @@ mod tests {
     /// The walker's field lists and the documented schema must agree.
     #[test]
     fn documented_fields_are_the_accepted_fields() {
-        let spec = serde_json::to_value(crate::http::openapi()).unwrap();
-        let schemas = &spec["components"]["schemas"];
-        for (name, fields) in [
+        crate::http::openapi::assert_documented_fields(&[
             ("RecommendationRequest", &REQUEST_FIELDS[..]),
             ("PainInput", &PAIN_FIELDS[..]),
             ("PreferencesInput", &PREFERENCE_FIELDS[..]),
             ("StartBackInput", &START_BACK_FIELDS[..]),
-        ] {
-            let mut documented: Vec<&str> = schemas[name]["properties"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .map(String::as_str)
-                .collect();
-            let mut accepted = fields.to_vec();
-            documented.sort();
-            accepted.sort();
-            assert_eq!(documented, accepted, "{name}");
-        }
+        ]);
     }
 }

@@ -54,6 +54,16 @@ fn call(conditions: Vec<Value>, birth_date: &str) -> Value {
     })
 }
 
+/// The fields a problem names, in order.
+fn fields_of(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
+
 async fn cards(app: &TestApp, body: &Value) -> Vec<Value> {
     // Links are absolute, built from the Host the EHR called.
     let request = Request::post(SERVICE)
@@ -351,12 +361,7 @@ async fn malformed_calls_are_400_problems_naming_the_field() {
     wrong["hookInstance"] = json!("not-a-uuid");
     wrong["surprise"] = json!(1);
     let problem = send(wrong.to_string()).await.problem(400);
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = fields_of(&problem);
     assert_eq!(fields, ["surprise", "hook", "hookInstance"]);
 
     let mut no_context = call(vec![], "1980-01-01");
@@ -381,12 +386,7 @@ async fn malformed_calls_are_400_problems_naming_the_field() {
     broken["prefetch"]["patient"]["birthDate"] = json!("next year");
     broken["prefetch"]["odd"] = json!({"resourceType": ""});
     let problem = send(broken.to_string()).await.problem(400);
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = fields_of(&problem);
     assert!(
         fields.contains(&"prefetch.conditions.entry[0].resource.code.coding"),
         "{fields:?}"

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::catalog::{Catalog, ConditionCategory};
 use crate::engine::{Bothersomeness, Duration, StartBackAnswers};
 use crate::http::FieldError;
+use crate::http::extract::kind_of;
 
 /// The code system FHIR uses for SNOMED CT.
 pub const SNOMED: &str = "http://snomed.info/sct";
@@ -221,17 +222,6 @@ pub struct Reader<'a> {
     /// minimum duration in weeks.
     earliest_onset: Option<(Date, String)>,
     min_weeks: Option<(u16, String)>,
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 impl<'a> Reader<'a> {
