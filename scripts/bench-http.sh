@@ -2,7 +2,8 @@
 # HTTP load benchmark: the service against a do-nothing axum baseline, in one
 # run, on loopback, with wrk (one thread, 64 connections, bounded in time).
 # Prints requests/s, p50/p99 latency, errors and the ratio to the baseline per
-# endpoint (the four the performance issue names, and the CDS Hooks call), then peak RSS, start-up time to the first 200 and binary size.
+# endpoint (the four the performance issue names, and the CDS Hooks call),
+# then peak RSS, start-up time to the first 200 and binary size.
 #
 # Then a soak: SOAK_REQUESTS (default 1,000,000) requests cycling through the
 # four endpoints, in two halves, with the service's resident memory after
