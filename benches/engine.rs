@@ -152,5 +152,20 @@ fn bench_router(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench, bench_router);
+/// The two edges of `POST /recommendation` around the engine: checking the
+/// body into a `Person`, and serialising the answer.
+fn bench_edges(c: &mut Criterion) {
+    let catalog = Catalog::embedded().expect("embedded content is valid");
+    c.bench_function("edge/parse_typical", |b| {
+        b.iter(|| {
+            backcare::http::parse_person(black_box(&catalog), black_box(TYPICAL_BODY.as_bytes()))
+        })
+    });
+    let answer = recommend(&catalog, &typical());
+    c.bench_function("edge/serialise_typical", |b| {
+        b.iter(|| backcare::http::answer_json(black_box(&answer)).expect("serialises"))
+    });
+}
+
+criterion_group!(benches, bench, bench_router, bench_edges);
 criterion_main!(benches);

@@ -29,6 +29,7 @@ use crate::catalog::Catalog;
 pub use error::{ApiError, FieldError, Problem};
 pub use middleware::Settings;
 pub use openapi::{openapi, openapi_json};
+pub use recommendation::{answer_json, parse_person};
 pub use state::{AppState, Limits};
 
 /// The largest request body accepted by default, in bytes.
