@@ -59,6 +59,14 @@ pub struct Refs {
     pub technique_avoid_conditions: Vec<Vec<u16>>,
     /// Per technique: `avoid_if.red_flags` as red-flag positions.
     pub technique_avoid_flags: Vec<Vec<u16>>,
+    /// Per exercise: its dose in words ([`Dose::in_words`]).
+    pub exercise_dose: Vec<String>,
+    /// Per condition: its name lower-cased, for use mid-sentence.
+    pub condition_lower_names: Vec<String>,
+    /// Per red flag: its name lower-cased, for use mid-sentence.
+    pub red_flag_lower_names: Vec<String>,
+    /// The lower-cased names of every emergency red flag, joined by "; ".
+    pub emergency_names: String,
 }
 
 impl Refs {
@@ -107,6 +115,16 @@ impl Refs {
                 .iter()
                 .map(|t| positions(&t.avoid_if.red_flags, &flag))
                 .collect(),
+            exercise_dose: c.exercises.iter().map(|e| e.dose.in_words()).collect(),
+            condition_lower_names: c.conditions.iter().map(|x| x.name.to_lowercase()).collect(),
+            red_flag_lower_names: c.red_flags.iter().map(|f| f.name.to_lowercase()).collect(),
+            emergency_names: c
+                .red_flags
+                .iter()
+                .filter(|f| f.urgency == Urgency::Emergency)
+                .map(|f| f.name.to_lowercase())
+                .collect::<Vec<_>>()
+                .join("; "),
         }
     }
 }
@@ -121,6 +139,16 @@ macro_rules! entity {
     ($($t:ty),*) => { $(impl Entity for $t { fn id(&self) -> &str { &self.id } })* };
 }
 entity!(Source, Condition, RedFlag, Technique, Exercise);
+
+/// The position of `item` in `list`, which it belongs to: callers only
+/// hold references into the catalog's own lists, so an address difference
+/// is the index, without a search by id.
+pub fn position<T>(list: &[T], item: &T) -> usize {
+    let size = std::mem::size_of::<T>().max(1);
+    let i = (std::ptr::from_ref(item).addr() - list.as_ptr().addr()) / size;
+    assert!(i < list.len(), "an entity outside the catalog's list");
+    i
+}
 
 fn find<'a, T: Entity>(items: &'a [T], id: &str) -> Option<&'a T> {
     items

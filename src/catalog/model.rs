@@ -275,6 +275,28 @@ pub struct Dose {
     pub per_side: bool,
 }
 
+impl Dose {
+    /// The dose in words: "hold 30 s, 2 sets, each side".
+    pub fn in_words(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(h) = self.hold_seconds {
+            parts.push(format!("hold {h} s"));
+        }
+        if let Some(r) = self.reps {
+            parts.push(format!("{r} reps"));
+        }
+        parts.push(if self.sets == 1 {
+            "1 set".to_owned()
+        } else {
+            format!("{} sets", self.sets)
+        });
+        if self.per_side {
+            parts.push("each side".to_owned());
+        }
+        parts.join(", ")
+    }
+}
+
 /// Whether an exercise suits pregnancy, and how to change it if needed.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

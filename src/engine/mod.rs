@@ -16,7 +16,7 @@ mod triage;
 use std::collections::BTreeSet;
 
 use crate::catalog::{
-    Approach, Catalog, Condition, Difficulty, MassageRole, Pressure, Slot, Urgency,
+    Approach, Catalog, Condition, Difficulty, MassageRole, Pressure, Slot, Urgency, position,
 };
 pub use input::*;
 pub use output::*;
@@ -85,7 +85,7 @@ struct Context<'c> {
     risk: Option<Risk>,
     /// Lower-cased names of the person's conditions and flags, made once
     /// because every reason sentence uses them.
-    lower_names: Vec<(&'c str, String)>,
+    lower_names: Vec<(&'c str, &'c str)>,
     /// Why each technique (catalog order) is ruled out, computed once.
     technique_exclusions: Vec<Option<Exclusion>>,
     /// Why each exercise (catalog order) is ruled out, computed once.
@@ -120,15 +120,6 @@ impl IdSet {
     }
 }
 
-/// The position of `item` in `list`, which it belongs to: the engine only
-/// walks the catalog's own lists, so an address difference is the index.
-fn position<T>(list: &[T], item: &T) -> usize {
-    let size = std::mem::size_of::<T>().max(1);
-    let i = (std::ptr::from_ref(item).addr() - list.as_ptr().addr()) / size;
-    assert!(i < list.len(), "an entity outside the catalog's list");
-    i
-}
-
 /// Why something is ruled out, and the catalog ids that rule it out.
 type Exclusion = (String, Vec<String>);
 
@@ -156,7 +147,7 @@ impl<'c> Context<'c> {
         self.lower_names
             .iter()
             .find(|(known, _)| *known == id)
-            .map_or(id, |(_, name)| name.as_str())
+            .map_or(id, |(_, name)| name)
     }
 
     /// The first of the person's conditions, then red flags, among these
@@ -335,14 +326,23 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         lower_names: conditions
             .iter()
             .chain(effective.iter())
-            .map(|c| (c.id.as_str(), c.name.to_lowercase()))
-            .chain(
-                person
+            .map(|c| {
+                let at = position(&catalog.conditions, *c);
+                (
+                    c.id.as_str(),
+                    catalog.refs().condition_lower_names[at].as_str(),
+                )
+            })
+            .chain(person.red_flags.iter().filter_map(|id| {
+                let at = catalog
                     .red_flags
-                    .iter()
-                    .filter_map(|id| catalog.red_flag(id))
-                    .map(|f| (f.id.as_str(), f.name.to_lowercase())),
-            )
+                    .binary_search_by(|f| f.id.as_str().cmp(id))
+                    .ok()?;
+                Some((
+                    catalog.red_flags[at].id.as_str(),
+                    catalog.refs().red_flag_lower_names[at].as_str(),
+                ))
+            }))
             .collect(),
         technique_exclusions: Vec::new(),
         exercise_exclusions: Vec::new(),
@@ -780,18 +780,12 @@ fn cautions(
             });
         }
     }
-    let emergencies: Vec<String> = ctx
-        .catalog
-        .red_flags
-        .iter()
-        .filter(|f| f.urgency == Urgency::Emergency)
-        .map(|f| f.name.to_lowercase())
-        .collect();
+    // The emergency flags' names are joined once at load.
+    let emergencies = &ctx.catalog.refs().emergency_names;
     if !emergencies.is_empty() {
         out.push(Caution {
             text: format!(
-                "Stop any exercise that causes sharp or spreading pain. Get emergency help at once if any of these start: {}.",
-                emergencies.join("; ")
+                "Stop any exercise that causes sharp or spreading pain. Get emergency help at once if any of these start: {emergencies}."
             ),
             from: "red-flags".to_owned(),
         });

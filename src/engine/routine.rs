@@ -118,26 +118,6 @@ fn score(ctx: &Context<'_>, e: &Exercise) -> u32 {
     suits * 10 + hurts * 4 + slots * 2 + goal
 }
 
-/// Dose in words: "hold 30 s, 2 sets, each side".
-fn dose(e: &Exercise) -> String {
-    let mut parts = Vec::new();
-    if let Some(h) = e.dose.hold_seconds {
-        parts.push(format!("hold {h} s"));
-    }
-    if let Some(r) = e.dose.reps {
-        parts.push(format!("{r} reps"));
-    }
-    parts.push(if e.dose.sets == 1 {
-        "1 set".to_owned()
-    } else {
-        format!("{} sets", e.dose.sets)
-    });
-    if e.dose.per_side {
-        parts.push("each side".to_owned());
-    }
-    parts.join(", ")
-}
-
 /// The order of sessions through a day.
 const SLOT_ORDER: [Slot; 6] = [
     Slot::Morning,
@@ -309,9 +289,8 @@ pub(super) fn build(ctx: &mut Context<'_>) -> Option<Routine> {
 }
 
 fn item(ctx: &Context<'_>, e: &Exercise) -> RoutineItem {
-    let suits = ctx.effective_among(
-        &ctx.catalog.refs().exercise_suitable[position(&ctx.catalog.exercises, e)],
-    );
+    let at = position(&ctx.catalog.exercises, e);
+    let suits = ctx.effective_among(&ctx.catalog.refs().exercise_suitable[at]);
     let mut reason = names(ctx, &suits);
     reason.insert_str(0, "Suits ");
     reason.push('.');
@@ -324,7 +303,8 @@ fn item(ctx: &Context<'_>, e: &Exercise) -> RoutineItem {
     RoutineItem {
         exercise_id: e.id.clone(),
         name: e.name.clone(),
-        dose: dose(e),
+        // Worded once at load: the dose only changes with the content.
+        dose: ctx.catalog.refs().exercise_dose[at].clone(),
         minutes: e.minutes,
         reason,
     }

@@ -230,14 +230,7 @@ pub async fn list(
         q: params.q.as_deref(),
     };
     let found = catalog.find_exercises(&filter);
-    Ok(window.respond(
-        &catalog,
-        found.iter().map(|x| {
-            catalog
-                .exercise_json(&x.id)
-                .expect("every catalog entity is serialised")
-        }),
-    ))
+    Ok(window.respond(&catalog, found.iter().map(|x| catalog.json_of_exercise(x))))
 }
 
 /// Get an exercise

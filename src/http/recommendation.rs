@@ -738,7 +738,9 @@ mod tests {
             if let Some(fast) = parse_valid(catalog, &bytes) {
                 let walked = parse_walked(catalog, &bytes);
                 prop_assert!(walked.is_ok(), "walker refused what the fast path took: {body}");
-                prop_assert_eq!(format!("{fast:?}"), format!("{:?}", walked.ok().expect("checked")));
+                if let Ok(walked) = walked {
+                    prop_assert_eq!(format!("{fast:?}"), format!("{walked:?}"));
+                }
             }
         }
     }
@@ -752,7 +754,8 @@ mod tests {
         let fast = parse_valid(catalog, typical).expect("the fast path takes a valid body");
         assert_eq!(
             format!("{fast:?}"),
-            format!("{:?}", parse_walked(catalog, typical).ok().expect("valid"))
+            parse_walked(catalog, typical)
+                .map_or_else(|_| "refused".to_owned(), |p| format!("{p:?}"))
         );
         let duplicate =
             br#"{"pain":{"duration":"acute","intensity":4,"intensity":5,"areas":["leg"]}}"#;

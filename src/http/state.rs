@@ -92,6 +92,10 @@ impl Served {
     pub fn exercise_json(&self, id: &str) -> Option<&Bytes> {
         lookup(&self.catalog.exercises, &self.exercises, id)
     }
+    /// The JSON of an exercise taken from this catalog (no search by id).
+    pub fn json_of_exercise(&self, exercise: &crate::catalog::Exercise) -> &Bytes {
+        &self.exercises[crate::catalog::position(&self.catalog.exercises, exercise)]
+    }
     /// One source's JSON.
     pub fn source_json(&self, id: &str) -> Option<&Bytes> {
         lookup(&self.catalog.sources, &self.sources, id)
