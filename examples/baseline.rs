@@ -3,10 +3,17 @@
 //! returns a short fixed JSON body. Not part of the service.
 //!
 //! `cargo run --release --example baseline -- 127.0.0.1:8099`
+//!
+//! With a second argument, `BODY_BYTES`, the fixed body is a JSON object of
+//! exactly that many bytes instead, served from memory like the service's
+//! catalog pages: the ceiling for any endpoint whose answer is that large,
+//! which tells the cost of the answer's size apart from the cost of our
+//! code.
 
 use axum::Router;
 use axum::http::header;
 use axum::routing::get;
+use bytes::Bytes;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -15,6 +22,15 @@ fn main() {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:8099".to_owned());
+    let body = match std::env::args().nth(2) {
+        None => Bytes::from_static(br#"{"status":"ok"}"#),
+        Some(n) => {
+            let n: usize = n.parse().expect("BODY_BYTES is a number of bytes");
+            // `{"pad":"…"}` is 10 bytes around the padding.
+            let pad = "a".repeat(n.saturating_sub(10));
+            Bytes::from(format!(r#"{{"pad":"{pad}"}}"#))
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -22,11 +38,9 @@ fn main() {
     runtime.block_on(async move {
         let app = Router::new().route(
             "/",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    r#"{"status":"ok"}"#,
-                )
+            get(move || {
+                let body = body.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], body) }
             }),
         );
         let listener = tokio::net::TcpListener::bind(&addr)

@@ -3,7 +3,10 @@
 # run, on loopback, with wrk (one thread, 64 connections, bounded in time).
 # Prints requests/s, p50/p99 latency, errors and the ratio to the baseline per
 # endpoint (the four the performance issue names, and the CDS Hooks call),
-# then peak RSS, start-up time to the first 200 and binary size.
+# then peak RSS, start-up time to the first 200 and binary size. Each
+# endpoint is also run against the baseline serving a fixed body of the
+# same size as that endpoint's answer, which separates what the answer's
+# size costs on this stack from what our code costs.
 #
 # Then a soak: SOAK_REQUESTS (default 1,000,000) requests cycling through the
 # four endpoints, in two halves, with the service's resident memory after
@@ -85,16 +88,32 @@ wrk -t1 -c8 -d2s "http://127.0.0.1:$BASELINE_PORT/" > /dev/null
 
 read -r b_rps b_p50 b_p99 b_err < <(load "http://127.0.0.1:$BASELINE_PORT/")
 rows=()
+# Each endpoint is also compared with the baseline serving a fixed body of
+# the same size as the endpoint's answer ("same-size"): the ceiling for an
+# answer that large on this stack, so the gap that is left is our code's.
 run() {
-  local name=$1 url=$2 script=${3:-}
+  local name=$1 url=$2 body=${3:-} script="" bytes rps p50 p99 err s_rps
+  if [ -n "$body" ]; then
+    script=$(post_script "req$((${#rows[@]}))" "$body")
+    bytes=$(curl -s -H 'Content-Type: application/json' --data-binary "$body" "$url" | wc -c)
+  else
+    bytes=$(curl -s "$url" | wc -c)
+  fi
   read -r rps p50 p99 err < <(load "$url" "$script")
-  rows+=("$(printf '| %-40s | %9s | %8s | %8s | %6s | %5.2f |' "$name" "$rps" "$p50" "$p99" "$err" "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN { print a / b }')")")
+  local port=$((BASELINE_PORT + 1))
+  "$baseline" "127.0.0.1:$port" "$bytes" > /dev/null 2>&1 &
+  local same_pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.01; done
+  read -r s_rps _ < <(load "http://127.0.0.1:$port/")
+  kill "$same_pid"; wait "$same_pid" 2>/dev/null || true
+  rows+=("$(printf '| %-38s | %6s | %7s | %7s | %7s | %6s | %5.2f | %9s | %5.2f |' "$name" "$bytes" "$rps" "$p50" "$p99" "$err" \
+    "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN { print a / b }')" "$s_rps" "$(awk -v a="$rps" -v b="$s_rps" 'BEGIN { print a / b }')")")
 }
 run "GET /exercises/{id}" "http://127.0.0.1:$SERVICE_PORT/exercises/piriformis-stretch"
 run "GET /exercises?area=lower_back" "http://127.0.0.1:$SERVICE_PORT/exercises?area=lower_back"
-run "POST /recommendation (typical)" "http://127.0.0.1:$SERVICE_PORT/recommendation" "$(post_script typical "$typical")"
-run "POST /recommendation (complex)" "http://127.0.0.1:$SERVICE_PORT/recommendation" "$(post_script complex "$complex")"
-run "POST /cds-services/back-pain-relief" "http://127.0.0.1:$SERVICE_PORT/cds-services/back-pain-relief" "$(post_script cds "$cds")"
+run "POST /recommendation (typical)" "http://127.0.0.1:$SERVICE_PORT/recommendation" "$typical"
+run "POST /recommendation (complex)" "http://127.0.0.1:$SERVICE_PORT/recommendation" "$complex"
+run "POST /cds-services/back-pain-relief" "http://127.0.0.1:$SERVICE_PORT/cds-services/back-pain-relief" "$cds"
 
 # The soak: wrk is bounded in time, so each half runs long enough for half
 # the requests at the mixed rate measured in a short first run.
@@ -127,9 +146,11 @@ size=$(stat -c %s "$service")
 echo
 echo "wrk 1 thread, $CONNECTIONS connections, ${DURATION}s per endpoint; $(nproc) cores; $(uname -m)"
 echo
-echo "| endpoint                                 |     req/s | p50 (ms) | p99 (ms) | errors | ratio |"
-echo "| ---------------------------------------- | --------- | -------- | -------- | ------ | ----- |"
-printf '| %-40s | %9s | %8s | %8s | %6s | %5.2f |\n' "baseline (axum, fixed JSON)" "$b_rps" "$b_p50" "$b_p99" "$b_err" 1
+echo "ratio: to the baseline; same-size: the baseline serving a fixed body as large as the answer"
+echo
+echo "| endpoint                               |  bytes |   req/s | p50 ms  | p99 ms  | errors | ratio | same-size | ratio |"
+echo "| -------------------------------------- | ------ | ------- | ------- | ------- | ------ | ----- | --------- | ----- |"
+printf '| %-38s | %6s | %7s | %7s | %7s | %6s | %5.2f | %9s | %5.2f |\n' "baseline (axum, fixed JSON)" 15 "$b_rps" "$b_p50" "$b_p99" "$b_err" 1 "$b_rps" 1
 printf '%s\n' "${rows[@]}"
 echo
 echo "soak, mixed endpoints: first half $first_n requests ($first_err non-2xx), RSS after it $((first_rss / 1024)) MiB ($first_rss kB);"
