@@ -161,7 +161,8 @@ fn bench_edges(c: &mut Criterion) {
             backcare::http::parse_person(black_box(&catalog), black_box(TYPICAL_BODY.as_bytes()))
         })
     });
-    let answer = recommend(&catalog, &typical());
+    let person = typical();
+    let answer = recommend(&catalog, &person);
     c.bench_function("edge/serialise_typical", |b| {
         b.iter(|| backcare::http::answer_json(black_box(&answer)).expect("serialises"))
     });

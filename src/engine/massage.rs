@@ -11,7 +11,7 @@ use super::{Context, names, position};
 const MAX_PICKS: usize = 2;
 
 /// Why `t` cannot be used by this person, with the ids that rule it out.
-pub(super) fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec<String>)> {
+pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<(String, Vec<&'c str>)> {
     if t.status == TechniqueStatus::NotRecommended {
         let reason = t
             .status_reason
@@ -25,10 +25,7 @@ pub(super) fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec
         &refs.technique_avoid_conditions[i],
         &refs.technique_avoid_flags[i],
     ) {
-        return Some((
-            ["Not safe with ", ctx.name_of(id), "."].concat(),
-            vec![id.to_owned()],
-        ));
+        return Some((["Not safe with ", ctx.name_of(id), "."].concat(), vec![id]));
     }
     let hands_on = matches!(t.modality, Modality::Massage | Modality::SelfMassage);
     if !hands_on {
@@ -38,7 +35,7 @@ pub(super) fn exclusion(ctx: &Context<'_>, t: &Technique) -> Option<(String, Vec
         let why = c.modifiers.massage_reason.as_deref().unwrap_or_default();
         return Some((
             format!("No massage with {}: {why}", c.name.to_lowercase()),
-            vec![c.id.clone()],
+            vec![c.id.as_str()],
         ));
     }
     match (ctx.person.preferences.massage_access, t.modality) {
@@ -89,7 +86,7 @@ fn rank(ctx: &Context<'_>, t: &Technique) -> (usize, u8) {
     (matches, lightness)
 }
 
-fn pick(ctx: &Context<'_>, t: &Technique) -> TechniquePick {
+fn pick<'c>(ctx: &Context<'c>, t: &'c Technique) -> TechniquePick<'c> {
     let matched = ctx.effective_among(
         &ctx.catalog.refs().technique_best_for[position(&ctx.catalog.techniques, t)],
     );
@@ -120,8 +117,8 @@ fn pick(ctx: &Context<'_>, t: &Technique) -> TechniquePick {
         _ => t.frequency.clone(),
     };
     TechniquePick {
-        technique_id: t.id.clone(),
-        name: t.name.clone(),
+        technique_id: t.id.as_str(),
+        name: t.name.as_str(),
         pressure: t.pressure,
         frequency,
         reason,
@@ -144,7 +141,7 @@ fn usable<'c>(ctx: &Context<'c>, modality: Modality) -> Vec<&'c Technique> {
 }
 
 /// The massage and self-massage picks (either may be empty).
-pub(super) fn choose(ctx: &Context<'_>) -> (Vec<TechniquePick>, Vec<TechniquePick>) {
+pub(super) fn choose<'c>(ctx: &Context<'c>) -> (Vec<TechniquePick<'c>>, Vec<TechniquePick<'c>>) {
     // Only techniques that suit one of the person's conditions: a technique
     // made for one group (prenatal massage) must not reach another.
     let hands_on: Vec<TechniquePick> = usable(ctx, Modality::Massage)
@@ -166,7 +163,7 @@ pub(super) fn choose(ctx: &Context<'_>) -> (Vec<TechniquePick>, Vec<TechniquePic
 }
 
 /// Adjuncts (heat, cold, relaxation) that suit one of the person's conditions.
-pub(super) fn adjuncts(ctx: &Context<'_>) -> Vec<TechniquePick> {
+pub(super) fn adjuncts<'c>(ctx: &Context<'c>) -> Vec<TechniquePick<'c>> {
     usable(ctx, Modality::Adjunct)
         .into_iter()
         .filter(|t| rank(ctx, t).0 > 0)
@@ -175,7 +172,7 @@ pub(super) fn adjuncts(ctx: &Context<'_>) -> Vec<TechniquePick> {
 }
 
 /// Every technique this person must not be offered, with the reason.
-pub(super) fn avoided(ctx: &mut Context<'_>) -> Vec<Avoided> {
+pub(super) fn avoided<'c>(ctx: &mut Context<'c>) -> Vec<Avoided<'c>> {
     // The last use of the cache: take it rather than copy every reason.
     let exclusions = std::mem::take(&mut ctx.technique_exclusions);
     ctx.catalog
@@ -185,8 +182,8 @@ pub(super) fn avoided(ctx: &mut Context<'_>) -> Vec<Avoided> {
         .filter_map(|(t, excluded)| {
             excluded.map(|(reason, because)| Avoided {
                 kind: "technique",
-                id: t.id.clone(),
-                name: t.name.clone(),
+                id: t.id.as_str(),
+                name: t.name.as_str(),
                 reason,
                 because,
             })

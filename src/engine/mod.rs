@@ -13,6 +13,7 @@ mod routine;
 pub mod start_back;
 mod triage;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::catalog::{
@@ -56,10 +57,10 @@ pub fn check_catalog(catalog: &Catalog) -> Vec<String> {
 struct Limits<'c> {
     max_pressure: Pressure,
     pressure_why: String,
-    pressure_ids: Vec<String>,
+    pressure_ids: Vec<&'c str>,
     max_difficulty: Difficulty,
     difficulty_why: String,
-    difficulty_ids: Vec<String>,
+    difficulty_ids: Vec<&'c str>,
     pregnancy_only: Option<&'c Condition>,
     massage_excluded: Option<&'c Condition>,
     massage_supporting: Option<&'c Condition>,
@@ -87,10 +88,10 @@ struct Context<'c> {
     /// because every reason sentence uses them.
     lower_names: Vec<(&'c str, &'c str)>,
     /// Why each technique (catalog order) is ruled out, computed once.
-    technique_exclusions: Vec<Option<Exclusion>>,
+    technique_exclusions: Vec<Option<Exclusion<'c>>>,
     /// Why each exercise (catalog order) is ruled out, computed once.
-    exercise_exclusions: Vec<Option<Exclusion>>,
-    steps: Vec<Step>,
+    exercise_exclusions: Vec<Option<Exclusion<'c>>>,
+    steps: Vec<Step<'c>>,
 }
 
 /// A set of catalog positions (conditions or red flags), one bit each.
@@ -121,15 +122,15 @@ impl IdSet {
 }
 
 /// Why something is ruled out, and the catalog ids that rule it out.
-type Exclusion = (String, Vec<String>);
+type Exclusion<'c> = (String, Vec<&'c str>);
 
 impl<'c> Context<'c> {
     fn step(
         &mut self,
         rule: &'static str,
         decision: String,
-        catalog_ids: Vec<String>,
-        source_ids: Vec<String>,
+        catalog_ids: Vec<&'c str>,
+        source_ids: Vec<&'c str>,
     ) {
         let mut source_ids = source_ids;
         source_ids.sort_unstable();
@@ -198,10 +199,11 @@ fn names(ctx: &Context<'_>, ids: &[&str]) -> String {
 }
 
 /// The given source ids that exist in the catalog.
-fn sources_of(catalog: &Catalog, ids: &[&str]) -> Vec<String> {
+fn sources_of<'c>(catalog: &'c Catalog, ids: &[&str]) -> Vec<&'c str> {
     ids.iter()
         .filter(|id| catalog.source(id).is_some())
-        .map(|id| (*id).to_owned())
+        .filter_map(|id| catalog.source(id))
+        .map(|s| s.id.as_str())
         .collect()
 }
 
@@ -225,13 +227,13 @@ fn limits<'c>(conditions: &[&'c Condition], gentle: Option<&str>) -> Limits<'c> 
             && p < l.max_pressure
         {
             (l.max_pressure, l.pressure_why, l.pressure_ids) =
-                (p, c.name.to_lowercase(), vec![c.id.clone()]);
+                (p, c.name.to_lowercase(), vec![c.id.as_str()]);
         }
         if let Some(d) = m.max_difficulty
             && d < l.max_difficulty
         {
             (l.max_difficulty, l.difficulty_why, l.difficulty_ids) =
-                (d, c.name.to_lowercase(), vec![c.id.clone()]);
+                (d, c.name.to_lowercase(), vec![c.id.as_str()]);
         }
         if m.pregnancy_safe_only && l.pregnancy_only.is_none() {
             l.pregnancy_only = Some(c);
@@ -258,23 +260,23 @@ fn limits<'c>(conditions: &[&'c Condition], gentle: Option<&str>) -> Limits<'c> 
 }
 
 /// Each fired flag's action, as a caution citing the flag.
-fn flag_actions(triage: &Triage) -> Vec<Caution> {
+fn flag_actions<'c>(triage: &Triage<'c>) -> Vec<Caution<'c>> {
     triage
         .flags
         .iter()
         .map(|f| Caution {
-            text: f.action.clone(),
-            from: f.id.clone(),
+            text: Cow::Borrowed(f.action),
+            from: f.id,
         })
         .collect()
 }
 
 /// A recommendation with no plan: only the triage and what to do now.
-fn no_plan(
-    ctx: Context<'_>,
-    triage: Triage,
+fn no_plan<'c>(
+    ctx: Context<'c>,
+    triage: Triage<'c>,
     start_back: Option<StartBackResult>,
-) -> Recommendation {
+) -> Recommendation<'c> {
     let cautions = flag_actions(&triage);
     Recommendation {
         triage,
@@ -286,12 +288,12 @@ fn no_plan(
         cautions,
         explanation: ctx.steps,
         start_back,
-        catalog_version: ctx.catalog.version.clone(),
+        catalog_version: ctx.catalog.version.as_str(),
     }
 }
 
 /// Decides what this person should do, explaining every rule that fired.
-pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
+pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation<'c> {
     let conditions: Vec<&Condition> = person
         .conditions
         .iter()
@@ -378,7 +380,7 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
             .flags
             .iter()
             .filter(|f| f.urgency >= Urgency::Urgent)
-            .map(|f| f.id.clone())
+            .map(|f| f.id)
             .collect();
         ctx.step("no-plan", decision, ids, vec![]);
         return no_plan(ctx, triage, start_back);
@@ -388,7 +390,7 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         ctx.step(
             "default-condition",
             format!("no conditions given: planning for `{DEFAULT_CONDITION}`"),
-            vec![DEFAULT_CONDITION.to_owned()],
+            vec![DEFAULT_CONDITION],
             vec![],
         );
     }
@@ -408,7 +410,7 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         ctx.step(
             "gentle-plan",
             format!("{why}: light pressure and beginner exercises only"),
-            triage.flags.iter().map(|f| f.id.clone()).collect(),
+            triage.flags.iter().map(|f| f.id).collect(),
             sources_of(catalog, &["seed-massage-pros-cons"]),
         );
     }
@@ -467,11 +469,11 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         self_massage,
     });
     if let Some(m) = &massage {
-        let ids: Vec<String> = m
+        let ids: Vec<&str> = m
             .techniques
             .iter()
             .chain(&m.self_massage)
-            .map(|t| t.technique_id.clone())
+            .map(|t| t.technique_id)
             .collect();
         let sources = technique_sources(&ctx, &ids);
         ctx.step(
@@ -483,7 +485,7 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
     }
     let adjuncts = massage::adjuncts(&ctx);
     if !adjuncts.is_empty() {
-        let ids: Vec<String> = adjuncts.iter().map(|t| t.technique_id.clone()).collect();
+        let ids: Vec<&str> = adjuncts.iter().map(|t| t.technique_id).collect();
         let sources = technique_sources(&ctx, &ids);
         ctx.step(
             "adjuncts",
@@ -543,7 +545,7 @@ pub fn recommend(catalog: &Catalog, person: &Person) -> Recommendation {
         cautions,
         explanation: ctx.steps,
         start_back,
-        catalog_version: catalog.version.clone(),
+        catalog_version: catalog.version.as_str(),
     }
 }
 
@@ -575,17 +577,17 @@ fn wants_strength(ctx: &Context<'_>) -> bool {
     ctx.person.preferences.goal != Goal::QuickRelief || ctx.risk.is_some_and(|r| r >= Risk::Medium)
 }
 
-fn condition_sources(ctx: &Context<'_>, ids: &[String]) -> Vec<String> {
+fn condition_sources<'c>(ctx: &Context<'c>, ids: &[&str]) -> Vec<&'c str> {
     ids.iter()
         .filter_map(|id| ctx.catalog.condition(id))
-        .flat_map(|c| c.sources.iter().cloned())
+        .flat_map(|c| c.sources.iter().map(String::as_str))
         .collect()
 }
 
-fn technique_sources(ctx: &Context<'_>, ids: &[String]) -> Vec<String> {
+fn technique_sources<'c>(ctx: &Context<'c>, ids: &[&str]) -> Vec<&'c str> {
     ids.iter()
         .filter_map(|id| ctx.catalog.technique(id))
-        .flat_map(|t| t.sources.iter().cloned())
+        .flat_map(|t| t.sources.iter().map(String::as_str))
         .collect()
 }
 
@@ -597,7 +599,7 @@ fn choose_approach(ctx: &mut Context<'_>) -> Approach {
         [one] => **one,
         _ => Approach::Combined,
     };
-    let ids: Vec<String> = ctx.effective.iter().map(|c| c.id.clone()).collect();
+    let ids: Vec<&str> = ctx.effective.iter().map(|c| c.id.as_str()).collect();
     let why: Vec<String> = ctx
         .effective
         .iter()
@@ -621,7 +623,7 @@ fn choose_approach(ctx: &mut Context<'_>) -> Approach {
             Approach::Stretching,
             "massage-excluded",
             decision,
-            vec![c.id.clone()],
+            vec![c.id.as_str()],
             &[],
         );
     }
@@ -648,7 +650,7 @@ fn choose_approach(ctx: &mut Context<'_>) -> Approach {
             Approach::Combined,
             "massage-supporting-only",
             decision,
-            vec![c.id.clone()],
+            vec![c.id.as_str()],
             &[],
         );
     }
@@ -720,13 +722,13 @@ fn choose_approach(ctx: &mut Context<'_>) -> Approach {
 }
 
 /// Moves the approach to `to`, explaining why, when it is not there already.
-fn adjust(
-    ctx: &mut Context<'_>,
+fn adjust<'c>(
+    ctx: &mut Context<'c>,
     approach: &mut Approach,
     to: Approach,
     rule: &'static str,
     decision: String,
-    ids: Vec<String>,
+    ids: Vec<&'c str>,
     sources: &[&str],
 ) {
     if *approach != to {
@@ -738,27 +740,27 @@ fn adjust(
 
 /// What to watch for: flags to act on, the conditions' own cautions, the
 /// chosen techniques' first caution, and the signs that mean stop now.
-fn cautions(
-    ctx: &Context<'_>,
-    triage: &Triage,
+fn cautions<'c>(
+    ctx: &Context<'c>,
+    triage: &Triage<'c>,
     start_back: Option<&StartBackResult>,
-    massage: &Option<MassagePlan>,
-) -> Vec<Caution> {
+    massage: &Option<MassagePlan<'c>>,
+) -> Vec<Caution<'c>> {
     let mut out = flag_actions(triage);
     for c in &ctx.effective {
         out.extend(c.cautions.iter().map(|t| Caution {
-            text: t.clone(),
-            from: c.id.clone(),
+            text: Cow::Borrowed(t.as_str()),
+            from: c.id.as_str(),
         }));
     }
     if let Some(m) = massage {
         for pick in m.techniques.iter().chain(&m.self_massage) {
-            if let Some(t) = ctx.catalog.technique(&pick.technique_id)
+            if let Some(t) = ctx.catalog.technique(pick.technique_id)
                 && let Some(first) = t.cautions.first()
             {
                 out.push(Caution {
-                    text: first.clone(),
-                    from: t.id.clone(),
+                    text: Cow::Borrowed(first.as_str()),
+                    from: t.id.as_str(),
                 });
             }
         }
@@ -775,8 +777,8 @@ fn cautions(
         };
         if let Some(text) = text {
             out.push(Caution {
-                text: text.to_owned(),
-                from: "start-back-keele".to_owned(),
+                text: Cow::Borrowed(text),
+                from: "start-back-keele",
             });
         }
     }
@@ -786,8 +788,9 @@ fn cautions(
         out.push(Caution {
             text: format!(
                 "Stop any exercise that causes sharp or spreading pain. Get emergency help at once if any of these start: {emergencies}."
-            ),
-            from: "red-flags".to_owned(),
+            )
+            .into(),
+            from: "red-flags",
         });
     }
     out

@@ -1,5 +1,9 @@
 //! What the engine answers. These types are also the wire format of
 //! `POST /recommendation`, so their doc comments are its API documentation.
+//! Text that comes straight from the catalog is borrowed from it (`'c`):
+//! an answer copies no catalog string, which was most of its allocations.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -49,37 +53,37 @@ vocabulary! {
 
 /// A red flag the person reported, with the urgency after combinations.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FiredFlag {
+pub struct FiredFlag<'c> {
     /// Red-flag id.
-    pub id: String,
+    pub id: &'c str,
     /// Its name.
-    pub name: String,
+    pub name: &'c str,
     /// Urgency after escalation by combinations.
     pub urgency: Urgency,
     /// What to do, in plain words.
-    pub action: String,
+    pub action: &'c str,
     /// Why the urgency was raised, when a combination raised it.
     pub escalated_because: Option<String>,
 }
 
 /// The safety screen's outcome.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Triage {
+pub struct Triage<'c> {
     /// What to do first.
     pub level: TriageLevel,
     /// A plain-language message saying what to do now.
     pub message: String,
     /// Every red flag that fired, most urgent first.
-    pub flags: Vec<FiredFlag>,
+    pub flags: Vec<FiredFlag<'c>>,
 }
 
 /// A technique chosen for the person.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TechniquePick {
+pub struct TechniquePick<'c> {
     /// Technique id.
-    pub technique_id: String,
+    pub technique_id: &'c str,
     /// Its name.
-    pub name: String,
+    pub name: &'c str,
     /// The pressure to ask for or use, for massage.
     pub pressure: Option<Pressure>,
     /// How often.
@@ -90,22 +94,22 @@ pub struct TechniquePick {
 
 /// The massage part of the plan.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MassagePlan {
+pub struct MassagePlan<'c> {
     /// Hands-on massage to book with a therapist.
-    pub techniques: Vec<TechniquePick>,
+    pub techniques: Vec<TechniquePick<'c>>,
     /// Self-massage with the person's own tools.
-    pub self_massage: Vec<TechniquePick>,
+    pub self_massage: Vec<TechniquePick<'c>>,
 }
 
 /// One exercise in the routine.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RoutineItem {
+pub struct RoutineItem<'c> {
     /// Exercise id; `GET /exercises/{id}` has the steps.
-    pub exercise_id: String,
+    pub exercise_id: &'c str,
     /// Its name.
-    pub name: String,
+    pub name: &'c str,
     /// How much, in words ("hold 30 s, 2 sets, each side").
-    pub dose: String,
+    pub dose: &'c str,
     /// Minutes it takes.
     pub minutes: u8,
     /// Why it was chosen, and any change to make.
@@ -114,59 +118,59 @@ pub struct RoutineItem {
 
 /// Exercises done together, at one time of day.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Session {
+pub struct Session<'c> {
     /// When.
     pub slot: Slot,
     /// What, in the order to do it.
-    pub items: Vec<RoutineItem>,
+    pub items: Vec<RoutineItem<'c>>,
 }
 
 /// The exercise routine.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Routine {
+pub struct Routine<'c> {
     /// Minutes for all the sessions together; never above `minutes_per_day`.
     pub total_minutes: u16,
     /// Sessions in the order of the day.
-    pub sessions: Vec<Session>,
+    pub sessions: Vec<Session<'c>>,
 }
 
 /// Something left out for this person, and why.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Avoided {
+pub struct Avoided<'c> {
     /// `technique` or `exercise`.
     #[schema(example = "technique")]
     pub kind: &'static str,
     /// Its id.
-    pub id: String,
+    pub id: &'c str,
     /// Its name.
-    pub name: String,
+    pub name: &'c str,
     /// Why not, in plain words.
     pub reason: String,
     /// The catalog ids (conditions, red flags) that ruled it out, if any.
-    pub because: Vec<String>,
+    pub because: Vec<&'c str>,
 }
 
 /// Something to watch for.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Caution {
+pub struct Caution<'c> {
     /// What to watch for, or when to stop or seek help.
-    pub text: String,
+    pub text: Cow<'c, str>,
     /// The catalog entry it comes from.
-    pub from: String,
+    pub from: &'c str,
 }
 
 /// One rule that fired, in the order the engine applied them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Step {
+pub struct Step<'c> {
     /// Stable rule id.
     #[schema(example = "nice-1.2.7-massage-with-exercise")]
     pub rule: &'static str,
     /// What it decided.
     pub decision: String,
     /// The catalog entries behind the decision.
-    pub catalog_ids: Vec<String>,
+    pub catalog_ids: Vec<&'c str>,
     /// The sources behind the decision.
-    pub source_ids: Vec<String>,
+    pub source_ids: Vec<&'c str>,
 }
 
 /// The STarT Back result.
@@ -184,25 +188,25 @@ pub struct StartBackResult {
 
 /// The whole answer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Recommendation {
+pub struct Recommendation<'c> {
     /// Red-flag screening: always first.
-    pub triage: Triage,
+    pub triage: Triage<'c>,
     /// The main approach.
     pub approach: PlanApproach,
     /// Massage to get or do, or null.
-    pub massage: Option<MassagePlan>,
+    pub massage: Option<MassagePlan<'c>>,
     /// Supporting techniques such as heat, cold or relaxation training.
-    pub adjuncts: Vec<TechniquePick>,
+    pub adjuncts: Vec<TechniquePick<'c>>,
     /// The exercise routine, or null.
-    pub routine: Option<Routine>,
+    pub routine: Option<Routine<'c>>,
     /// Techniques and exercises left out for this person, and why.
-    pub avoid: Vec<Avoided>,
+    pub avoid: Vec<Avoided<'c>>,
     /// What to watch for and when to stop or seek help.
-    pub cautions: Vec<Caution>,
+    pub cautions: Vec<Caution<'c>>,
     /// Every rule that fired, in order, with the content and sources behind it.
-    pub explanation: Vec<Step>,
+    pub explanation: Vec<Step<'c>>,
     /// STarT Back stratification, when answers were given.
     pub start_back: Option<StartBackResult>,
     /// The catalog version the answer was built from.
-    pub catalog_version: String,
+    pub catalog_version: &'c str,
 }

@@ -15,17 +15,14 @@ const MAX_PER_AREA: usize = 2;
 const MAX_AFTER_MASSAGE: usize = 2;
 
 /// Why `e` is not safe or not possible for this person.
-pub(super) fn exclusion(ctx: &Context<'_>, e: &Exercise) -> Option<(String, Vec<String>)> {
+pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<(String, Vec<&'c str>)> {
     let i = position(&ctx.catalog.exercises, e);
     let refs = ctx.catalog.refs();
     if let Some(id) = ctx.avoided_by(
         &refs.exercise_avoid_conditions[i],
         &refs.exercise_avoid_flags[i],
     ) {
-        return Some((
-            ["Not safe with ", ctx.name_of(id), "."].concat(),
-            vec![id.to_owned()],
-        ));
+        return Some((["Not safe with ", ctx.name_of(id), "."].concat(), vec![id]));
     }
     if let Some(c) = ctx.limits.pregnancy_only
         && e.pregnancy.status == PregnancySafety::Avoid
@@ -35,7 +32,7 @@ pub(super) fn exclusion(ctx: &Context<'_>, e: &Exercise) -> Option<(String, Vec<
             format!("Not for use in pregnancy. {note}")
                 .trim_end()
                 .to_owned(),
-            vec![c.id.clone()],
+            vec![c.id.as_str()],
         ));
     }
     if ctx.person.preferences.avoid_positions.contains(&e.position) {
@@ -167,7 +164,7 @@ fn slot_for(ctx: &Context<'_>, e: &Exercise, after_massage_used: usize) -> Slot 
 }
 
 /// The exercises this person must not do, with reasons.
-pub(super) fn avoided(ctx: &mut Context<'_>) -> Vec<Avoided> {
+pub(super) fn avoided<'c>(ctx: &mut Context<'c>) -> Vec<Avoided<'c>> {
     // The last use of the cache: take it rather than copy every reason.
     let exclusions = std::mem::take(&mut ctx.exercise_exclusions);
     ctx.catalog
@@ -177,8 +174,8 @@ pub(super) fn avoided(ctx: &mut Context<'_>) -> Vec<Avoided> {
         .filter_map(|(e, excluded)| {
             excluded.map(|(reason, because)| Avoided {
                 kind: "exercise",
-                id: e.id.clone(),
-                name: e.name.clone(),
+                id: e.id.as_str(),
+                name: e.name.as_str(),
                 reason,
                 because,
             })
@@ -187,7 +184,7 @@ pub(super) fn avoided(ctx: &mut Context<'_>) -> Vec<Avoided> {
 }
 
 /// Builds the routine, or `None` when no exercise is both safe and suitable.
-pub(super) fn build(ctx: &mut Context<'_>) -> Option<Routine> {
+pub(super) fn build<'c>(ctx: &mut Context<'c>) -> Option<Routine<'c>> {
     let budget = u16::from(ctx.person.preferences.minutes_per_day);
     let refs = ctx.catalog.refs();
     // Exclusions were decided once for the person (Context); reuse them.
@@ -268,10 +265,10 @@ pub(super) fn build(ctx: &mut Context<'_>) -> Option<Routine> {
             }),
         }
     }
-    let ids: Vec<String> = chosen.iter().map(|e| e.id.clone()).collect();
-    let sources: Vec<String> = chosen
+    let ids: Vec<&str> = chosen.iter().map(|e| e.id.as_str()).collect();
+    let sources: Vec<&str> = chosen
         .iter()
-        .flat_map(|e| e.sources.iter().cloned())
+        .flat_map(|e| e.sources.iter().map(String::as_str))
         .collect();
     ctx.step(
         "routine",
@@ -288,7 +285,7 @@ pub(super) fn build(ctx: &mut Context<'_>) -> Option<Routine> {
     })
 }
 
-fn item(ctx: &Context<'_>, e: &Exercise) -> RoutineItem {
+fn item<'c>(ctx: &Context<'c>, e: &'c Exercise) -> RoutineItem<'c> {
     let at = position(&ctx.catalog.exercises, e);
     let suits = ctx.effective_among(&ctx.catalog.refs().exercise_suitable[at]);
     let mut reason = names(ctx, &suits);
@@ -301,10 +298,10 @@ fn item(ctx: &Context<'_>, e: &Exercise) -> RoutineItem {
         reason.push_str(&format!(" In pregnancy: {note}"));
     }
     RoutineItem {
-        exercise_id: e.id.clone(),
-        name: e.name.clone(),
+        exercise_id: e.id.as_str(),
+        name: e.name.as_str(),
         // Worded once at load: the dose only changes with the content.
-        dose: ctx.catalog.refs().exercise_dose[at].clone(),
+        dose: ctx.catalog.refs().exercise_dose[at].as_str(),
         minutes: e.minutes,
         reason,
     }

@@ -30,7 +30,7 @@ fn urgency_of<'c>(ctx: &Context<'c>, flag: &'c RedFlag) -> (Urgency, Option<&'c 
 }
 
 /// Screens the person's red flags and age.
-pub(super) fn screen(ctx: &mut Context<'_>) -> Triage {
+pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
     let mut flags: Vec<FiredFlag> = Vec::new();
     let fired: Vec<&RedFlag> = ctx
         .flag_ids
@@ -46,19 +46,19 @@ pub(super) fn screen(ctx: &mut Context<'_>) -> Triage {
         ctx.step(
             "red-flag",
             decision,
-            vec![flag.id.clone()],
-            flag.sources.clone(),
+            vec![flag.id.as_str()],
+            flag.sources.iter().map(String::as_str).collect(),
         );
         flags.push(FiredFlag {
-            id: flag.id.clone(),
-            name: flag.name.clone(),
+            id: flag.id.as_str(),
+            name: flag.name.as_str(),
             urgency,
-            action: flag.action.clone(),
+            action: flag.action.as_str(),
             escalated_because: escalated.map(str::to_owned),
         });
     }
     // Most urgent first; id order among equals keeps the answer deterministic.
-    flags.sort_by(|a, b| b.urgency.cmp(&a.urgency).then_with(|| a.id.cmp(&b.id)));
+    flags.sort_by(|a, b| b.urgency.cmp(&a.urgency).then_with(|| a.id.cmp(b.id)));
 
     let mut level = match flags.first().map(|f| f.urgency) {
         Some(Urgency::Emergency) => TriageLevel::Emergency,
@@ -77,7 +77,7 @@ pub(super) fn screen(ctx: &mut Context<'_>) -> Triage {
         );
     }
 
-    let actions: Vec<&str> = flags.iter().map(|f| f.action.as_str()).collect();
+    let actions: Vec<&str> = flags.iter().map(|f| f.action).collect();
     let message = match level {
         TriageLevel::Emergency => format!(
             "Go to an emergency department now, or call emergency services. Do not try self-care first. {}",

@@ -115,7 +115,7 @@ proptest! {
                 prop_assert!(m.techniques.is_empty());
             }
             for pick in m.techniques.iter().chain(&m.self_massage) {
-                let t = c.technique(&pick.technique_id).unwrap();
+                let t = c.technique(pick.technique_id).unwrap();
                 prop_assert_eq!(t.status, TechniqueStatus::Recommended);
                 prop_assert!(!t.avoid_if.conditions.iter().any(has), "{} excluded by a condition", t.id);
                 prop_assert!(!t.avoid_if.red_flags.iter().any(flagged), "{} excluded by a flag", t.id);
@@ -129,7 +129,7 @@ proptest! {
             }
         }
         for pick in &r.adjuncts {
-            let t = c.technique(&pick.technique_id).unwrap();
+            let t = c.technique(pick.technique_id).unwrap();
             prop_assert_eq!(t.status, TechniqueStatus::Recommended);
             prop_assert!(!t.avoid_if.conditions.iter().any(has) && !t.avoid_if.red_flags.iter().any(flagged));
         }
@@ -147,7 +147,7 @@ proptest! {
                 prop_assert!(pick.pressure.is_none_or(|x| x == Pressure::Light), "{} too firm", pick.technique_id);
             }
             for item in r.routine.iter().flat_map(|x| &x.sessions).flat_map(|s| &s.items) {
-                let e = c.exercise(&item.exercise_id).unwrap();
+                let e = c.exercise(item.exercise_id).unwrap();
                 prop_assert_eq!(e.difficulty, Difficulty::Beginner, "{} too hard", &e.id);
             }
         }
@@ -162,7 +162,7 @@ proptest! {
                 for item in &session.items {
                     items += 1;
                     total += u16::from(item.minutes);
-                    let e = c.exercise(&item.exercise_id).unwrap();
+                    let e = c.exercise(item.exercise_id).unwrap();
                     prop_assert!(!e.avoid_if.conditions.iter().any(has), "{} excluded by a condition", e.id);
                     prop_assert!(!e.avoid_if.red_flags.iter().any(flagged), "{} excluded by a flag", e.id);
                     prop_assert!(!p.preferences.avoid_positions.contains(&e.position), "{} in an avoided position", e.id);

@@ -47,7 +47,7 @@ pub fn cards(
     if record.has_conditions && !record.concerns_back_pain(catalog) {
         return Vec::new();
     }
-    let flags: Vec<&str> = rec.triage.flags.iter().map(|f| f.name.as_str()).collect();
+    let flags: Vec<&str> = rec.triage.flags.iter().map(|f| f.name).collect();
     let (indicator, headline) = match rec.triage.level {
         TriageLevel::Emergency => (
             "critical",
@@ -204,14 +204,14 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
         md.push('\n');
     }
     if !rec.adjuncts.is_empty() {
-        let names: Vec<&str> = rec.adjuncts.iter().map(|t| t.name.as_str()).collect();
+        let names: Vec<&str> = rec.adjuncts.iter().map(|t| t.name).collect();
         let _ = writeln!(md, "**Also:** {}.\n", names.join(", "));
     }
     let cautions: Vec<&str> = rec
         .cautions
         .iter()
         .filter(|c| !rec.triage.flags.iter().any(|f| f.id == c.from))
-        .map(|c| c.text.as_str())
+        .map(|c| c.text.as_ref())
         .collect();
     if !cautions.is_empty() && rec.approach != PlanApproach::NoPlan {
         md.push_str("### Cautions\n");
