@@ -134,7 +134,9 @@ soak_half() {
 }
 rss_now() { awk '/VmRSS/ { print $2 }' "/proc/$service_pid/status"; }
 read -r probe_n _ < <(soak_half 2)
-half_secs=$(( (SOAK_REQUESTS / 2) * 2 / (probe_n > 0 ? probe_n : 1) + 1 ))
+# A fifth more time than the probe's rate needs, so each half is sure to
+# reach its share of SOAK_REQUESTS (the rate drifts over a long run).
+half_secs=$(( (SOAK_REQUESTS / 2) * 2 * 6 / 5 / (probe_n > 0 ? probe_n : 1) + 1 ))
 read -r first_n first_err < <(soak_half "$half_secs")
 first_rss=$(rss_now)
 read -r second_n second_err < <(soak_half "$half_secs")
