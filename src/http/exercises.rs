@@ -229,8 +229,43 @@ pub async fn list(
         pregnancy_safe: params.pregnancy_safe,
         q: params.q.as_deref(),
     };
+    // Free text is never a cache key: a person may type anything in it.
+    let key = params.q.is_none().then(|| PageKey {
+        condition: filter
+            .condition
+            .and_then(|c| catalog.condition(c))
+            .map(|c| catalog::position(&catalog.conditions, c)),
+        area: filter.area,
+        equipment: filter.equipment,
+        position: filter.position,
+        kind: filter.kind,
+        pregnancy_safe: filter.pregnancy_safe,
+        limit: window.limit,
+        offset: window.offset,
+    });
+    if let Some(page) = key.as_ref().and_then(|k| catalog.exercise_pages().get(k)) {
+        return Ok(page::json(&catalog, page));
+    }
     let found = catalog.find_exercises(&filter);
-    Ok(window.respond(&catalog, found.iter().map(|x| catalog.json_of_exercise(x))))
+    let page = window.body(found.iter().map(|x| catalog.json_of_exercise(x)));
+    if let Some(key) = key {
+        catalog.exercise_pages().insert(key, &page);
+    }
+    Ok(page::json(&catalog, page))
+}
+
+/// A checked exercise list query without free text: what a cached page is
+/// kept under (the condition as its catalog position).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    condition: Option<usize>,
+    area: Option<Area>,
+    equipment: Option<Equipment>,
+    position: Option<Position>,
+    kind: Option<ExerciseKind>,
+    pregnancy_safe: Option<bool>,
+    limit: usize,
+    offset: usize,
 }
 
 /// Get an exercise

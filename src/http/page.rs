@@ -79,6 +79,11 @@ impl Window {
         catalog: &Served,
         items: impl ExactSizeIterator<Item = &'a Bytes>,
     ) -> Response {
+        json(catalog, self.body(items))
+    }
+
+    /// The list JSON for the page of `items` this window selects.
+    pub fn body<'a>(self, items: impl ExactSizeIterator<Item = &'a Bytes>) -> Bytes {
         let total = items.len();
         let page: Vec<&Bytes> = items.skip(self.offset).take(self.limit).collect();
         let mut body = Vec::with_capacity(page.iter().map(|b| b.len() + 1).sum::<usize>() + 64);
@@ -94,7 +99,7 @@ impl Window {
             self.limit, self.offset
         );
         body.extend_from_slice(tail.as_bytes());
-        json(catalog, Bytes::from(body))
+        Bytes::from(body)
     }
 }
 

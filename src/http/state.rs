@@ -1,7 +1,9 @@
 //! Shared state: the catalog being served, swappable as a whole on reload,
 //! and the metrics.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
 use axum::extract::FromRequestParts;
@@ -25,6 +27,51 @@ pub struct Served {
     techniques: Vec<Bytes>,
     exercises: Vec<Bytes>,
     sources: Vec<Bytes>,
+    exercise_pages: PageCache<exercises::PageKey>,
+}
+
+/// The most bytes of assembled list pages one catalog keeps. Past it,
+/// further pages are assembled per request as before; a reload starts a
+/// new, empty cache with the new catalog.
+const PAGE_CACHE_BYTES: usize = 4 * 1024 * 1024;
+
+/// List pages already assembled for one catalog, by their checked filter
+/// and window. A list page is the concatenation of many entities' JSON
+/// (37 KB for `area=lower_back`), and copying it together was most of a
+/// list request's own work. Only pages that are public anyway are kept:
+/// they are marked `Cache-Control: public`, and their keys are closed
+/// vocabularies and catalog ids, never free text a person typed.
+#[derive(Debug)]
+pub struct PageCache<K> {
+    pages: Mutex<(HashMap<K, Bytes>, usize)>,
+}
+
+impl<K> Default for PageCache<K> {
+    fn default() -> Self {
+        Self {
+            pages: Mutex::new((HashMap::new(), 0)),
+        }
+    }
+}
+
+impl<K: Hash + Eq> PageCache<K> {
+    /// The page kept for `key`, if any.
+    pub fn get(&self, key: &K) -> Option<Bytes> {
+        // A panic elsewhere cannot leave the map half-written: insert is
+        // one call, so a poisoned lock's data is still sound.
+        let pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        pages.0.get(key).cloned()
+    }
+
+    /// Keeps `page` for `key`, unless that would pass the byte budget.
+    pub fn insert(&self, key: K, page: &Bytes) {
+        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        let (map, bytes) = &mut *pages;
+        if *bytes + page.len() <= PAGE_CACHE_BYTES && !map.contains_key(&key) {
+            *bytes += page.len();
+            map.insert(key, page.clone());
+        }
+    }
 }
 
 fn serialise<'a, T: 'a, W: Serialize + From<&'a T>>(items: &'a [T]) -> Vec<Bytes> {
@@ -55,6 +102,7 @@ impl Served {
             techniques: serialise::<_, techniques::Technique>(&catalog.techniques),
             exercises: serialise::<_, exercises::Exercise>(&catalog.exercises),
             sources: serialise::<_, sources::Source>(&catalog.sources),
+            exercise_pages: PageCache::default(),
             catalog,
         }
     }
@@ -95,6 +143,10 @@ impl Served {
     /// The JSON of an exercise taken from this catalog (no search by id).
     pub fn json_of_exercise(&self, exercise: &crate::catalog::Exercise) -> &Bytes {
         &self.exercises[crate::catalog::position(&self.catalog.exercises, exercise)]
+    }
+    /// Exercise list pages assembled so far for this catalog.
+    pub fn exercise_pages(&self) -> &PageCache<exercises::PageKey> {
+        &self.exercise_pages
     }
     /// One source's JSON.
     pub fn source_json(&self, id: &str) -> Option<&Bytes> {

@@ -280,6 +280,18 @@ async fn reload_swaps_good_content_and_keeps_serving_on_bad() {
         .header("etag")
         .unwrap()
         .to_owned();
+    // Served twice, so the page is assembled once and kept.
+    let list = "/exercises?area=lower_back&kind=mobility";
+    let minutes_in_list = |body: serde_json::Value| {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "cat-cow")
+            .map(|x| x["minutes"].clone())
+    };
+    assert_eq!(minutes_in_list(app.get(list).await.json()), Some(2.into()));
+    assert_eq!(minutes_in_list(app.get(list).await.json()), Some(2.into()));
 
     // A good edit is swapped in: new version, new ETag, new content.
     let path = dir.join("exercises/cat-cow.json");
@@ -292,6 +304,11 @@ async fn reload_swaps_good_content_and_keeps_serving_on_bad() {
     let cat_cow = app.get("/exercises/cat-cow").await;
     assert_ne!(cat_cow.header("etag").unwrap(), tag_before);
     assert_eq!(cat_cow.json()["minutes"], 3);
+    assert_eq!(
+        minutes_in_list(app.get(list).await.json()),
+        Some(3.into()),
+        "a list page kept for the old catalog was served after a reload"
+    );
 
     // A bad edit is refused; the previous catalog is still served.
     std::fs::write(dir.join("exercises/broken.json"), "{not json").unwrap();
