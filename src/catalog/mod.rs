@@ -67,6 +67,14 @@ pub struct Refs {
     pub red_flag_lower_names: Vec<String>,
     /// The lower-cased names of every emergency red flag, joined by "; ".
     pub emergency_names: String,
+    /// Per exercise: its `sources` as source positions.
+    pub exercise_sources: Vec<Vec<u16>>,
+    /// Per technique: its `sources` as source positions.
+    pub technique_sources: Vec<Vec<u16>>,
+    /// Per condition: its `sources` as source positions.
+    pub condition_sources: Vec<Vec<u16>>,
+    /// Per red flag: its `sources` as source positions.
+    pub red_flag_sources: Vec<Vec<u16>>,
 }
 
 impl Refs {
@@ -84,6 +92,7 @@ impl Refs {
                 .ok()
         };
         let flag = |id: &str| c.red_flags.binary_search_by(|x| x.id.as_str().cmp(id)).ok();
+        let source = |id: &str| c.sources.binary_search_by(|x| x.id.as_str().cmp(id)).ok();
         Self {
             exercise_suitable: c
                 .exercises
@@ -118,6 +127,26 @@ impl Refs {
             exercise_dose: c.exercises.iter().map(|e| e.dose.in_words()).collect(),
             condition_lower_names: c.conditions.iter().map(|x| x.name.to_lowercase()).collect(),
             red_flag_lower_names: c.red_flags.iter().map(|f| f.name.to_lowercase()).collect(),
+            exercise_sources: c
+                .exercises
+                .iter()
+                .map(|e| positions(&e.sources, &source))
+                .collect(),
+            technique_sources: c
+                .techniques
+                .iter()
+                .map(|t| positions(&t.sources, &source))
+                .collect(),
+            condition_sources: c
+                .conditions
+                .iter()
+                .map(|x| positions(&x.sources, &source))
+                .collect(),
+            red_flag_sources: c
+                .red_flags
+                .iter()
+                .map(|f| positions(&f.sources, &source))
+                .collect(),
             emergency_names: c
                 .red_flags
                 .iter()

@@ -130,16 +130,21 @@ impl<'c> Context<'c> {
         rule: &'static str,
         decision: String,
         catalog_ids: Vec<&'c str>,
-        source_ids: Vec<&'c str>,
+        mut sources: Vec<u16>,
     ) {
-        let mut source_ids = source_ids;
-        source_ids.sort_unstable();
-        source_ids.dedup();
+        // Sources as catalog positions: the catalog keeps them in id order,
+        // so sorting numbers gives the ids in order without comparing text.
+        sources.sort_unstable();
+        sources.dedup();
+        let catalog = self.catalog;
         self.steps.push(Step {
             rule,
             decision,
             catalog_ids,
-            source_ids,
+            source_ids: sources
+                .iter()
+                .map(|p| catalog.sources[usize::from(*p)].id.as_str())
+                .collect(),
         });
     }
 
@@ -199,11 +204,15 @@ fn names(ctx: &Context<'_>, ids: &[&str]) -> String {
 }
 
 /// The given source ids that exist in the catalog.
-fn sources_of<'c>(catalog: &'c Catalog, ids: &[&str]) -> Vec<&'c str> {
+fn sources_of(catalog: &Catalog, ids: &[&str]) -> Vec<u16> {
     ids.iter()
-        .filter(|id| catalog.source(id).is_some())
-        .filter_map(|id| catalog.source(id))
-        .map(|s| s.id.as_str())
+        .filter_map(|id| {
+            catalog
+                .sources
+                .binary_search_by(|s| s.id.as_str().cmp(id))
+                .ok()
+        })
+        .filter_map(|p| u16::try_from(p).ok())
         .collect()
 }
 
@@ -577,17 +586,21 @@ fn wants_strength(ctx: &Context<'_>) -> bool {
     ctx.person.preferences.goal != Goal::QuickRelief || ctx.risk.is_some_and(|r| r >= Risk::Medium)
 }
 
-fn condition_sources<'c>(ctx: &Context<'c>, ids: &[&str]) -> Vec<&'c str> {
+fn condition_sources(ctx: &Context<'_>, ids: &[&str]) -> Vec<u16> {
+    let catalog = ctx.catalog;
     ids.iter()
-        .filter_map(|id| ctx.catalog.condition(id))
-        .flat_map(|c| c.sources.iter().map(String::as_str))
+        .filter_map(|id| catalog.condition(id))
+        .flat_map(|c| &catalog.refs().condition_sources[position(&catalog.conditions, c)])
+        .copied()
         .collect()
 }
 
-fn technique_sources<'c>(ctx: &Context<'c>, ids: &[&str]) -> Vec<&'c str> {
+fn technique_sources(ctx: &Context<'_>, ids: &[&str]) -> Vec<u16> {
+    let catalog = ctx.catalog;
     ids.iter()
-        .filter_map(|id| ctx.catalog.technique(id))
-        .flat_map(|t| t.sources.iter().map(String::as_str))
+        .filter_map(|id| catalog.technique(id))
+        .flat_map(|t| &catalog.refs().technique_sources[position(&catalog.techniques, t)])
+        .copied()
         .collect()
 }
 

@@ -266,9 +266,10 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>) -> Option<Routine<'c>> {
         }
     }
     let ids: Vec<&str> = chosen.iter().map(|e| e.id.as_str()).collect();
-    let sources: Vec<&str> = chosen
+    let sources: Vec<u16> = chosen
         .iter()
-        .flat_map(|e| e.sources.iter().map(String::as_str))
+        .flat_map(|e| &refs.exercise_sources[position(&ctx.catalog.exercises, e)])
+        .copied()
         .collect();
     ctx.step(
         "routine",

@@ -1,7 +1,7 @@
 //! Red flags first: which fired, how urgent after combinations, and what
 //! to do now.
 
-use crate::catalog::{RedFlag, Urgency};
+use crate::catalog::{RedFlag, Urgency, position};
 
 use super::output::{FiredFlag, Triage, TriageLevel};
 use super::{Context, sources_of};
@@ -47,7 +47,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
             "red-flag",
             decision,
             vec![flag.id.as_str()],
-            flag.sources.iter().map(String::as_str).collect(),
+            ctx.catalog.refs().red_flag_sources[position(&ctx.catalog.red_flags, flag)].clone(),
         );
         flags.push(FiredFlag {
             id: flag.id.as_str(),
