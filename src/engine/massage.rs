@@ -5,19 +5,19 @@ use crate::catalog::{Modality, Technique, TechniqueStatus};
 
 use super::input::MassageAccess;
 use super::output::{Avoided, TechniquePick};
-use super::{Context, names, position};
+use super::{Context, Exclusion, names, position};
 
 /// How many hands-on and self-massage techniques a plan names at most.
 const MAX_PICKS: usize = 2;
 
 /// Why `t` cannot be used by this person, with the ids that rule it out.
-pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<(String, Vec<&'c str>)> {
+pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusion<'c>> {
     if t.status == TechniqueStatus::NotRecommended {
         let reason = t
             .status_reason
             .clone()
             .unwrap_or_else(|| "not recommended".to_owned());
-        return Some((format!("Not recommended: {reason}"), vec![]));
+        return Some((format!("Not recommended: {reason}").into(), vec![]));
     }
     let i = position(&ctx.catalog.techniques, t);
     let refs = ctx.catalog.refs();
@@ -25,7 +25,10 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<(String,
         &refs.technique_avoid_conditions[i],
         &refs.technique_avoid_flags[i],
     ) {
-        return Some((["Not safe with ", ctx.name_of(id), "."].concat(), vec![id]));
+        return Some((
+            ["Not safe with ", ctx.name_of(id), "."].concat().into(),
+            vec![id],
+        ));
     }
     let hands_on = matches!(t.modality, Modality::Massage | Modality::SelfMassage);
     if !hands_on {
@@ -34,20 +37,17 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<(String,
     if let Some(c) = ctx.limits.massage_excluded {
         let why = c.modifiers.massage_reason.as_deref().unwrap_or_default();
         return Some((
-            format!("No massage with {}: {why}", c.name.to_lowercase()),
+            format!("No massage with {}: {why}", c.name.to_lowercase()).into(),
             vec![c.id.as_str()],
         ));
     }
     match (ctx.person.preferences.massage_access, t.modality) {
         (MassageAccess::NoAccess, _) => {
-            return Some((
-                "You said massage is not available to you.".to_owned(),
-                vec![],
-            ));
+            return Some(("You said massage is not available to you.".into(), vec![]));
         }
         (MassageAccess::SelfOnly, Modality::Massage) => {
             return Some((
-                "You said only self-massage is available to you.".to_owned(),
+                "You said only self-massage is available to you.".into(),
                 vec![],
             ));
         }
@@ -60,7 +60,8 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<(String,
             format!(
                 "Uses {p} pressure; {} allows at most {} pressure.",
                 ctx.limits.pressure_why, ctx.limits.max_pressure
-            ),
+            )
+            .into(),
             ctx.limits.pressure_ids.clone(),
         ));
     }
@@ -69,10 +70,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<(String,
         .iter()
         .find(|e| !ctx.person.preferences.equipment.contains(e))
     {
-        return Some((
-            ["Needs equipment you do not have: ", missing.as_str(), "."].concat(),
-            vec![],
-        ));
+        return Some((super::needs(*missing).into(), vec![]));
     }
     None
 }

@@ -15,9 +15,11 @@ mod triage;
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use crate::catalog::{
-    Approach, Catalog, Condition, Difficulty, MassageRole, Pressure, Slot, Urgency, position,
+    Approach, Catalog, Condition, Difficulty, Equipment, MassageRole, Pressure, Slot, Urgency,
+    position,
 };
 pub use input::*;
 pub use output::*;
@@ -80,6 +82,8 @@ struct Context<'c> {
     flag_set: IdSet,
     effective_set: IdSet,
     preferred_slots: BTreeSet<Slot>,
+    /// Each painful area's catalog areas as bits, for scoring exercises.
+    pain_bits: Vec<u32>,
     limits: Limits<'c>,
     massage_in_plan: bool,
     /// The STarT Back tier, when the person answered the questions.
@@ -121,8 +125,24 @@ impl IdSet {
     }
 }
 
+/// "Needs equipment you do not have: …" for each piece of equipment, worded
+/// once: most of an answer's left-out entries give this reason.
+fn needs(missing: Equipment) -> &'static str {
+    static REASONS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        Equipment::ALL
+            .iter()
+            .map(|e| format!("Needs equipment you do not have: {e}."))
+            .collect()
+    });
+    let at = Equipment::ALL
+        .iter()
+        .position(|e| *e == missing)
+        .expect("every equipment value is in ALL");
+    &REASONS[at]
+}
+
 /// Why something is ruled out, and the catalog ids that rule it out.
-type Exclusion<'c> = (String, Vec<&'c str>);
+type Exclusion<'c> = (Cow<'c, str>, Vec<&'c str>);
 
 impl<'c> Context<'c> {
     fn step(
@@ -326,6 +346,12 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
                 .ok()
         })),
         effective_set: IdSet::of(effective.iter().map(|c| position(&catalog.conditions, *c))),
+        pain_bits: person
+            .pain
+            .areas
+            .iter()
+            .map(|p| routine::pain_bits(*p))
+            .collect(),
         preferred_slots: effective
             .iter()
             .flat_map(|c| c.modifiers.preferred_slots.iter().copied())

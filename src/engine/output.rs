@@ -145,7 +145,7 @@ pub struct Avoided<'c> {
     /// Its name.
     pub name: &'c str,
     /// Why not, in plain words.
-    pub reason: String,
+    pub reason: Cow<'c, str>,
     /// The catalog ids (conditions, red flags) that ruled it out, if any.
     pub because: Vec<&'c str>,
 }

@@ -5,7 +5,7 @@ use crate::catalog::{Area, Equipment, Exercise, ExerciseKind, PregnancySafety, S
 
 use super::input::{Goal, PainArea};
 use super::output::{Avoided, Routine, RoutineItem, Session};
-use super::{Context, names, position};
+use super::{Context, Exclusion, names, position};
 
 /// The most exercises a day's routine holds, so it stays doable.
 const MAX_ITEMS: usize = 8;
@@ -15,14 +15,17 @@ const MAX_PER_AREA: usize = 2;
 const MAX_AFTER_MASSAGE: usize = 2;
 
 /// Why `e` is not safe or not possible for this person.
-pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<(String, Vec<&'c str>)> {
+pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<Exclusion<'c>> {
     let i = position(&ctx.catalog.exercises, e);
     let refs = ctx.catalog.refs();
     if let Some(id) = ctx.avoided_by(
         &refs.exercise_avoid_conditions[i],
         &refs.exercise_avoid_flags[i],
     ) {
-        return Some((["Not safe with ", ctx.name_of(id), "."].concat(), vec![id]));
+        return Some((
+            ["Not safe with ", ctx.name_of(id), "."].concat().into(),
+            vec![id],
+        ));
     }
     if let Some(c) = ctx.limits.pregnancy_only
         && e.pregnancy.status == PregnancySafety::Avoid
@@ -31,7 +34,8 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<(String, 
         return Some((
             format!("Not for use in pregnancy. {note}")
                 .trim_end()
-                .to_owned(),
+                .to_owned()
+                .into(),
             vec![c.id.as_str()],
         ));
     }
@@ -40,7 +44,8 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<(String, 
             format!(
                 "Done {}, a position you avoid.",
                 e.position.as_str().replace('_', " ")
-            ),
+            )
+            .into(),
             vec![],
         ));
     }
@@ -50,10 +55,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<(String, 
         .iter()
         .find(|q| **q != Equipment::None && !prefs.equipment.contains(q))
     {
-        return Some((
-            ["Needs equipment you do not have: ", missing.as_str(), "."].concat(),
-            vec![],
-        ));
+        return Some((super::needs(*missing).into(), vec![]));
     }
     if e.difficulty > ctx.limits.max_difficulty {
         return Some((
@@ -61,12 +63,13 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<(String, 
                 "{} is harder than suits {}.",
                 capitalise(e.difficulty.as_str()),
                 ctx.limits.difficulty_why
-            ),
+            )
+            .into(),
             ctx.limits.difficulty_ids.clone(),
         ));
     }
     if e.kind == ExerciseKind::SelfMassage && !ctx.self_massage_allowed() {
-        return Some(("Self-massage is not part of your plan.".to_owned(), vec![]));
+        return Some(("Self-massage is not part of your plan.".into(), vec![]));
     }
     None
 }
@@ -90,17 +93,27 @@ fn areas_for(pain: PainArea) -> &'static [Area] {
     }
 }
 
+/// The catalog areas a pain area covers, as bits.
+pub(super) fn pain_bits(pain: PainArea) -> u32 {
+    area_bits(areas_for(pain))
+}
+
+/// A set of areas as one bit per area.
+fn area_bits(areas: &[Area]) -> u32 {
+    areas.iter().fold(0, |bits, a| bits | 1 << (*a as u32))
+}
+
 /// Relevance: conditions it suits count most, then the areas that hurt,
 /// then the times of day the conditions favour, then the person's goal.
 fn score(ctx: &Context<'_>, e: &Exercise) -> u32 {
     let suitable = &ctx.catalog.refs().exercise_suitable[position(&ctx.catalog.exercises, e)];
     let suits = ctx.effective_set.count(suitable) as u32;
+    // Areas as bits: one AND per pain area instead of comparing lists.
+    let worked = area_bits(&e.areas);
     let hurts = ctx
-        .person
-        .pain
-        .areas
+        .pain_bits
         .iter()
-        .filter(|p| areas_for(**p).iter().any(|a| e.areas.contains(a)))
+        .filter(|bits| *bits & worked != 0)
         .count() as u32;
     let slots = e
         .best_time
