@@ -440,22 +440,19 @@ impl<'c> Walker<'c> {
 /// a `serde_json::Value` tree and walking it (about a microsecond a request).
 fn parse_valid(catalog: &Catalog, bytes: &[u8]) -> Option<Person> {
     let request: RecommendationRequest = serde_json::from_slice(bytes).ok()?;
-    let fits = |len: usize| len <= MAX_LIST;
     let pain = request.pain;
-    if pain.intensity > 10 || pain.areas.is_empty() || !fits(pain.areas.len()) {
+    if pain.intensity > 10 || pain.areas.is_empty() {
         return None;
     }
     if request.age.is_some_and(|age| age > 120) {
         return None;
     }
     let ids = |list: Option<Vec<String>>, exists: &dyn Fn(&str) -> bool| {
-        let mut list = list.unwrap_or_default();
-        if !fits(list.len()) || !list.iter().all(|id| exists(id)) {
+        let list = list.unwrap_or_default();
+        if !list.iter().all(|id| exists(id)) {
             return None;
         }
-        list.sort();
-        list.dedup();
-        Some(list)
+        sorted(list)
     };
     let conditions = ids(request.conditions, &|id| catalog.condition(id).is_some())?;
     let red_flags = ids(request.red_flags, &|id| catalog.red_flag(id).is_some())?;
