@@ -654,14 +654,6 @@ async fn start_back_is_scored_and_shapes_the_cautions() {
     let mut base = person("acute", &["muscle-spasm", "stress-tension"], &[]);
     base["preferences"] = json!({"minutes_per_day": 20, "goal": "quick_relief"});
     let plain = recommend(&app, base.clone()).await;
-    let rules = |r: &Value| -> Vec<String> {
-        r["explanation"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["rule"].as_str().unwrap().to_owned())
-            .collect()
-    };
     assert_eq!(plain["approach"], "massage", "{plain}");
     for (yes, bother, rule) in [
         (2, "slightly", "start-back-low-self-management"),
