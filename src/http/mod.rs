@@ -2,6 +2,7 @@
 //! OpenAPI document. Handlers convert at the edge and leave decisions to the
 //! catalog and the engine.
 
+mod answer;
 mod caching;
 pub mod cds;
 mod conditions;
@@ -26,10 +27,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::catalog::Catalog;
+pub use answer::recommendation_json;
 pub use error::{ApiError, FieldError, Problem};
 pub use middleware::Settings;
 pub use openapi::{openapi, openapi_json};
-pub use recommendation::{answer_json, parse_person};
+pub use recommendation::parse_person;
 pub use state::{AppState, Limits};
 
 /// The largest request body accepted by default, in bytes.

@@ -186,4 +186,13 @@ proptest! {
         let again = recommend(c, &p);
         prop_assert_eq!(serde_json::to_string(&r).unwrap(), serde_json::to_string(&again).unwrap());
     }
+
+    /// The service's hand-written answer JSON is byte for byte what
+    /// serde_json writes from the documented types, for anyone.
+    #[test]
+    fn written_answers_are_serde_json(p in person()) {
+        let r = recommend(catalog(), &p);
+        let written = String::from_utf8(backcare::http::recommendation_json(&r)).unwrap();
+        prop_assert_eq!(written, serde_json::to_string(&r).unwrap());
+    }
 }
