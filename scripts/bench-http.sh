@@ -39,12 +39,30 @@ trap cleanup EXIT
 
 now_ms() { date +%s%3N; }
 
+# Polls GET /readyz until it answers 200. Bash's own /dev/tcp rather than
+# curl: starting a curl process per attempt takes several milliseconds,
+# which would be counted as the service's start-up.
+await_200() {
+  local port=$1 status tries=0
+  while (( tries++ < 10000 )); do
+    if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+      printf 'GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
+      read -r _ status _ <&3 || status=
+      exec 3<&- 3>&-
+      [ "$status" = 200 ] && return 0
+    fi
+    sleep 0.001
+  done 2>/dev/null
+  echo "nothing answered 200 on port $port within 10,000 tries" >&2
+  return 1
+}
+
 # Start-up to first 200, measured from exec to the first successful /readyz.
 start=$(now_ms)
 RUST_LOG=warn "$service" --bind "127.0.0.1:$SERVICE_PORT" --admin-bind "127.0.0.1:$ADMIN_PORT" > "$work/service.log" 2>&1 &
 service_pid=$!
 pids+=("$service_pid")
-until curl -sf -o /dev/null "http://127.0.0.1:$SERVICE_PORT/readyz"; do sleep 0.001; done
+await_200 "$SERVICE_PORT" || { cat "$work/service.log" >&2; exit 1; }
 startup=$(( $(now_ms) - start ))
 
 "$baseline" "127.0.0.1:$BASELINE_PORT" > "$work/baseline.log" 2>&1 &
