@@ -11,7 +11,8 @@ use clap::Parser;
 
 // mimalloc: the engine and the JSON layer allocate many small strings per
 // request; glibc's allocator spent about 40% of a recommendation's
-// instructions in malloc/free (callgrind), mimalloc far less.
+// instructions in malloc/free (callgrind), mimalloc far less. It is built
+// without transparent huge pages (Cargo.toml says why).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
