@@ -138,35 +138,37 @@ fn usable<'c>(ctx: &Context<'c>, modality: Modality) -> Vec<&'c Technique> {
     found.into_iter().map(|(_, t)| t).collect()
 }
 
-/// The massage and self-massage picks (either may be empty).
-pub(super) fn choose<'c>(ctx: &Context<'c>) -> (Vec<TechniquePick<'c>>, Vec<TechniquePick<'c>>) {
+/// The hands-on and self-massage techniques to pick (either may be empty).
+pub(super) fn choose<'c>(ctx: &Context<'c>) -> (Vec<&'c Technique>, Vec<&'c Technique>) {
     // Only techniques that suit one of the person's conditions: a technique
     // made for one group (prenatal massage) must not reach another.
-    let hands_on: Vec<TechniquePick> = usable(ctx, Modality::Massage)
+    let hands_on = usable(ctx, Modality::Massage)
         .into_iter()
         .filter(|t| rank(ctx, t).0 > 0)
         .take(MAX_PICKS)
-        .map(|t| pick(ctx, t))
         .collect();
     // Self-massage only where a condition calls for it, or where it is the
     // only massage the person can get.
     let only_self = ctx.person.preferences.massage_access == MassageAccess::SelfOnly;
-    let self_massage: Vec<TechniquePick> = usable(ctx, Modality::SelfMassage)
+    let self_massage = usable(ctx, Modality::SelfMassage)
         .into_iter()
         .filter(|t| only_self || rank(ctx, t).0 > 0)
         .take(MAX_PICKS)
-        .map(|t| pick(ctx, t))
         .collect();
     (hands_on, self_massage)
 }
 
 /// Adjuncts (heat, cold, relaxation) that suit one of the person's conditions.
-pub(super) fn adjuncts<'c>(ctx: &Context<'c>) -> Vec<TechniquePick<'c>> {
+pub(super) fn adjuncts<'c>(ctx: &Context<'c>) -> Vec<&'c Technique> {
     usable(ctx, Modality::Adjunct)
         .into_iter()
         .filter(|t| rank(ctx, t).0 > 0)
-        .map(|t| pick(ctx, t))
         .collect()
+}
+
+/// Each technique as a pick, with pressure, frequency and reason.
+pub(super) fn picks<'c>(ctx: &Context<'c>, techniques: &[&'c Technique]) -> Vec<TechniquePick<'c>> {
+    techniques.iter().map(|t| pick(ctx, t)).collect()
 }
 
 /// Every technique this person must not be offered, with the reason.

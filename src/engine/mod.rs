@@ -18,8 +18,8 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use crate::catalog::{
-    Approach, Catalog, Condition, Difficulty, Equipment, MassageRole, Pressure, Slot, Urgency,
-    position,
+    Approach, Catalog, Condition, Difficulty, Equipment, MassageRole, Pressure, Slot, Technique,
+    Urgency, position,
 };
 pub use input::*;
 pub use output::*;
@@ -450,6 +450,13 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         );
     }
     if ctx.limits.max_pressure < Pressure::Firm && !ctx.limits.pressure_ids.is_empty() {
+        let capping: Vec<&Condition> = ctx
+            .limits
+            .pressure_ids
+            .iter()
+            .filter_map(|id| catalog.condition(id))
+            .collect();
+        let sources = condition_sources(&ctx, &capping);
         ctx.step(
             "pressure-cap",
             format!(
@@ -457,7 +464,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
                 ctx.limits.max_pressure, ctx.limits.pressure_why
             ),
             ctx.limits.pressure_ids.clone(),
-            condition_sources(&ctx, &ctx.limits.pressure_ids),
+            sources,
         );
     }
 
@@ -499,18 +506,14 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         );
     }
     ctx.massage_in_plan = approach != Approach::Stretching;
-    let massage = ctx.massage_in_plan.then_some(MassagePlan {
-        techniques: hands_on,
-        self_massage,
+    let massage = ctx.massage_in_plan.then(|| MassagePlan {
+        techniques: massage::picks(&ctx, &hands_on),
+        self_massage: massage::picks(&ctx, &self_massage),
     });
-    if let Some(m) = &massage {
-        let ids: Vec<&str> = m
-            .techniques
-            .iter()
-            .chain(&m.self_massage)
-            .map(|t| t.technique_id)
-            .collect();
-        let sources = technique_sources(&ctx, &ids);
+    if massage.is_some() {
+        let chosen: Vec<&Technique> = hands_on.iter().chain(&self_massage).copied().collect();
+        let ids: Vec<&str> = chosen.iter().map(|t| t.id.as_str()).collect();
+        let sources = technique_sources(&ctx, &chosen);
         ctx.step(
             "massage",
             format!("massage: {}", ids.join(", ")),
@@ -518,10 +521,11 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
             sources,
         );
     }
-    let adjuncts = massage::adjuncts(&ctx);
-    if !adjuncts.is_empty() {
-        let ids: Vec<&str> = adjuncts.iter().map(|t| t.technique_id).collect();
-        let sources = technique_sources(&ctx, &ids);
+    let adjunct_techniques = massage::adjuncts(&ctx);
+    let adjuncts = massage::picks(&ctx, &adjunct_techniques);
+    if !adjunct_techniques.is_empty() {
+        let ids: Vec<&str> = adjunct_techniques.iter().map(|t| t.id.as_str()).collect();
+        let sources = technique_sources(&ctx, &adjunct_techniques);
         ctx.step(
             "adjuncts",
             format!("supporting techniques: {}", ids.join(", ")),
@@ -612,20 +616,23 @@ fn wants_strength(ctx: &Context<'_>) -> bool {
     ctx.person.preferences.goal != Goal::QuickRelief || ctx.risk.is_some_and(|r| r >= Risk::Medium)
 }
 
-fn condition_sources(ctx: &Context<'_>, ids: &[&str]) -> Vec<u16> {
+/// The sources of these conditions, as catalog positions. Conditions are
+/// taken as entries rather than ids, so no id is searched for.
+fn condition_sources(ctx: &Context<'_>, conditions: &[&Condition]) -> Vec<u16> {
     let catalog = ctx.catalog;
-    ids.iter()
-        .filter_map(|id| catalog.condition(id))
-        .flat_map(|c| &catalog.refs().condition_sources[position(&catalog.conditions, c)])
+    conditions
+        .iter()
+        .flat_map(|c| &catalog.refs().condition_sources[position(&catalog.conditions, *c)])
         .copied()
         .collect()
 }
 
-fn technique_sources(ctx: &Context<'_>, ids: &[&str]) -> Vec<u16> {
+/// The sources of these techniques, as catalog positions.
+fn technique_sources(ctx: &Context<'_>, techniques: &[&Technique]) -> Vec<u16> {
     let catalog = ctx.catalog;
-    ids.iter()
-        .filter_map(|id| catalog.technique(id))
-        .flat_map(|t| &catalog.refs().technique_sources[position(&catalog.techniques, t)])
+    techniques
+        .iter()
+        .flat_map(|t| &catalog.refs().technique_sources[position(&catalog.techniques, *t)])
         .copied()
         .collect()
 }
@@ -644,7 +651,7 @@ fn choose_approach(ctx: &mut Context<'_>) -> Approach {
         .iter()
         .map(|c| format!("{}: {}", c.id, c.helps.approach))
         .collect();
-    let sources = condition_sources(ctx, &ids);
+    let sources = condition_sources(ctx, &ctx.effective);
     ctx.step(
         "condition-approach",
         format!("conditions prefer {} ({})", approach, why.join(", ")),
