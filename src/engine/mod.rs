@@ -456,7 +456,11 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
             .iter()
             .filter_map(|id| catalog.condition(id))
             .collect();
-        let sources = condition_sources(&ctx, &capping);
+        let sources = entry_sources(
+            &catalog.conditions,
+            &catalog.refs().condition_sources,
+            &capping,
+        );
         ctx.step(
             "pressure-cap",
             format!(
@@ -513,7 +517,11 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     if massage.is_some() {
         let chosen: Vec<&Technique> = hands_on.iter().chain(&self_massage).copied().collect();
         let ids: Vec<&str> = chosen.iter().map(|t| t.id.as_str()).collect();
-        let sources = technique_sources(&ctx, &chosen);
+        let sources = entry_sources(
+            &catalog.techniques,
+            &catalog.refs().technique_sources,
+            &chosen,
+        );
         ctx.step(
             "massage",
             format!("massage: {}", ids.join(", ")),
@@ -525,7 +533,11 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     let adjuncts = massage::picks(&ctx, &adjunct_techniques);
     if !adjunct_techniques.is_empty() {
         let ids: Vec<&str> = adjunct_techniques.iter().map(|t| t.id.as_str()).collect();
-        let sources = technique_sources(&ctx, &adjunct_techniques);
+        let sources = entry_sources(
+            &catalog.techniques,
+            &catalog.refs().technique_sources,
+            &adjunct_techniques,
+        );
         ctx.step(
             "adjuncts",
             format!("supporting techniques: {}", ids.join(", ")),
@@ -616,23 +628,13 @@ fn wants_strength(ctx: &Context<'_>) -> bool {
     ctx.person.preferences.goal != Goal::QuickRelief || ctx.risk.is_some_and(|r| r >= Risk::Medium)
 }
 
-/// The sources of these conditions, as catalog positions. Conditions are
-/// taken as entries rather than ids, so no id is searched for.
-fn condition_sources(ctx: &Context<'_>, conditions: &[&Condition]) -> Vec<u16> {
-    let catalog = ctx.catalog;
-    conditions
+/// The sources of these entries of `all`, as source positions, read from
+/// `sources` (the catalog's per-entry table parallel to `all`). Entries are
+/// taken rather than ids, so no id is searched for.
+fn entry_sources<T>(all: &[T], sources: &[Vec<u16>], entries: &[&T]) -> Vec<u16> {
+    entries
         .iter()
-        .flat_map(|c| &catalog.refs().condition_sources[position(&catalog.conditions, *c)])
-        .copied()
-        .collect()
-}
-
-/// The sources of these techniques, as catalog positions.
-fn technique_sources(ctx: &Context<'_>, techniques: &[&Technique]) -> Vec<u16> {
-    let catalog = ctx.catalog;
-    techniques
-        .iter()
-        .flat_map(|t| &catalog.refs().technique_sources[position(&catalog.techniques, *t)])
+        .flat_map(|e| &sources[position(all, *e)])
         .copied()
         .collect()
 }
@@ -651,7 +653,12 @@ fn choose_approach(ctx: &mut Context<'_>) -> Approach {
         .iter()
         .map(|c| format!("{}: {}", c.id, c.helps.approach))
         .collect();
-    let sources = condition_sources(ctx, &ctx.effective);
+    let catalog = ctx.catalog;
+    let sources = entry_sources(
+        &catalog.conditions,
+        &catalog.refs().condition_sources,
+        &ctx.effective,
+    );
     ctx.step(
         "condition-approach",
         format!("conditions prefer {} ({})", approach, why.join(", ")),

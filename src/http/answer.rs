@@ -25,150 +25,128 @@ pub fn recommendation_json(answer: &Recommendation<'_>) -> Vec<u8> {
     out
 }
 
+/// Writes a JSON object: each key as a literal, then its value written by
+/// the statement beside it, in the order given (the order of the type's
+/// fields, as serde writes them).
+macro_rules! object {
+    ($out:ident, $first:literal => $write_first:expr $(, $key:literal => $write:expr)* $(,)?) => {{
+        $out.extend_from_slice(concat!("{\"", $first, "\":").as_bytes());
+        $write_first;
+        $(
+            $out.extend_from_slice(concat!(",\"", $key, "\":").as_bytes());
+            $write;
+        )*
+        $out.push(b'}');
+    }};
+}
+
 fn recommendation(out: &mut Vec<u8>, r: &Recommendation<'_>) {
-    out.extend_from_slice(b"{\"triage\":");
-    triage(out, &r.triage);
-    out.extend_from_slice(b",\"approach\":");
-    string(out, r.approach.as_str());
-    out.extend_from_slice(b",\"massage\":");
-    option(out, r.massage.as_ref(), massage);
-    out.extend_from_slice(b",\"adjuncts\":");
-    list(out, &r.adjuncts, technique);
-    out.extend_from_slice(b",\"routine\":");
-    option(out, r.routine.as_ref(), routine);
-    out.extend_from_slice(b",\"avoid\":");
-    list(out, &r.avoid, avoided);
-    out.extend_from_slice(b",\"cautions\":");
-    list(out, &r.cautions, caution);
-    out.extend_from_slice(b",\"explanation\":");
-    list(out, &r.explanation, step);
-    out.extend_from_slice(b",\"start_back\":");
-    option(out, r.start_back.as_ref(), start_back);
-    out.extend_from_slice(b",\"catalog_version\":");
-    string(out, r.catalog_version);
-    out.push(b'}');
+    object!(out,
+        "triage" => triage(out, &r.triage),
+        "approach" => string(out, r.approach.as_str()),
+        "massage" => option(out, r.massage.as_ref(), massage),
+        "adjuncts" => list(out, &r.adjuncts, technique),
+        "routine" => option(out, r.routine.as_ref(), routine),
+        "avoid" => list(out, &r.avoid, avoided),
+        "cautions" => list(out, &r.cautions, caution),
+        "explanation" => list(out, &r.explanation, step),
+        "start_back" => option(out, r.start_back.as_ref(), start_back),
+        "catalog_version" => string(out, r.catalog_version),
+    );
 }
 
 fn triage(out: &mut Vec<u8>, t: &Triage<'_>) {
-    out.extend_from_slice(b"{\"level\":");
-    string(out, t.level.as_str());
-    out.extend_from_slice(b",\"message\":");
-    string(out, &t.message);
-    out.extend_from_slice(b",\"flags\":");
-    list(out, &t.flags, flag);
-    out.push(b'}');
+    object!(out,
+        "level" => string(out, t.level.as_str()),
+        "message" => string(out, &t.message),
+        "flags" => list(out, &t.flags, flag),
+    );
 }
 
 fn flag(out: &mut Vec<u8>, f: &FiredFlag<'_>) {
-    out.extend_from_slice(b"{\"id\":");
-    string(out, f.id);
-    out.extend_from_slice(b",\"name\":");
-    string(out, f.name);
-    out.extend_from_slice(b",\"urgency\":");
-    string(out, f.urgency.as_str());
-    out.extend_from_slice(b",\"action\":");
-    string(out, f.action);
-    out.extend_from_slice(b",\"escalated_because\":");
-    option(out, f.escalated_because.as_deref(), string);
-    out.push(b'}');
+    object!(out,
+        "id" => string(out, f.id),
+        "name" => string(out, f.name),
+        "urgency" => string(out, f.urgency.as_str()),
+        "action" => string(out, f.action),
+        "escalated_because" => option(out, f.escalated_because.as_deref(), string),
+    );
 }
 
 fn massage(out: &mut Vec<u8>, m: &MassagePlan<'_>) {
-    out.extend_from_slice(b"{\"techniques\":");
-    list(out, &m.techniques, technique);
-    out.extend_from_slice(b",\"self_massage\":");
-    list(out, &m.self_massage, technique);
-    out.push(b'}');
+    object!(out,
+        "techniques" => list(out, &m.techniques, technique),
+        "self_massage" => list(out, &m.self_massage, technique),
+    );
 }
 
 fn technique(out: &mut Vec<u8>, t: &TechniquePick<'_>) {
-    out.extend_from_slice(b"{\"technique_id\":");
-    string(out, t.technique_id);
-    out.extend_from_slice(b",\"name\":");
-    string(out, t.name);
-    out.extend_from_slice(b",\"pressure\":");
-    option(out, t.pressure.map(|p| p.as_str()), string);
-    out.extend_from_slice(b",\"frequency\":");
-    string(out, &t.frequency);
-    out.extend_from_slice(b",\"reason\":");
-    string(out, &t.reason);
-    out.push(b'}');
+    object!(out,
+        "technique_id" => string(out, t.technique_id),
+        "name" => string(out, t.name),
+        "pressure" => option(out, t.pressure.map(|p| p.as_str()), string),
+        "frequency" => string(out, &t.frequency),
+        "reason" => string(out, &t.reason),
+    );
 }
 
 fn routine(out: &mut Vec<u8>, r: &Routine<'_>) {
-    out.extend_from_slice(b"{\"total_minutes\":");
-    number(out, r.total_minutes);
-    out.extend_from_slice(b",\"sessions\":");
-    list(out, &r.sessions, session);
-    out.push(b'}');
+    object!(out,
+        "total_minutes" => number(out, r.total_minutes),
+        "sessions" => list(out, &r.sessions, session),
+    );
 }
 
 fn session(out: &mut Vec<u8>, s: &Session<'_>) {
-    out.extend_from_slice(b"{\"slot\":");
-    string(out, s.slot.as_str());
-    out.extend_from_slice(b",\"items\":");
-    list(out, &s.items, item);
-    out.push(b'}');
+    object!(out,
+        "slot" => string(out, s.slot.as_str()),
+        "items" => list(out, &s.items, item),
+    );
 }
 
 fn item(out: &mut Vec<u8>, i: &RoutineItem<'_>) {
-    out.extend_from_slice(b"{\"exercise_id\":");
-    string(out, i.exercise_id);
-    out.extend_from_slice(b",\"name\":");
-    string(out, i.name);
-    out.extend_from_slice(b",\"dose\":");
-    string(out, i.dose);
-    out.extend_from_slice(b",\"minutes\":");
-    number(out, i.minutes.into());
-    out.extend_from_slice(b",\"reason\":");
-    string(out, &i.reason);
-    out.push(b'}');
+    object!(out,
+        "exercise_id" => string(out, i.exercise_id),
+        "name" => string(out, i.name),
+        "dose" => string(out, i.dose),
+        "minutes" => number(out, i.minutes.into()),
+        "reason" => string(out, &i.reason),
+    );
 }
 
 fn avoided(out: &mut Vec<u8>, a: &Avoided<'_>) {
-    out.extend_from_slice(b"{\"kind\":");
-    string(out, a.kind);
-    out.extend_from_slice(b",\"id\":");
-    string(out, a.id);
-    out.extend_from_slice(b",\"name\":");
-    string(out, a.name);
-    out.extend_from_slice(b",\"reason\":");
-    string(out, &a.reason);
-    out.extend_from_slice(b",\"because\":");
-    strings(out, &a.because);
-    out.push(b'}');
+    object!(out,
+        "kind" => string(out, a.kind),
+        "id" => string(out, a.id),
+        "name" => string(out, a.name),
+        "reason" => string(out, &a.reason),
+        "because" => strings(out, &a.because),
+    );
 }
 
 fn caution(out: &mut Vec<u8>, c: &Caution<'_>) {
-    out.extend_from_slice(b"{\"text\":");
-    string(out, &c.text);
-    out.extend_from_slice(b",\"from\":");
-    string(out, c.from);
-    out.push(b'}');
+    object!(out,
+        "text" => string(out, &c.text),
+        "from" => string(out, c.from),
+    );
 }
 
 fn step(out: &mut Vec<u8>, s: &Step<'_>) {
-    out.extend_from_slice(b"{\"rule\":");
-    string(out, s.rule);
-    out.extend_from_slice(b",\"decision\":");
-    string(out, &s.decision);
-    out.extend_from_slice(b",\"catalog_ids\":");
-    strings(out, &s.catalog_ids);
-    out.extend_from_slice(b",\"source_ids\":");
-    strings(out, &s.source_ids);
-    out.push(b'}');
+    object!(out,
+        "rule" => string(out, s.rule),
+        "decision" => string(out, &s.decision),
+        "catalog_ids" => strings(out, &s.catalog_ids),
+        "source_ids" => strings(out, &s.source_ids),
+    );
 }
 
 fn start_back(out: &mut Vec<u8>, s: &StartBackResult) {
-    out.extend_from_slice(b"{\"score\":");
-    number(out, s.score.into());
-    out.extend_from_slice(b",\"psychosocial_score\":");
-    number(out, s.psychosocial_score.into());
-    out.extend_from_slice(b",\"risk\":");
-    string(out, s.risk.as_str());
-    out.extend_from_slice(b",\"pathway\":");
-    string(out, &s.pathway);
-    out.push(b'}');
+    object!(out,
+        "score" => number(out, s.score.into()),
+        "psychosocial_score" => number(out, s.psychosocial_score.into()),
+        "risk" => string(out, s.risk.as_str()),
+        "pathway" => string(out, &s.pathway),
+    );
 }
 
 /// `[a,b,…]`, each element written by `each`.
