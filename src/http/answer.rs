@@ -1,21 +1,29 @@
-//! A recommendation's JSON, written by hand.
+//! Answers' JSON bodies. A recommendation is written by hand; other
+//! answers (CDS cards) go through sonic-rs.
 //!
-//! The answer is mostly catalog text (ids, names, doses, reasons), and the
-//! generic serde path spent most of its time on that text: every key and
-//! every string went through an escaper one call at a time. Here keys are
-//! literals and a string is copied whole unless it holds a character JSON
-//! must escape, which catalog text almost never does. The bytes are exactly
-//! serde_json's for the same value: `tests::matches_serde_json` checks the
-//! seed answers and a proptest in `recommendation` checks random people.
-//! The derived `Serialize` stays, for the OpenAPI schema and that check.
+//! The recommendation is mostly catalog text (ids, names, doses, reasons),
+//! and the generic serde path spent most of its time on that text: every key
+//! and every string went through an escaper one call at a time. Here keys
+//! are literals and a string is copied whole unless it holds a character
+//! JSON must escape, which catalog text almost never does. The bytes are
+//! exactly serde_json's for the same value: the unit tests below check the
+//! escapes, `recommendation::tests` the seed answers, and a proptest
+//! (`properties::written_answers_are_serde_json`) random people. The
+//! derived `Serialize` stays, for the OpenAPI schema and those checks.
 
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::error::ApiError;
 use crate::engine::{
     Avoided, Caution, FiredFlag, MassagePlan, Recommendation, Routine, RoutineItem, Session,
     StartBackResult, Step, TechniquePick, Triage,
 };
 
-/// Bytes reserved for a recommendation's JSON: a typical answer is 6-7 KB,
-/// so it is written without growing the buffer.
+/// Bytes reserved for an answer's JSON: a typical recommendation is 6-7 KB
+/// and a CDS response 3-4 KB, so neither is copied through a series of ever
+/// larger buffers as axum's `Json` (starting at 128 bytes) would.
 const CAPACITY: usize = 8 * 1024;
 
 /// The JSON of `answer`, byte for byte what serde_json writes.
@@ -23,6 +31,31 @@ pub fn recommendation_json(answer: &Recommendation<'_>) -> Vec<u8> {
     let mut out = Vec::with_capacity(CAPACITY);
     recommendation(&mut out, answer);
     out
+}
+
+/// A 200 with `value`'s JSON, written by sonic-rs: the same bytes as
+/// serde_json, with strings escaped by SIMD instead of a byte at a time.
+pub(super) fn json_response<T: Serialize>(value: &T) -> Response {
+    let mut body = Vec::with_capacity(CAPACITY);
+    match sonic_rs::to_writer(&mut body, value) {
+        Ok(()) => json_body(body),
+        Err(err) => {
+            tracing::error!(error = %err, "a response failed to serialise");
+            ApiError::internal().into_response()
+        }
+    }
+}
+
+/// A 200 with this JSON body.
+pub(super) fn json_body(body: Vec<u8>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// Writes a JSON object: each key as a literal, then its value written by

@@ -1,8 +1,7 @@
 //! `POST /recommendation`: parse and check the person's situation at the
 //! edge, then let the engine decide.
 
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -586,46 +585,8 @@ pub async fn recommend(
 ) -> Result<Response, ApiError> {
     let person = parse_person(&catalog, &body)?;
     let answer = engine::recommend(&catalog, &person);
-    Ok(json_body(answer::recommendation_json(&answer)))
+    Ok(answer::json_body(answer::recommendation_json(&answer)))
 }
-
-/// A value's JSON, for answers other than the recommendation (which has its
-/// own writer, [`answer::recommendation_json`]). sonic-rs writes the same
-/// bytes as serde_json but escapes strings with SIMD instead of a byte at a
-/// time. The buffer is sized for a typical answer, so the JSON is not copied
-/// through a series of ever larger buffers as axum's `Json` (starting at
-/// 128 bytes) would.
-pub(super) fn answer_json<T: Serialize>(value: &T) -> Result<Vec<u8>, sonic_rs::Error> {
-    let mut body = Vec::with_capacity(RESPONSE_CAPACITY);
-    sonic_rs::to_writer(&mut body, value)?;
-    Ok(body)
-}
-
-/// A 200 with `value`'s JSON.
-pub(super) fn json_response<T: Serialize>(value: &T) -> Response {
-    match answer_json(value) {
-        Ok(body) => json_body(body),
-        Err(err) => {
-            tracing::error!(error = %err, "a response failed to serialise");
-            ApiError::internal().into_response()
-        }
-    }
-}
-
-/// A 200 with this JSON body.
-fn json_body(body: Vec<u8>) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
-}
-
-/// Bytes reserved for a recommendation's JSON.
-const RESPONSE_CAPACITY: usize = 8 * 1024;
 
 #[cfg(test)]
 mod tests {

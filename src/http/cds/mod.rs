@@ -123,7 +123,7 @@ pub async fn call(
     for card in &cards {
         state.metrics().cds_card(card.indicator);
     }
-    Ok(super::recommendation::json_response(&CdsResponse { cards }))
+    Ok(super::answer::json_response(&CdsResponse { cards }))
 }
 
 /// Counts clinicians' responses to cards.
