@@ -164,7 +164,7 @@ fn bench_edges(c: &mut Criterion) {
     let person = typical();
     let answer = recommend(&catalog, &person);
     c.bench_function("edge/serialise_typical", |b| {
-        b.iter(|| backcare::http::recommendation_json(black_box(&answer)))
+        b.iter(|| sonic_rs::to_vec(black_box(&answer)))
     });
 }
 

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use super::{Catalog, Entity, KINDS, query::SearchIndex, validate};
+use super::{
+    Catalog, Entity, KINDS, MESSAGES_FILE, POLICY_DIR, POLICY_FILE, query::SearchIndex, validate,
+};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_content.rs"));
@@ -97,7 +99,7 @@ pub fn read_dir(root: &Path) -> Result<(Vec<ContentFile>, Vec<Problem>), LoadErr
             // Top-level files are authoring notes (README and the like).
             continue;
         }
-        if !KINDS.contains(&name.as_str()) {
+        if !KINDS.contains(&name.as_str()) && name != POLICY_DIR {
             problems.push(Problem::new(
                 &format!("{name}/"),
                 "",
@@ -204,6 +206,9 @@ pub(super) fn load(
     let mut red_flags = Vec::new();
     let mut techniques = Vec::new();
     let mut exercises = Vec::new();
+    let mut escalations = Vec::new();
+    let mut policy = None;
+    let mut messages = None;
     for file in &files {
         let kind = file.path.split('/').next().unwrap_or_default();
         let slot = file.path.clone();
@@ -213,6 +218,14 @@ pub(super) fn load(
             "red-flags" => red_flags.extend(parse(file, &mut problems).map(|v| (slot, v))),
             "techniques" => techniques.extend(parse(file, &mut problems).map(|v| (slot, v))),
             "exercises" => exercises.extend(parse(file, &mut problems).map(|v| (slot, v))),
+            "escalations" => escalations.extend(parse(file, &mut problems).map(|v| (slot, v))),
+            POLICY_DIR if file.path == POLICY_FILE => policy = parse(file, &mut problems),
+            POLICY_DIR if file.path == MESSAGES_FILE => messages = parse(file, &mut problems),
+            POLICY_DIR => problems.push(Problem::new(
+                &file.path,
+                "",
+                format!("the policy folder holds only {POLICY_FILE} and {MESSAGES_FILE}"),
+            )),
             _ => problems.push(Problem::new(
                 &file.path,
                 "",
@@ -224,8 +237,29 @@ pub(super) fn load(
         }
     }
 
+    for (found, path) in [
+        (policy.is_some(), POLICY_FILE),
+        (messages.is_some(), MESSAGES_FILE),
+    ] {
+        if !found && !problems.iter().any(|p| p.file == path) {
+            problems.push(Problem::new(
+                path,
+                "",
+                "missing: the engine cannot run without it",
+            ));
+        }
+    }
+
     // Checks run while each entity still has its file name, so every problem names its file.
-    let ids = validate::Ids::new(&sources, &conditions, &red_flags, &techniques, &exercises);
+    let ids = validate::Ids::new(
+        &sources,
+        &conditions,
+        &red_flags,
+        &techniques,
+        &exercises,
+        &escalations,
+        policy.as_ref(),
+    );
     for (file, item) in &sources {
         validate::source(&mut validate::Check::new(file, &ids, &mut problems), item);
     }
@@ -241,7 +275,21 @@ pub(super) fn load(
     for (file, item) in &exercises {
         validate::exercise(&mut validate::Check::new(file, &ids, &mut problems), item);
     }
+    for (file, item) in &escalations {
+        validate::escalation(&mut validate::Check::new(file, &ids, &mut problems), item);
+    }
+    if let Some(policy) = &policy {
+        validate::policy(
+            &mut validate::Check::new(POLICY_FILE, &ids, &mut problems),
+            policy,
+        );
+    }
     drop(ids);
+    let (Some(policy), Some(messages)) = (policy, messages) else {
+        problems.sort_by(|a, b| (&a.file, &a.field).cmp(&(&b.file, &b.field)));
+        problems.dedup();
+        return Err(LoadError::Invalid(problems));
+    };
 
     let mut catalog = Catalog {
         version,
@@ -250,6 +298,9 @@ pub(super) fn load(
         red_flags: sorted(red_flags, &mut problems),
         techniques: sorted(techniques, &mut problems),
         exercises: sorted(exercises, &mut problems),
+        escalations: sorted(escalations, &mut problems),
+        policy,
+        messages,
         search: SearchIndex::default(),
         refs: Default::default(),
     };

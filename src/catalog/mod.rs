@@ -5,22 +5,33 @@
 
 mod load;
 pub mod model;
+pub mod policy;
 mod query;
 mod validate;
 pub mod vocab;
 
 pub use load::{ContentFile, LoadError, Problem, embedded_files, read_dir};
 pub use model::*;
+pub use policy::{AgeBand, Messages, Policy};
 pub use query::{ExerciseFilter, TechniqueFilter};
 
-/// The five kinds of entity, as their content folder names.
-pub const KINDS: [&str; 5] = [
+/// The six kinds of entity, as their content folder names.
+pub const KINDS: [&str; 6] = [
     "conditions",
     "red-flags",
     "techniques",
     "exercises",
     "sources",
+    "escalations",
 ];
+
+/// The folder holding the engine's policy: [`POLICY_FILE`] and
+/// [`MESSAGES_FILE`].
+pub const POLICY_DIR: &str = "policy";
+/// The policy file, relative to the content root.
+pub const POLICY_FILE: &str = "policy/policy.json";
+/// The engine's sentences, relative to the content root.
+pub const MESSAGES_FILE: &str = "policy/messages.json";
 
 /// The whole catalog, immutable once loaded. Each list is sorted by id, so
 /// listings come in a stable order and lookups are binary searches.
@@ -38,6 +49,12 @@ pub struct Catalog {
     pub techniques: Vec<Technique>,
     /// Exercises, by id.
     pub exercises: Vec<Exercise>,
+    /// Escalation rules, by id.
+    pub escalations: Vec<EscalationRule>,
+    /// The engine's thresholds, age bands, weights and rules.
+    pub policy: Policy,
+    /// Every sentence the engine says to a person, by key.
+    pub messages: Messages,
     search: query::SearchIndex,
     refs: Refs,
 }
@@ -167,7 +184,14 @@ pub trait Entity {
 macro_rules! entity {
     ($($t:ty),*) => { $(impl Entity for $t { fn id(&self) -> &str { &self.id } })* };
 }
-entity!(Source, Condition, RedFlag, Technique, Exercise);
+entity!(
+    Source,
+    Condition,
+    RedFlag,
+    Technique,
+    Exercise,
+    EscalationRule
+);
 
 /// The position of `item` in `list`, which it belongs to: callers only
 /// hold references into the catalog's own lists, so an address difference
@@ -187,20 +211,6 @@ fn find<'a, T: Entity>(items: &'a [T], id: &str) -> Option<&'a T> {
 }
 
 impl Catalog {
-    /// A catalog with no entities, for building the API description without content.
-    pub fn empty() -> Self {
-        Self {
-            version: "empty".to_owned(),
-            sources: Vec::new(),
-            conditions: Vec::new(),
-            red_flags: Vec::new(),
-            techniques: Vec::new(),
-            exercises: Vec::new(),
-            search: query::SearchIndex::default(),
-            refs: Refs::default(),
-        }
-    }
-
     /// Loads the content embedded in the binary at build time.
     pub fn embedded() -> Result<Self, LoadError> {
         Self::from_files(embedded_files())
@@ -250,14 +260,26 @@ impl Catalog {
         find(&self.exercises, id)
     }
 
+    /// An escalation rule by id.
+    pub fn escalation(&self, id: &str) -> Option<&EscalationRule> {
+        find(&self.escalations, id)
+    }
+
+    /// A sentence the engine says, by key; validation has checked that
+    /// every key the engine uses is there.
+    pub fn message(&self, key: &str) -> &str {
+        self.messages.get(key).map_or("", String::as_str)
+    }
+
     /// How many entities of each kind, in [`KINDS`] order.
-    pub fn counts(&self) -> [(&'static str, usize); 5] {
+    pub fn counts(&self) -> [(&'static str, usize); 6] {
         [
             ("conditions", self.conditions.len()),
             ("red-flags", self.red_flags.len()),
             ("techniques", self.techniques.len()),
             ("exercises", self.exercises.len()),
             ("sources", self.sources.len()),
+            ("escalations", self.escalations.len()),
         ]
     }
 }

@@ -102,6 +102,17 @@ impl Default for ConditionModifiers {
     }
 }
 
+impl Default for FlagModifiers {
+    fn default() -> Self {
+        Self {
+            massage: MassageRole::Allowed,
+            massage_reason: None,
+            max_pressure: None,
+            max_difficulty: None,
+        }
+    }
+}
+
 /// A kind of back pain, a situation that causes it, or a modifier that
 /// changes what is safe.
 #[derive(Debug, Clone, Deserialize)]
@@ -131,23 +142,64 @@ pub struct Condition {
     pub sources: Vec<String>,
 }
 
-/// A combination that raises a red flag's urgency.
+/// One clause of an escalation rule: at least `at_least` of these signs
+/// (every one when `at_least` is absent).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Escalation {
-    /// Condition ids that, all present, trigger the escalation.
+pub struct Clause {
+    /// Sign ids: red-flag, condition or age-band ids.
+    pub of: Vec<String>,
+    /// How many of them must be present; all of them when absent.
     #[serde(default)]
-    pub conditions: Vec<String>,
-    /// Other red-flag ids that, all present, trigger the escalation.
-    #[serde(default)]
-    pub red_flags: Vec<String>,
-    /// The age from which the escalation applies.
-    #[serde(default)]
-    pub min_age: Option<u8>,
-    /// The urgency when the escalation applies.
+    pub at_least: Option<u8>,
+}
+
+impl Clause {
+    /// How many of `of` must be present.
+    pub fn needed(&self) -> usize {
+        self.at_least.map_or(self.of.len(), usize::from)
+    }
+}
+
+/// A combination of signs (red flags, conditions, age bands) that is more
+/// serious than its parts, with the urgency it raises the answer to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationRule {
+    /// Kebab-case id, equal to the file name.
+    pub id: String,
+    /// Plain name.
+    pub name: String,
+    /// The serious cause it may point to.
+    pub group: String,
+    /// Every clause must hold for the rule to fire.
+    pub when: Vec<Clause>,
+    /// The urgency when it fires.
     pub urgency: Urgency,
+    /// What to do now, at this urgency, in plain words.
+    pub action: String,
     /// Why the combination is more serious.
     pub reason: String,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+/// How a red flag limits massage and exercise while it is being checked.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagModifiers {
+    /// Whether massage is allowed, supporting only, or excluded.
+    #[serde(default = "default_massage_role")]
+    pub massage: MassageRole,
+    /// Why massage is limited, required when `massage` is not `allowed`.
+    #[serde(default)]
+    pub massage_reason: Option<String>,
+    /// The firmest massage pressure that is safe.
+    #[serde(default)]
+    pub max_pressure: Option<Pressure>,
+    /// The hardest exercises that are sensible.
+    #[serde(default)]
+    pub max_difficulty: Option<Difficulty>,
 }
 
 /// A sign that back pain may have a serious cause.
@@ -166,9 +218,9 @@ pub struct RedFlag {
     pub urgency: Urgency,
     /// What to do, in plain words.
     pub action: String,
-    /// Combinations that make it more urgent.
+    /// How it limits massage and exercise.
     #[serde(default)]
-    pub escalation: Vec<Escalation>,
+    pub modifiers: FlagModifiers,
     /// SNOMED CT concepts, only those the clinical reference verifies.
     #[serde(default)]
     pub snomed: Vec<Snomed>,
@@ -200,6 +252,63 @@ impl AvoidIf {
                     .find(|f| red_flags.contains(&f.as_str()))
             })
             .map(String::as_str)
+    }
+}
+
+/// A caution on a technique or exercise: for everyone, or only for people
+/// with one of the listed conditions or red flags. In content it is a plain
+/// sentence, or `{"text", "conditions", "red_flags"}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(from = "CautionText")]
+pub struct CautionNote {
+    /// What to be careful about.
+    pub text: String,
+    /// Shown only to people with one of these; empty for everyone.
+    pub only_with: AvoidIf,
+}
+
+impl CautionNote {
+    /// Whether the caution is for everyone.
+    pub fn is_general(&self) -> bool {
+        self.only_with.conditions.is_empty() && self.only_with.red_flags.is_empty()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a caution: a sentence, or an object with `text` and `conditions` or `red_flags`"
+)]
+enum CautionText {
+    General(String),
+    Keyed {
+        text: String,
+        #[serde(default)]
+        conditions: Vec<String>,
+        #[serde(default)]
+        red_flags: Vec<String>,
+    },
+}
+
+impl From<CautionText> for CautionNote {
+    fn from(c: CautionText) -> Self {
+        match c {
+            CautionText::General(text) => Self {
+                text,
+                only_with: AvoidIf::default(),
+            },
+            CautionText::Keyed {
+                text,
+                conditions,
+                red_flags,
+            } => Self {
+                text,
+                only_with: AvoidIf {
+                    conditions,
+                    red_flags,
+                },
+            },
+        }
     }
 }
 
@@ -248,8 +357,8 @@ pub struct Technique {
     /// Conditions and red flags that rule it out.
     #[serde(default)]
     pub avoid_if: AvoidIf,
-    /// What to be careful about.
-    pub cautions: Vec<String>,
+    /// What to be careful about, for everyone or for some conditions.
+    pub cautions: Vec<CautionNote>,
     /// Where it goes in a session relative to other work.
     pub sequencing: String,
     /// What the evidence says, with figures.
@@ -332,6 +441,10 @@ pub struct Exercise {
     pub position: Position,
     /// Equipment it needs (`none` alone when it needs nothing).
     pub equipment: Vec<Equipment>,
+    /// Technique ids whose method it uses (a held stretch applies static
+    /// stretching, a ball exercise the massage ball): it inherits their
+    /// exclusions, pressure and pregnancy rules.
+    pub applies: Vec<String>,
     /// How hard it is.
     pub difficulty: Difficulty,
     /// What to do, in order.
@@ -349,8 +462,8 @@ pub struct Exercise {
     pub avoid_if: AvoidIf,
     /// Pregnancy suitability.
     pub pregnancy: Pregnancy,
-    /// What to be careful about.
-    pub cautions: Vec<String>,
+    /// What to be careful about, for everyone or for some conditions.
+    pub cautions: Vec<CautionNote>,
     /// Common mistakes.
     pub common_mistakes: Vec<String>,
     /// Easier variations (exercise ids).

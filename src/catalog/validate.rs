@@ -1,10 +1,11 @@
 //! Content validation: everything is checked at load time and every problem
 //! is reported, so an author fixes a whole batch in one pass.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::load::Problem;
 use super::model::*;
+use super::policy::Policy;
 use super::{Entity, KINDS};
 
 /// The ids of every kind, for resolving cross-references.
@@ -13,6 +14,9 @@ pub(super) struct Ids<'a> {
     conditions: BTreeSet<&'a str>,
     red_flags: BTreeSet<&'a str>,
     exercises: BTreeSet<&'a str>,
+    techniques: BTreeMap<&'a str, &'a Technique>,
+    /// Age-band ids from the policy: signs beside flags and conditions.
+    age_bands: BTreeSet<&'a str>,
     /// Conditions whose people may only do pregnancy-safe exercises.
     pregnancy_only: BTreeSet<&'a str>,
 }
@@ -26,15 +30,21 @@ impl<'a> Ids<'a> {
         sources: &'a [(String, Source)],
         conditions: &'a [(String, Condition)],
         red_flags: &'a [(String, RedFlag)],
-        // Techniques are never the target of a reference; taken for symmetry of the call.
-        _techniques: &'a [(String, Technique)],
+        techniques: &'a [(String, Technique)],
         exercises: &'a [(String, Exercise)],
+        // Rules are never the target of a reference; taken for symmetry of the call.
+        _escalations: &'a [(String, EscalationRule)],
+        policy: Option<&'a Policy>,
     ) -> Self {
         Self {
             sources: id_set(sources),
             conditions: id_set(conditions),
             red_flags: id_set(red_flags),
             exercises: id_set(exercises),
+            techniques: techniques.iter().map(|(_, t)| (t.id.as_str(), t)).collect(),
+            age_bands: policy
+                .map(|p| p.age_bands.iter().map(|b| b.id.as_str()).collect())
+                .unwrap_or_default(),
             pregnancy_only: conditions
                 .iter()
                 .filter(|(_, c)| c.modifiers.pregnancy_safe_only)
@@ -51,6 +61,7 @@ enum Target {
     Condition,
     RedFlag,
     Exercise,
+    Technique,
 }
 
 /// Checks for one file, collecting problems under its name.
@@ -143,11 +154,16 @@ impl<'a, 'p> Check<'a, 'p> {
     }
 
     fn refs(&mut self, field: &str, values: &[String], target: Target) {
+        let techniques: BTreeSet<&str>;
         let (set, kind) = match target {
             Target::Source => (&self.ids.sources, KINDS[4]),
             Target::Condition => (&self.ids.conditions, KINDS[0]),
             Target::RedFlag => (&self.ids.red_flags, KINDS[1]),
             Target::Exercise => (&self.ids.exercises, KINDS[3]),
+            Target::Technique => {
+                techniques = self.ids.techniques.keys().copied().collect();
+                (&techniques, KINDS[2])
+            }
         };
         let mut seen = BTreeSet::new();
         let mut dangling = Vec::new();
@@ -194,6 +210,27 @@ impl<'a, 'p> Check<'a, 'p> {
             if let Some(weeks) = s.min_weeks {
                 self.range(&format!("snomed[{i}].min_weeks"), weeks, 1, 520);
             }
+        }
+    }
+
+    /// Cautions: at least one, none empty, keyed ones naming real ids.
+    fn cautions(&mut self, notes: &[CautionNote]) {
+        if notes.is_empty() {
+            self.problem("cautions", "needs at least 1 entry");
+        }
+        for (i, n) in notes.iter().enumerate() {
+            let at = format!("cautions[{i}]");
+            self.text(&format!("{at}.text"), &n.text);
+            self.refs(
+                &format!("{at}.conditions"),
+                &n.only_with.conditions,
+                Target::Condition,
+            );
+            self.refs(
+                &format!("{at}.red_flags"),
+                &n.only_with.red_flags,
+                Target::RedFlag,
+            );
         }
     }
 
@@ -270,36 +307,16 @@ pub(super) fn red_flag(c: &mut Check, f: &RedFlag) {
         c.problem("question", "must be a yes/no question ending in `?`");
     }
     c.text("action", &f.action);
-    for (i, e) in f.escalation.iter().enumerate() {
-        let at = format!("escalation[{i}]");
-        c.refs(
-            &format!("{at}.conditions"),
-            &e.conditions,
-            Target::Condition,
-        );
-        c.refs(&format!("{at}.red_flags"), &e.red_flags, Target::RedFlag);
-        if e.red_flags.iter().any(|r| r == &f.id) {
-            c.problem(format!("{at}.red_flags"), "must not name the flag itself");
+    let m = &f.modifiers;
+    match (m.massage, &m.massage_reason) {
+        (MassageRole::Allowed, _) => {
+            c.opt_text("modifiers.massage_reason", m.massage_reason.as_ref())
         }
-        if e.conditions.is_empty() && e.red_flags.is_empty() && e.min_age.is_none() {
-            c.problem(
-                &at,
-                "needs at least one of conditions, red_flags or min_age",
-            );
-        }
-        if let Some(age) = e.min_age {
-            c.range(&format!("{at}.min_age"), age, 1, 120);
-        }
-        if e.urgency <= f.urgency {
-            c.problem(
-                format!("{at}.urgency"),
-                format!(
-                    "`{}` does not raise the flag's own urgency `{}`",
-                    e.urgency, f.urgency
-                ),
-            );
-        }
-        c.text(&format!("{at}.reason"), &e.reason);
+        (_, Some(reason)) => c.text("modifiers.massage_reason", reason),
+        (role, None) => c.problem(
+            "modifiers.massage_reason",
+            format!("required when modifiers.massage is `{role}`"),
+        ),
     }
     c.snomed(&f.snomed);
     c.sources(&f.sources);
@@ -354,7 +371,7 @@ pub(super) fn technique(c: &mut Check, t: &Technique) {
     c.text("frequency", &t.frequency);
     c.avoid_if(&t.avoid_if);
     c.no_overlap("best_for", &t.best_for, &t.avoid_if);
-    c.texts("cautions", &t.cautions, 1);
+    c.cautions(&t.cautions);
     c.text("sequencing", &t.sequencing);
     c.text("evidence", &t.evidence);
     c.sources(&t.sources);
@@ -432,7 +449,8 @@ pub(super) fn exercise(c: &mut Check, e: &Exercise) {
             }
         }
     }
-    c.texts("cautions", &e.cautions, 1);
+    c.cautions(&e.cautions);
+    applies(c, e);
     c.texts("common_mistakes", &e.common_mistakes, 1);
     c.refs("easier", &e.easier, Target::Exercise);
     c.refs("harder", &e.harder, Target::Exercise);
@@ -447,4 +465,249 @@ pub(super) fn exercise(c: &mut Check, e: &Exercise) {
         }
     }
     c.sources(&e.sources);
+}
+
+/// An exercise is at least as strict as every technique it applies: their
+/// exclusions are in its own `avoid_if`, a technique kept out of pregnancy
+/// keeps it out too, and a held stretch or a ball names what it uses.
+fn applies(c: &mut Check, e: &Exercise) {
+    c.refs("applies", &e.applies, Target::Technique);
+    let required = match (e.kind, e.stretch_type) {
+        (_, Some(StretchType::Static)) => Some("static-stretching"),
+        (_, Some(StretchType::Pnf)) => Some("pnf-stretching"),
+        _ => None,
+    };
+    // Where the catalog describes the method, the stretch must name it.
+    if let Some(id) = required
+        && c.ids.techniques.contains_key(id)
+        && !e.applies.iter().any(|a| a == id)
+    {
+        c.problem(
+            "applies",
+            format!(
+                "a `{}` stretch applies `{id}`",
+                e.stretch_type.map_or("", |s| s.as_str())
+            ),
+        );
+    }
+    if e.kind == ExerciseKind::SelfMassage
+        && c.ids
+            .techniques
+            .values()
+            .any(|t| t.modality == Modality::SelfMassage)
+        && !e.applies.iter().any(|a| {
+            c.ids
+                .techniques
+                .get(a.as_str())
+                .is_some_and(|t| t.modality == Modality::SelfMassage)
+        })
+    {
+        c.problem(
+            "applies",
+            "a self-massage exercise applies a self-massage technique",
+        );
+    }
+    for (i, id) in e.applies.iter().enumerate() {
+        let Some(t) = c.ids.techniques.get(id.as_str()).copied() else {
+            continue;
+        };
+        let at = format!("applies[{i}]");
+        if t.status == TechniqueStatus::NotRecommended {
+            c.problem(
+                &at,
+                format!("`{id}` is not recommended, so nothing may apply it"),
+            );
+        }
+        for (field, theirs, ours) in [
+            ("conditions", &t.avoid_if.conditions, &e.avoid_if.conditions),
+            ("red_flags", &t.avoid_if.red_flags, &e.avoid_if.red_flags),
+        ] {
+            let missing: Vec<&str> = theirs
+                .iter()
+                .filter(|x| !ours.contains(x))
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
+                c.problem(
+                    format!("avoid_if.{field}"),
+                    format!(
+                        "looser than `{id}`, which it applies: add {}",
+                        missing.join(", ")
+                    ),
+                );
+            }
+        }
+        let kept_out_of_pregnancy = t
+            .avoid_if
+            .conditions
+            .iter()
+            .any(|x| c.ids.pregnancy_only.contains(x.as_str()));
+        if kept_out_of_pregnancy && e.pregnancy.status != PregnancySafety::Avoid {
+            c.problem(
+                "pregnancy.status",
+                format!("must be `avoid`: `{id}`, which it applies, is not for pregnancy"),
+            );
+        }
+    }
+}
+
+/// Whether `id` names a sign: a red flag, a condition or an age band.
+fn is_sign(ids: &Ids<'_>, id: &str) -> bool {
+    ids.red_flags.contains(id) || ids.conditions.contains(id) || ids.age_bands.contains(id)
+}
+
+pub(super) fn escalation(c: &mut Check, r: &EscalationRule) {
+    c.id(&r.id);
+    c.text("name", &r.name);
+    c.text("group", &r.group);
+    if r.when.is_empty() {
+        c.problem("when", "needs at least 1 clause");
+    }
+    let mut signs = 0;
+    for (i, clause) in r.when.iter().enumerate() {
+        let at = format!("when[{i}]");
+        if clause.of.is_empty() {
+            c.problem(format!("{at}.of"), "needs at least 1 sign");
+        }
+        for (j, s) in clause.of.iter().enumerate() {
+            if !is_sign(c.ids, s) {
+                c.problem(
+                    format!("{at}.of[{j}]"),
+                    format!("`{s}` is not a red-flag, condition or age-band id"),
+                );
+            }
+            if clause.of[..j].contains(s) {
+                c.problem(format!("{at}.of[{j}]"), format!("`{s}` is listed twice"));
+            }
+        }
+        if let Some(n) = clause.at_least
+            && (n == 0 || usize::from(n) > clause.of.len())
+        {
+            c.problem(
+                format!("{at}.at_least"),
+                format!("{n} is out of range 1..={}", clause.of.len()),
+            );
+        }
+        signs += clause.needed();
+    }
+    // One sign alone is that sign's own urgency, not a combination.
+    if signs < 2 {
+        c.problem("when", "a rule combines at least 2 signs");
+    }
+    if r.urgency == Urgency::SeeClinician
+        && r.when
+            .iter()
+            .all(|cl| cl.of.iter().all(|s| c.ids.red_flags.contains(s.as_str())))
+    {
+        // Every flag is at least see-a-clinician on its own: such a rule raises nothing.
+        c.problem(
+            "urgency",
+            "`see_clinician` raises nothing when every sign is a red flag",
+        );
+    }
+    c.text("action", &r.action);
+    c.text("reason", &r.reason);
+    c.sources(&r.sources);
+}
+
+pub(super) fn policy(c: &mut Check, p: &Policy) {
+    if !c.ids.conditions.contains(p.default_condition.as_str()) {
+        c.problem(
+            "default_condition",
+            format!("no conditions entry with id `{}`", p.default_condition),
+        );
+    }
+    let l = &p.limits;
+    c.range("limits.severe_pain", l.severe_pain, 1, 10);
+    c.range("limits.max_items", l.max_items, 1, 20);
+    c.range("limits.max_per_area", l.max_per_area, 1, 20);
+    c.range("limits.max_after_massage", l.max_after_massage, 0, 20);
+    c.range("limits.max_massage_picks", l.max_massage_picks, 1, 5);
+    for (i, b) in p.age_bands.iter().enumerate() {
+        let at = format!("age_bands[{i}]");
+        if !is_kebab_case(&b.id) {
+            c.problem(format!("{at}.id"), format!("`{}` is not kebab-case", b.id));
+        }
+        if c.ids.red_flags.contains(b.id.as_str()) || c.ids.conditions.contains(b.id.as_str()) {
+            c.problem(
+                format!("{at}.id"),
+                format!(
+                    "`{}` is also a red-flag or condition id; signs must be unambiguous",
+                    b.id
+                ),
+            );
+        }
+        if p.age_bands[..i].iter().any(|x| x.id == b.id) {
+            c.problem(format!("{at}.id"), format!("`{}` is listed twice", b.id));
+        }
+        c.text(&format!("{at}.name"), &b.name);
+        match (b.min_age, b.max_age) {
+            (None, None) => c.problem(&at, "needs min_age, max_age or both"),
+            (Some(lo), Some(hi)) if lo > hi => c.problem(
+                format!("{at}.min_age"),
+                format!("{lo} is above max_age {hi}"),
+            ),
+            _ => {}
+        }
+        for (field, age) in [("min_age", b.min_age), ("max_age", b.max_age)] {
+            if let Some(a) = age {
+                c.range(&format!("{at}.{field}"), a, 0, 120);
+            }
+        }
+        c.refs(
+            &format!("{at}.implies_conditions"),
+            &b.implies_conditions,
+            Target::Condition,
+        );
+        match (b.urgency, &b.action) {
+            (Some(_), Some(action)) => c.text(&format!("{at}.action"), action),
+            (Some(_), None) => c.problem(format!("{at}.action"), "required with an urgency"),
+            (None, Some(_)) => c.problem(format!("{at}.action"), "said only with an urgency"),
+            (None, None) => {}
+        }
+        if b.no_plan && b.urgency.is_none() {
+            c.problem(
+                format!("{at}.no_plan"),
+                "a band with no plan needs an urgency and action",
+            );
+        }
+        c.refs(&format!("{at}.sources"), &b.sources, Target::Source);
+        if b.sources.is_empty() {
+            c.problem(
+                format!("{at}.sources"),
+                "every entry must cite at least one source",
+            );
+        }
+    }
+    for area in super::vocab::PainArea::ALL {
+        match p.area_map.get(area) {
+            None => c.problem(
+                "area_map",
+                format!("`{area}` is not mapped to any catalog area"),
+            ),
+            Some(list) if list.is_empty() => {
+                c.problem(format!("area_map.{area}"), "needs at least 1 area")
+            }
+            Some(_) => {}
+        }
+    }
+    c.refs("gentle_massage", &p.gentle_massage, Target::Technique);
+    for (i, id) in p.gentle_massage.iter().enumerate() {
+        if let Some(t) = c.ids.techniques.get(id.as_str())
+            && (t.modality != Modality::Massage || t.pressure != Some(Pressure::Light))
+        {
+            c.problem(
+                format!("gentle_massage[{i}]"),
+                format!("`{id}` is not a light hands-on massage"),
+            );
+        }
+    }
+    for (id, rule) in &p.rules {
+        c.refs(
+            &format!("rules.{id}.sources"),
+            &rule.sources,
+            Target::Source,
+        );
+        c.text(&format!("rules.{id}.decision"), &rule.decision);
+    }
 }

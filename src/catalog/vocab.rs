@@ -302,3 +302,31 @@ vocabulary! {
 
 // Other layers declare their closed vocabularies the same way.
 pub(crate) use vocabulary;
+
+vocabulary! {
+    /// How long the pain has lasted (ACP 2017 classes).
+    Duration {
+        /// Less than 4 weeks.
+        Acute = "acute",
+        /// 4 to 12 weeks.
+        Subacute = "subacute",
+        /// More than 12 weeks.
+        Chronic = "chronic",
+    }
+}
+
+vocabulary! {
+    /// Where it hurts.
+    PainArea {
+        /// Lower back.
+        LowerBack = "lower_back",
+        /// Middle of the back.
+        MidBack = "mid_back",
+        /// Upper back.
+        UpperBack = "upper_back",
+        /// Hips or buttocks.
+        Hips = "hips",
+        /// Leg.
+        Leg = "leg",
+    }
+}

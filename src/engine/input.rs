@@ -2,35 +2,8 @@
 //! caller: ids exist, numbers are in range.
 
 use crate::catalog::vocab::vocabulary;
+pub use crate::catalog::{Duration, PainArea};
 use crate::catalog::{Equipment, Position};
-
-vocabulary! {
-    /// How long the pain has lasted (ACP 2017 classes).
-    Duration {
-        /// Less than 4 weeks.
-        Acute = "acute",
-        /// 4 to 12 weeks.
-        Subacute = "subacute",
-        /// More than 12 weeks.
-        Chronic = "chronic",
-    }
-}
-
-vocabulary! {
-    /// Where it hurts.
-    PainArea {
-        /// Lower back.
-        LowerBack = "lower_back",
-        /// Middle of the back.
-        MidBack = "mid_back",
-        /// Upper back.
-        UpperBack = "upper_back",
-        /// Hips or buttocks.
-        Hips = "hips",
-        /// Leg.
-        Leg = "leg",
-    }
-}
 
 vocabulary! {
     /// What massage the person can get.

@@ -1,32 +1,35 @@
 //! Choosing massage, self-massage and adjunct techniques, and saying why the
 //! others are left out.
 
-use crate::catalog::{Modality, Technique, TechniqueStatus};
+use std::borrow::Cow;
 
+use crate::catalog::{Modality, Pressure, Technique, TechniqueStatus, position};
+
+use super::context::{Context, Exclusion};
+use super::explanation::say;
 use super::input::MassageAccess;
+use super::limits::names_of;
 use super::output::{Avoided, TechniquePick};
-use super::{Context, Exclusion, names, position};
-
-/// How many hands-on and self-massage techniques a plan names at most.
-const MAX_PICKS: usize = 2;
 
 /// Why `t` cannot be used by this person, with the ids that rule it out.
 pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusion<'c>> {
+    let catalog = ctx.catalog;
     if t.status == TechniqueStatus::NotRecommended {
-        let reason = t
-            .status_reason
-            .clone()
-            .unwrap_or_else(|| "not recommended".to_owned());
-        return Some((format!("Not recommended: {reason}").into(), vec![]));
+        let reason = t.status_reason.as_deref().unwrap_or_default();
+        return Some((
+            say(catalog, "reason.not_recommended", &[("reason", reason)]).into(),
+            vec![],
+        ));
     }
-    let i = position(&ctx.catalog.techniques, t);
-    let refs = ctx.catalog.refs();
+    let i = position(&catalog.techniques, t);
+    let refs = catalog.refs();
     if let Some(id) = ctx.avoided_by(
         &refs.technique_avoid_conditions[i],
         &refs.technique_avoid_flags[i],
     ) {
+        let name = ctx.name_of(id);
         return Some((
-            ["Not safe with ", ctx.name_of(id), "."].concat().into(),
+            say(catalog, "reason.not_safe_with", &[("name", &name)]).into(),
             vec![id],
         ));
     }
@@ -34,20 +37,24 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
     if !hands_on {
         return None;
     }
-    if let Some(c) = ctx.limits.massage_excluded {
-        let why = c.modifiers.massage_reason.as_deref().unwrap_or_default();
-        return Some((
-            format!("No massage with {}: {why}", c.name.to_lowercase()).into(),
-            vec![c.id.as_str()],
-        ));
+    if let Some(b) = &ctx.limits.massage_excluded {
+        let args = [
+            ("name", b.name.as_ref()),
+            ("reason", b.reason.unwrap_or_default()),
+        ];
+        let ids = if b.id.is_empty() { vec![] } else { vec![b.id] };
+        return Some((say(catalog, "reason.no_massage_with", &args).into(), ids));
     }
     match (ctx.person.preferences.massage_access, t.modality) {
         (MassageAccess::NoAccess, _) => {
-            return Some(("You said massage is not available to you.".into(), vec![]));
+            return Some((
+                Cow::Borrowed(catalog.message("reason.massage_unavailable")),
+                vec![],
+            ));
         }
         (MassageAccess::SelfOnly, Modality::Massage) => {
             return Some((
-                "You said only self-massage is available to you.".into(),
+                Cow::Borrowed(catalog.message("reason.self_massage_only")),
                 vec![],
             ));
         }
@@ -56,13 +63,15 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
     if let Some(p) = t.pressure
         && p > ctx.limits.max_pressure
     {
+        let because = names_of(&ctx.limits.pressure_by, catalog.message("names.and"));
+        let args = [
+            ("pressure", p.as_str()),
+            ("because", because.as_str()),
+            ("max", ctx.limits.max_pressure.as_str()),
+        ];
         return Some((
-            format!(
-                "Uses {p} pressure; {} allows at most {} pressure.",
-                ctx.limits.pressure_why, ctx.limits.max_pressure
-            )
-            .into(),
-            ctx.limits.pressure_ids.clone(),
+            say(catalog, "reason.pressure", &args).into(),
+            ctx.limits.pressure_ids(),
         ));
     }
     if let Some(missing) = t
@@ -70,7 +79,9 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
         .iter()
         .find(|e| !ctx.person.preferences.equipment.contains(e))
     {
-        return Some((super::needs(*missing).into(), vec![]));
+        let equipment = missing.as_str().replace('_', " ");
+        let args = [("equipment", equipment.as_str())];
+        return Some((say(catalog, "reason.needs_equipment", &args).into(), vec![]));
     }
     None
 }
@@ -84,24 +95,33 @@ fn rank(ctx: &Context<'_>, t: &Technique) -> (usize, u8) {
     (matches, lightness)
 }
 
-fn pick<'c>(ctx: &Context<'c>, t: &'c Technique) -> TechniquePick<'c> {
-    let matched = ctx.effective_among(
-        &ctx.catalog.refs().technique_best_for[position(&ctx.catalog.techniques, t)],
-    );
-    let mut reason = if matched.is_empty() {
-        "A gentle, general option for back pain.".to_owned()
+fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick<'c> {
+    let catalog = ctx.catalog;
+    let matched =
+        ctx.effective_among(&catalog.refs().technique_best_for[position(&catalog.techniques, t)]);
+    let mut reason = if lighter {
+        catalog.message("pick.lighter").to_owned()
+    } else if matched.is_empty() {
+        catalog.message("pick.general").to_owned()
     } else {
-        format!("Suits {}.", names(ctx, &matched))
+        say(
+            catalog,
+            "pick.suits",
+            &[("conditions", &ctx.names(&matched))],
+        )
     };
     if let Some(p) = t.pressure {
-        reason.push_str(&format!(" Ask for {p} pressure"));
-        if p == ctx.limits.max_pressure && p < crate::catalog::Pressure::Firm {
-            reason.push_str(&format!(
-                " ({} allows at most {})",
-                ctx.limits.pressure_why, ctx.limits.max_pressure
+        reason.push(' ');
+        if p == ctx.limits.max_pressure && p < Pressure::Firm {
+            let because = names_of(&ctx.limits.pressure_by, catalog.message("names.and"));
+            reason.push_str(&say(
+                catalog,
+                "pick.pressure_capped",
+                &[("pressure", p.as_str()), ("because", &because)],
             ));
+        } else {
+            reason.push_str(&say(catalog, "pick.pressure", &[("pressure", p.as_str())]));
         }
-        reason.push('.');
     }
     // A condition's own rhythm (desk workers: every 2-4 weeks) beats the
     // technique's generic frequency for professional massage.
@@ -120,6 +140,7 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique) -> TechniquePick<'c> {
         pressure: t.pressure,
         frequency,
         reason,
+        cautions: ctx.cautions_for(&t.cautions),
     }
 }
 
@@ -138,24 +159,71 @@ fn usable<'c>(ctx: &Context<'c>, modality: Modality) -> Vec<&'c Technique> {
     found.into_iter().map(|(_, t)| t).collect()
 }
 
+/// The massage chosen for a person.
+pub(super) struct Chosen<'c> {
+    /// Hands-on techniques, best first.
+    pub(super) hands_on: Vec<&'c Technique>,
+    /// A lighter hands-on technique added because the others are firm or
+    /// none suited within the caps.
+    pub(super) lighter: Option<&'c Technique>,
+    /// Self-massage techniques.
+    pub(super) self_massage: Vec<&'c Technique>,
+}
+
+impl<'c> Chosen<'c> {
+    /// Every technique chosen.
+    pub(super) fn all(&self) -> Vec<&'c Technique> {
+        self.hands_on
+            .iter()
+            .chain(&self.lighter)
+            .chain(&self.self_massage)
+            .copied()
+            .collect()
+    }
+
+    /// Whether nothing was chosen.
+    pub(super) fn is_empty(&self) -> bool {
+        self.hands_on.is_empty() && self.lighter.is_none() && self.self_massage.is_empty()
+    }
+}
+
 /// The hands-on and self-massage techniques to pick (either may be empty).
-pub(super) fn choose<'c>(ctx: &Context<'c>) -> (Vec<&'c Technique>, Vec<&'c Technique>) {
+pub(super) fn choose<'c>(ctx: &Context<'c>) -> Chosen<'c> {
+    let max = usize::from(ctx.catalog.policy.limits.max_massage_picks);
     // Only techniques that suit one of the person's conditions: a technique
     // made for one group (prenatal massage) must not reach another.
-    let hands_on = usable(ctx, Modality::Massage)
+    let hands_on: Vec<&Technique> = usable(ctx, Modality::Massage)
         .into_iter()
         .filter(|t| rank(ctx, t).0 > 0)
-        .take(MAX_PICKS)
+        .take(max)
         .collect();
+    // Firm pressure is never the whole of the massage: when every pick is
+    // firm, or the caps left none, a light, general technique is offered.
+    let all_firm = hands_on.iter().all(|t| t.pressure == Some(Pressure::Firm));
+    let lighter =
+        if all_firm && ctx.person.preferences.massage_access == MassageAccess::Professional {
+            ctx.catalog
+                .policy
+                .gentle_massage
+                .iter()
+                .filter_map(|id| ctx.technique(id))
+                .find(|t| ctx.technique_exclusions[position(&ctx.catalog.techniques, *t)].is_none())
+        } else {
+            None
+        };
     // Self-massage only where a condition calls for it, or where it is the
     // only massage the person can get.
     let only_self = ctx.person.preferences.massage_access == MassageAccess::SelfOnly;
     let self_massage = usable(ctx, Modality::SelfMassage)
         .into_iter()
         .filter(|t| only_self || rank(ctx, t).0 > 0)
-        .take(MAX_PICKS)
+        .take(max)
         .collect();
-    (hands_on, self_massage)
+    Chosen {
+        hands_on,
+        lighter,
+        self_massage,
+    }
 }
 
 /// Adjuncts (heat, cold, relaxation) that suit one of the person's conditions.
@@ -166,9 +234,16 @@ pub(super) fn adjuncts<'c>(ctx: &Context<'c>) -> Vec<&'c Technique> {
         .collect()
 }
 
-/// Each technique as a pick, with pressure, frequency and reason.
+/// Each technique as a pick, with pressure, frequency, reason and cautions.
 pub(super) fn picks<'c>(ctx: &Context<'c>, techniques: &[&'c Technique]) -> Vec<TechniquePick<'c>> {
-    techniques.iter().map(|t| pick(ctx, t)).collect()
+    techniques.iter().map(|t| pick(ctx, t, false)).collect()
+}
+
+/// The hands-on picks, the lighter one last.
+pub(super) fn hands_on_picks<'c>(ctx: &Context<'c>, chosen: &Chosen<'c>) -> Vec<TechniquePick<'c>> {
+    let mut out = picks(ctx, &chosen.hands_on);
+    out.extend(chosen.lighter.map(|t| pick(ctx, t, true)));
+    out
 }
 
 /// Every technique this person must not be offered, with the reason.

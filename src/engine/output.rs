@@ -28,7 +28,8 @@ vocabulary! {
 vocabulary! {
     /// The plan's main approach.
     PlanApproach {
-        /// Massage (only for acute pain).
+        /// Massage alone (only for acute pain, when no exercise fits and
+        /// nothing makes massage supporting-only).
         Massage = "massage",
         /// Stretching, mobility and strength exercise.
         Stretching = "stretching",
@@ -60,10 +61,31 @@ pub struct FiredFlag<'c> {
     pub name: &'c str,
     /// Urgency after escalation by combinations.
     pub urgency: Urgency,
-    /// What to do, in plain words.
-    pub action: &'c str,
+    /// What to do, in plain words, at the answer's urgency: the flag's own
+    /// action when it sets that urgency, otherwise only a line to mention
+    /// it (its own action would offer a lesser path).
+    pub action: Cow<'c, str>,
     /// Why the urgency was raised, when a combination raised it.
     pub escalated_because: Option<String>,
+}
+
+/// An escalation rule that fired: a combination of signs more serious than
+/// its parts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RaisedBy<'c> {
+    /// Escalation rule id (`GET /red-flags` shows the rules per flag).
+    pub id: &'c str,
+    /// Its name.
+    pub name: &'c str,
+    /// The urgency it raises to.
+    pub urgency: Urgency,
+    /// What to do now, when this rule sets the answer's urgency; null when
+    /// something more urgent does.
+    pub action: Option<&'c str>,
+    /// Why the combination is more serious.
+    pub reason: &'c str,
+    /// The signs (red-flag, condition or age-band ids) the person presents.
+    pub signs: Vec<&'c str>,
 }
 
 /// The safety screen's outcome.
@@ -75,6 +97,8 @@ pub struct Triage<'c> {
     pub message: String,
     /// Every red flag that fired, most urgent first.
     pub flags: Vec<FiredFlag<'c>>,
+    /// Every escalation rule that fired, most urgent first.
+    pub escalations: Vec<RaisedBy<'c>>,
 }
 
 /// A technique chosen for the person.
@@ -90,6 +114,8 @@ pub struct TechniquePick<'c> {
     pub frequency: String,
     /// Why it was chosen.
     pub reason: String,
+    /// Every caution of the technique that applies to this person.
+    pub cautions: Vec<&'c str>,
 }
 
 /// The massage part of the plan.
@@ -114,6 +140,12 @@ pub struct RoutineItem<'c> {
     pub minutes: u8,
     /// Why it was chosen, and any change to make.
     pub reason: String,
+    /// Every caution of the exercise that applies to this person: the
+    /// general ones and those for their conditions and red flags.
+    pub cautions: Vec<&'c str>,
+    /// How to change it in pregnancy, when the person is pregnant and it
+    /// needs a change.
+    pub pregnancy_note: Option<&'c str>,
 }
 
 /// Exercises done together, at one time of day.

@@ -1,29 +1,32 @@
 //! Building the exercise routine: filter for safety and fit, rank for
 //! relevance, fill the time budget, then schedule in a sensible order.
 
-use crate::catalog::{Area, Equipment, Exercise, ExerciseKind, PregnancySafety, Slot, StretchType};
+use std::borrow::Cow;
 
-use super::input::{Goal, PainArea};
+use crate::catalog::{
+    Area, Equipment, Exercise, ExerciseKind, PregnancySafety, Slot, StretchType, position,
+};
+
+use super::context::{Context, Exclusion};
+use super::explanation::say;
+use super::input::Goal;
+use super::limits::names_of;
 use super::output::{Avoided, Routine, RoutineItem, Session};
-use super::{Context, Exclusion, names, position};
 
-/// The most exercises a day's routine holds, so it stays doable.
-const MAX_ITEMS: usize = 8;
-/// The most items sharing a main area, so the routine covers the body.
-const MAX_PER_AREA: usize = 2;
-/// The most stretches placed straight after a massage.
-const MAX_AFTER_MASSAGE: usize = 2;
-
-/// Why `e` is not safe or not possible for this person.
-pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<Exclusion<'c>> {
-    let i = position(&ctx.catalog.exercises, e);
-    let refs = ctx.catalog.refs();
+/// Why `e` is not safe or not possible for this person. An exercise is
+/// ruled out by its own rules and by every technique it applies: a ball
+/// exercise is out wherever the massage ball is.
+pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclusion<'c>> {
+    let catalog = ctx.catalog;
+    let i = position(&catalog.exercises, e);
+    let refs = catalog.refs();
     if let Some(id) = ctx.avoided_by(
         &refs.exercise_avoid_conditions[i],
         &refs.exercise_avoid_flags[i],
     ) {
+        let name = ctx.name_of(id);
         return Some((
-            ["Not safe with ", ctx.name_of(id), "."].concat().into(),
+            say(catalog, "reason.not_safe_with", &[("name", &name)]).into(),
             vec![id],
         ));
     }
@@ -32,7 +35,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<Exclusion
     {
         let note = e.pregnancy.note.as_deref().unwrap_or_default();
         return Some((
-            format!("Not for use in pregnancy. {note}")
+            say(catalog, "reason.pregnancy", &[("note", note)])
                 .trim_end()
                 .to_owned()
                 .into(),
@@ -40,12 +43,9 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<Exclusion
         ));
     }
     if ctx.person.preferences.avoid_positions.contains(&e.position) {
+        let position = e.position.as_str().replace('_', " ");
         return Some((
-            format!(
-                "Done {}, a position you avoid.",
-                e.position.as_str().replace('_', " ")
-            )
-            .into(),
+            say(catalog, "reason.position", &[("position", &position)]).into(),
             vec![],
         ));
     }
@@ -55,21 +55,43 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &Exercise) -> Option<Exclusion
         .iter()
         .find(|q| **q != Equipment::None && !prefs.equipment.contains(q))
     {
-        return Some((super::needs(*missing).into(), vec![]));
+        let equipment = missing.as_str().replace('_', " ");
+        let args = [("equipment", equipment.as_str())];
+        return Some((say(catalog, "reason.needs_equipment", &args).into(), vec![]));
     }
     if e.difficulty > ctx.limits.max_difficulty {
+        let because = names_of(&ctx.limits.difficulty_by, catalog.message("names.and"));
+        let difficulty = capitalise(e.difficulty.as_str());
         return Some((
-            format!(
-                "{} is harder than suits {}.",
-                capitalise(e.difficulty.as_str()),
-                ctx.limits.difficulty_why
+            say(
+                catalog,
+                "reason.too_hard",
+                &[("difficulty", &difficulty), ("because", &because)],
             )
             .into(),
-            ctx.limits.difficulty_ids.clone(),
+            ctx.limits.difficulty_ids(),
         ));
     }
     if e.kind == ExerciseKind::SelfMassage && !ctx.self_massage_allowed() {
-        return Some(("Self-massage is not part of your plan.".into(), vec![]));
+        return Some((
+            Cow::Borrowed(catalog.message("reason.self_massage_not_in_plan")),
+            vec![],
+        ));
+    }
+    for id in &e.applies {
+        let Some(t) = ctx.technique(id) else { continue };
+        if let Some((why, because)) = &ctx.technique_exclusions[position(&catalog.techniques, t)] {
+            let name = t.name.to_lowercase();
+            return Some((
+                say(
+                    catalog,
+                    "reason.applies",
+                    &[("technique", &name), ("why", why)],
+                )
+                .into(),
+                because.clone(),
+            ));
+        }
     }
     None
 }
@@ -82,24 +104,8 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The catalog areas that a pain area covers.
-fn areas_for(pain: PainArea) -> &'static [Area] {
-    match pain {
-        PainArea::LowerBack => &[Area::LowerBack, Area::Core],
-        PainArea::MidBack => &[Area::MidBack],
-        PainArea::UpperBack => &[Area::UpperBack, Area::Shoulders, Area::Neck, Area::Chest],
-        PainArea::Hips => &[Area::Hips, Area::Glutes, Area::HipFlexors],
-        PainArea::Leg => &[Area::Leg, Area::Hamstrings, Area::Glutes, Area::Quadriceps],
-    }
-}
-
-/// The catalog areas a pain area covers, as bits.
-pub(super) fn pain_bits(pain: PainArea) -> u32 {
-    area_bits(areas_for(pain))
-}
-
 /// A set of areas as one bit per area.
-fn area_bits(areas: &[Area]) -> u32 {
+pub(super) fn area_bits(areas: &[Area]) -> u32 {
     areas.iter().fold(0, |bits, a| bits | 1 << (*a as u32))
 }
 
@@ -120,12 +126,15 @@ fn score(ctx: &Context<'_>, e: &Exercise) -> u32 {
         .iter()
         .filter(|s| ctx.preferred_slots.contains(s))
         .count() as u32;
+    let w = &ctx.catalog.policy.weights;
     let goal = match (ctx.person.preferences.goal, e.kind) {
-        (Goal::LongTerm | Goal::Both, ExerciseKind::Strength) => 3,
-        (Goal::QuickRelief, ExerciseKind::Stretch | ExerciseKind::Mobility) => 2,
+        (Goal::LongTerm | Goal::Both, ExerciseKind::Strength) => w.strength_for_long_term,
+        (Goal::QuickRelief, ExerciseKind::Stretch | ExerciseKind::Mobility) => {
+            w.stretch_for_quick_relief
+        }
         _ => 0,
     };
-    suits * 10 + hurts * 4 + slots * 2 + goal
+    suits * w.suits + hurts * w.hurts + slots * w.slot + goal
 }
 
 /// The order of sessions through a day.
@@ -159,7 +168,7 @@ fn slot_for(ctx: &Context<'_>, e: &Exercise, after_massage_used: usize) -> Slot 
         return *s;
     }
     if ctx.massage_in_plan
-        && after_massage_used < MAX_AFTER_MASSAGE
+        && after_massage_used < usize::from(ctx.catalog.policy.limits.max_after_massage)
         && e.best_time.contains(&Slot::AfterMassage)
     {
         return Slot::AfterMassage;
@@ -197,9 +206,17 @@ pub(super) fn avoided<'c>(ctx: &mut Context<'c>) -> Vec<Avoided<'c>> {
 }
 
 /// Builds the routine, or `None` when no exercise is both safe and suitable.
-pub(super) fn build<'c>(ctx: &mut Context<'c>) -> Option<Routine<'c>> {
+/// With `gentle_only` (massage first) it holds gentle movement only, and
+/// strength work where the plan needs it.
+pub(super) fn build<'c>(ctx: &mut Context<'c>, gentle_only: bool) -> Option<Routine<'c>> {
     let budget = u16::from(ctx.person.preferences.minutes_per_day);
     let refs = ctx.catalog.refs();
+    let limits = &ctx.catalog.policy.limits;
+    let (max_items, max_per_area) = (
+        usize::from(limits.max_items),
+        usize::from(limits.max_per_area),
+    );
+    let strength = super::approach::wants_strength(ctx);
     // Exclusions were decided once for the person (Context); reuse them.
     let mut candidates: Vec<(u32, &Exercise)> = ctx
         .catalog
@@ -207,8 +224,12 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>) -> Option<Routine<'c>> {
         .iter()
         .zip(&ctx.exercise_exclusions)
         .zip(&refs.exercise_suitable)
-        .filter(|((_, excluded), suitable)| {
-            excluded.is_none() && ctx.effective_set.count(suitable) > 0
+        .filter(|((e, excluded), suitable)| {
+            excluded.is_none()
+                && ctx.effective_set.count(suitable) > 0
+                && (!gentle_only
+                    || e.kind == ExerciseKind::Mobility
+                    || (strength && e.kind == ExerciseKind::Strength))
         })
         .map(|((e, _), _)| (score(ctx, e), e))
         .collect();
@@ -217,7 +238,7 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>) -> Option<Routine<'c>> {
 
     // Strength work prevents recurrence (NICE, ACP R2): a long-term goal
     // reserves room for the best strength exercise before anything else.
-    if super::wants_strength(ctx)
+    if strength
         && let Some(at) = candidates
             .iter()
             .position(|(_, e)| e.kind == ExerciseKind::Strength)
@@ -228,7 +249,7 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>) -> Option<Routine<'c>> {
     let mut chosen: Vec<&Exercise> = Vec::new();
     let mut used: u16 = 0;
     for (_, e) in &candidates {
-        if chosen.len() == MAX_ITEMS {
+        if chosen.len() == max_items {
             break;
         }
         let main_area = e.areas.first();
@@ -236,18 +257,13 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>) -> Option<Routine<'c>> {
             .iter()
             .filter(|c| c.areas.first() == main_area)
             .count();
-        if used + u16::from(e.minutes) <= budget && same_area < MAX_PER_AREA {
+        if used + u16::from(e.minutes) <= budget && same_area < max_per_area {
             used += u16::from(e.minutes);
             chosen.push(e);
         }
     }
     if chosen.is_empty() {
-        ctx.step(
-            "routine-empty",
-            "no exercise is both safe and suitable within these limits".to_owned(),
-            vec![],
-            vec![],
-        );
+        ctx.fire("routine-empty", &[], vec![], vec![]);
         return None;
     }
 
@@ -284,12 +300,18 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>) -> Option<Routine<'c>> {
         .flat_map(|e| &refs.exercise_sources[position(&ctx.catalog.exercises, e)])
         .copied()
         .collect();
-    ctx.step(
+    let (count, used_text, budget_text) = (
+        chosen.len().to_string(),
+        used.to_string(),
+        budget.to_string(),
+    );
+    ctx.fire(
         "routine",
-        format!(
-            "{} exercises, {used} of {budget} minutes, safe for every condition and flag reported, ordered mobility before holds and stretching after massage",
-            chosen.len()
-        ),
+        &[
+            ("count", &count),
+            ("used", &used_text),
+            ("budget", &budget_text),
+        ],
         ids,
         sources,
     );
@@ -300,23 +322,29 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>) -> Option<Routine<'c>> {
 }
 
 fn item<'c>(ctx: &Context<'c>, e: &'c Exercise) -> RoutineItem<'c> {
-    let at = position(&ctx.catalog.exercises, e);
-    let suits = ctx.effective_among(&ctx.catalog.refs().exercise_suitable[at]);
-    let mut reason = names(ctx, &suits);
-    reason.insert_str(0, "Suits ");
-    reason.push('.');
-    if ctx.limits.pregnancy_only.is_some()
-        && e.pregnancy.status == PregnancySafety::Modify
-        && let Some(note) = &e.pregnancy.note
-    {
-        reason.push_str(&format!(" In pregnancy: {note}"));
+    let catalog = ctx.catalog;
+    let at = position(&catalog.exercises, e);
+    let suits = ctx.effective_among(&catalog.refs().exercise_suitable[at]);
+    let mut reason = say(catalog, "item.suits", &[("conditions", &ctx.names(&suits))]);
+    let pregnancy_note =
+        if ctx.limits.pregnancy_only.is_some() && e.pregnancy.status == PregnancySafety::Modify {
+            e.pregnancy.note.as_deref()
+        } else {
+            None
+        };
+    // Apps that show only the reason still show the change for pregnancy.
+    if let Some(note) = pregnancy_note {
+        reason.push(' ');
+        reason.push_str(&say(catalog, "item.pregnancy", &[("note", note)]));
     }
     RoutineItem {
         exercise_id: e.id.as_str(),
         name: e.name.as_str(),
         // Worded once at load: the dose only changes with the content.
-        dose: ctx.catalog.refs().exercise_dose[at].as_str(),
+        dose: catalog.refs().exercise_dose[at].as_str(),
         minutes: e.minutes,
         reason,
+        cautions: ctx.cautions_for(&e.cautions),
+        pregnancy_note,
     }
 }

@@ -1,12 +1,15 @@
 //! STarT Back Screening Tool scoring (Keele University): total of items 1-9,
 //! psychosocial subscale of items 5-9, and the risk tier.
 
+use crate::catalog::Catalog;
+
 use super::input::{Bothersomeness, StartBackAnswers};
 use super::output::{Risk, StartBackResult};
 
 /// Scores the answers. Total <= 3 is low risk; a psychosocial score >= 4 is
-/// high; anything else is medium.
-pub fn score(a: &StartBackAnswers) -> StartBackResult {
+/// high; anything else is medium. The pathway is worded in the policy's
+/// messages.
+pub fn score(catalog: &Catalog, a: &StartBackAnswers) -> StartBackResult {
     let bothered = matches!(
         a.bothersomeness,
         Bothersomeness::VeryMuch | Bothersomeness::Extremely
@@ -38,11 +41,7 @@ pub fn score(a: &StartBackAnswers) -> StartBackResult {
     } else {
         Risk::Medium
     };
-    let pathway = match risk {
-        Risk::Low => "advice, reassurance and self-management",
-        Risk::Medium => "physiotherapy: exercise with or without manual therapy",
-        Risk::High => "psychologically informed physiotherapy",
-    };
+    let pathway = catalog.message(&format!("start_back.pathway.{}", risk.as_str()));
     StartBackResult {
         score,
         psychosocial_score: psychosocial,

@@ -1,106 +1,275 @@
-//! Red flags first: which fired, how urgent after combinations, and what
-//! to do now.
+//! Red flags first: which signs the person presents (flags, conditions, age
+//! bands), which escalation rules they fire, the final urgency, and a
+//! message built from that urgency alone.
+//!
+//! The message says what to do at the final urgency and why it was raised;
+//! a flag whose own urgency is lower keeps none of its own action's words
+//! (its action would say, say, that self-care can go on), only a line to
+//! mention it. Each action therefore appears once, and never beside a more
+//! urgent one.
 
-use crate::catalog::{RedFlag, Urgency, position};
+use std::borrow::Cow;
 
-use super::output::{FiredFlag, Triage, TriageLevel};
-use super::{Context, sources_of};
+use crate::catalog::{EscalationRule, Urgency, position};
 
-/// NICE NG59 covers people aged 16 and over.
-pub const MIN_AGE: u8 = 16;
+use super::context::Context;
+use super::explanation::{say, words};
+use super::output::{FiredFlag, RaisedBy, Triage, TriageLevel};
 
-/// The urgency of `flag` for this person, and the escalation that raised it.
-fn urgency_of<'c>(ctx: &Context<'c>, flag: &'c RedFlag) -> (Urgency, Option<&'c str>) {
-    let age = ctx.person.age;
-    flag.escalation
-        .iter()
-        .filter(|e| {
-            e.conditions
-                .iter()
-                .all(|c| ctx.condition_ids.contains(&c.as_str()))
-                && e.red_flags
-                    .iter()
-                    .all(|r| ctx.flag_ids.contains(&r.as_str()))
-                && e.min_age.is_none_or(|min| age.is_some_and(|a| a >= min))
-        })
-        .map(|e| (e.urgency, Some(e.reason.as_str())))
-        .fold((flag.urgency, None), |best, next| {
-            if next.0 > best.0 { next } else { best }
-        })
+fn level_of(u: Urgency) -> TriageLevel {
+    match u {
+        Urgency::SeeClinician => TriageLevel::SeeClinician,
+        Urgency::Urgent => TriageLevel::Urgent,
+        Urgency::Emergency => TriageLevel::Emergency,
+    }
 }
 
-/// Screens the person's red flags and age.
-pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
-    let mut flags: Vec<FiredFlag> = Vec::new();
-    let fired: Vec<&RedFlag> = ctx
-        .flag_ids
+/// Whether every clause of `rule` holds for this person.
+pub(super) fn fires(ctx: &Context<'_>, rule: &EscalationRule) -> bool {
+    rule.when
         .iter()
-        .filter_map(|id| ctx.catalog.red_flag(id))
+        .all(|clause| clause.of.iter().filter(|s| ctx.has_sign(s)).count() >= clause.needed())
+}
+
+/// The signs of `rule` this person presents, in the rule's order.
+fn present<'c>(ctx: &Context<'c>, rule: &'c EscalationRule) -> Vec<&'c str> {
+    rule.when
+        .iter()
+        .flat_map(|c| &c.of)
+        .filter(|s| ctx.has_sign(s))
+        .map(String::as_str)
+        .collect()
+}
+
+/// Screens the person's red flags, conditions and age.
+pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
+    let catalog = ctx.catalog;
+    let rules: Vec<&EscalationRule> = catalog
+        .escalations
+        .iter()
+        .filter(|r| fires(ctx, r))
         .collect();
-    for flag in fired {
-        let (urgency, escalated) = urgency_of(ctx, flag);
-        let mut decision = format!("`{}` reported: {}", flag.id, urgency);
-        if let Some(reason) = escalated {
-            decision.push_str(&format!(" (raised from {}: {reason})", flag.urgency));
+    let bands: Vec<_> = ctx.age_bands.clone();
+
+    let mut level = TriageLevel::SelfCare;
+    for u in ctx
+        .flags
+        .iter()
+        .map(|f| f.urgency)
+        .chain(rules.iter().map(|r| r.urgency))
+        .chain(bands.iter().filter_map(|b| b.urgency))
+    {
+        level = level.max(level_of(u));
+    }
+
+    // Each flag: its urgency after the rules that name it.
+    let mut flags: Vec<FiredFlag<'c>> = Vec::new();
+    for flag in ctx.flags.clone() {
+        let raising = rules
+            .iter()
+            .filter(|r| r.urgency > flag.urgency && r.when.iter().any(|c| c.of.contains(&flag.id)))
+            .max_by_key(|r| r.urgency);
+        let urgency = raising.map_or(flag.urgency, |r| r.urgency);
+        let action = if level_of(flag.urgency) == level {
+            Cow::Borrowed(flag.action.as_str())
+        } else {
+            Cow::Owned(say(
+                catalog,
+                "triage.also_mention",
+                &[("flag", &ctx.name_of(&flag.id))],
+            ))
+        };
+        let name = ctx.name_of(&flag.id);
+        match raising {
+            Some(r) => ctx.fire(
+                "red-flag-raised",
+                &[
+                    ("flag", &name),
+                    ("urgency", &words(catalog, "urgency", urgency.as_str())),
+                    ("from", &words(catalog, "urgency", flag.urgency.as_str())),
+                ],
+                vec![flag.id.as_str(), r.id.as_str()],
+                catalog.refs().red_flag_sources[position(&catalog.red_flags, flag)].clone(),
+            ),
+            None => ctx.fire(
+                "red-flag",
+                &[
+                    ("flag", &name),
+                    ("urgency", &words(catalog, "urgency", urgency.as_str())),
+                ],
+                vec![flag.id.as_str()],
+                catalog.refs().red_flag_sources[position(&catalog.red_flags, flag)].clone(),
+            ),
         }
-        ctx.step(
-            "red-flag",
-            decision,
-            vec![flag.id.as_str()],
-            ctx.catalog.refs().red_flag_sources[position(&ctx.catalog.red_flags, flag)].clone(),
-        );
         flags.push(FiredFlag {
             id: flag.id.as_str(),
             name: flag.name.as_str(),
             urgency,
-            action: flag.action.as_str(),
-            escalated_because: escalated.map(str::to_owned),
+            action,
+            escalated_because: raising.map(|r| r.reason.clone()),
         });
     }
     // Most urgent first; id order among equals keeps the answer deterministic.
     flags.sort_by(|a, b| b.urgency.cmp(&a.urgency).then_with(|| a.id.cmp(b.id)));
 
-    let mut level = match flags.first().map(|f| f.urgency) {
-        Some(Urgency::Emergency) => TriageLevel::Emergency,
-        Some(Urgency::Urgent) => TriageLevel::Urgent,
-        Some(Urgency::SeeClinician) => TriageLevel::SeeClinician,
-        None => TriageLevel::SelfCare,
-    };
-    let young = ctx.person.age.is_some_and(|a| a < MIN_AGE);
-    if young {
-        level = level.max(TriageLevel::SeeClinician);
-        ctx.step(
-            "age-under-16",
-            format!("age under {MIN_AGE}: the guidance here is for adults, so see a clinician before self-care"),
-            vec![],
-            sources_of(ctx.catalog, &["nice-ng59"]),
+    let mut raised = Vec::new();
+    for rule in &rules {
+        let signs = present(ctx, rule);
+        let names = ctx.names(&signs);
+        let mut ids = vec![rule.id.as_str()];
+        ids.extend(&signs);
+        let sources = sources_of(ctx, &rule.sources);
+        ctx.fire(
+            "escalation",
+            &[
+                ("rule", &rule.name.to_lowercase()),
+                ("signs", &names),
+                ("urgency", &words(catalog, "urgency", rule.urgency.as_str())),
+            ],
+            ids,
+            sources,
+        );
+        raised.push(RaisedBy {
+            id: rule.id.as_str(),
+            name: rule.name.as_str(),
+            urgency: rule.urgency,
+            // A rule below the final urgency keeps its reason but not its
+            // action, which would offer a lesser path.
+            action: (level_of(rule.urgency) == level).then_some(rule.action.as_str()),
+            reason: rule.reason.as_str(),
+            signs,
+        });
+    }
+    // Most urgent first, then id order.
+    raised.sort_by(|a, b| b.urgency.cmp(&a.urgency).then_with(|| a.id.cmp(b.id)));
+
+    for band in &bands {
+        let implied: Vec<&str> = band.implies_conditions.iter().map(String::as_str).collect();
+        let names = ctx.names(&implied);
+        let sources = sources_of(ctx, &band.sources);
+        ctx.fire(
+            "age-band",
+            &[("band", &band.name), ("conditions", &names)],
+            std::iter::once(band.id.as_str()).chain(implied).collect(),
+            sources,
         );
     }
 
-    let actions: Vec<&str> = flags.iter().map(|f| f.action).collect();
-    let message = match level {
-        TriageLevel::Emergency => format!(
-            "Go to an emergency department now, or call emergency services. Do not try self-care first. {}",
-            actions.join(" ")
-        ),
-        TriageLevel::Urgent => format!(
-            "Get a same-day medical assessment (call your doctor or an urgent care service today) before any self-care. {}",
-            actions.join(" ")
-        ),
-        TriageLevel::SeeClinician if young => {
-            "Back pain in children and teenagers should be checked by a doctor or physiotherapist before any self-care plan.".to_owned()
-        }
-        TriageLevel::SeeClinician => format!(
-            "You can start gentle self-care, but book an appointment with a doctor or physiotherapist soon. {}",
-            actions.join(" ")
-        ),
-        TriageLevel::SelfCare => {
-            "No warning signs were reported, so careful self-care is a reasonable start. Keep moving as normally as you can.".to_owned()
-        }
-    };
     Triage {
         level,
-        message: message.trim_end().to_owned(),
+        message: String::new(),
         flags,
+        escalations: raised,
+    }
+}
+
+/// The triage message: what to do at the final urgency (or, when no
+/// self-care plan fits, that one cannot be given), then why the urgency
+/// was raised, then when to get severe pain reviewed.
+pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool) -> String {
+    let catalog = ctx.catalog;
+    let level = triage.level;
+    let no_plan_band = ctx
+        .age_bands
+        .iter()
+        .find(|b| b.no_plan && b.urgency.map(level_of) == Some(level));
+    let mut sentences: Vec<String> = Vec::new();
+    match no_plan_band.and_then(|b| b.action.as_deref()) {
+        Some(action) => sentences.push(action.to_owned()),
+        None if no_plan_fits => sentences.push(catalog.message("triage.no_plan_fits").to_owned()),
+        None => sentences.push(
+            catalog
+                .message(&format!("triage.lead.{}", level.as_str()))
+                .to_owned(),
+        ),
+    }
+    for r in &triage.escalations {
+        if r.action.is_some() {
+            sentences.push(r.reason.to_owned());
+        }
+    }
+    let severe = ctx
+        .person
+        .pain
+        .intensity
+        .is_some_and(|i| i >= catalog.policy.limits.severe_pain);
+    if severe && level <= TriageLevel::SeeClinician {
+        sentences.push(catalog.message("triage.severe_pain").to_owned());
+    }
+    unique_sentences(&sentences)
+}
+
+/// The given source ids as catalog positions.
+pub(super) fn sources_of(ctx: &Context<'_>, ids: &[String]) -> Vec<u16> {
+    ids.iter()
+        .filter_map(|id| {
+            ctx.catalog
+                .sources
+                .binary_search_by(|s| s.id.as_str().cmp(id))
+                .ok()
+        })
+        .filter_map(|p| u16::try_from(p).ok())
+        .collect()
+}
+
+/// The texts joined by spaces, each sentence once: two rules or a lead and
+/// a reason may share one.
+pub(super) fn unique_sentences(texts: &[String]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = String::new();
+    for text in texts {
+        for sentence in sentences(text) {
+            if seen.contains(&sentence) {
+                continue;
+            }
+            seen.push(sentence);
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(sentence);
+        }
+    }
+    out
+}
+
+/// The sentences of `text`: each ends at `.`, `!` or `?` followed by a
+/// space or the end.
+pub fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text.trim();
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let bytes = rest.as_bytes();
+        let mut end = rest.len();
+        for (i, b) in bytes.iter().enumerate() {
+            if matches!(b, b'.' | b'!' | b'?') && bytes.get(i + 1).is_none_or(|n| *n == b' ') {
+                end = i + 1;
+                break;
+            }
+        }
+        let (sentence, after) = rest.split_at(end);
+        rest = after.trim_start();
+        Some(sentence.trim())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_at_stops_followed_by_space() {
+        let s: Vec<&str> = sentences("Go now. Call 999! Is it 3.5 cm? yes").collect();
+        assert_eq!(s, ["Go now.", "Call 999!", "Is it 3.5 cm?", "yes"]);
+    }
+
+    #[test]
+    fn repeated_sentences_are_said_once() {
+        let texts = [
+            "Go now. Do not wait.".to_owned(),
+            "Do not wait. Call.".to_owned(),
+        ];
+        assert_eq!(unique_sentences(&texts), "Go now. Do not wait. Call.");
     }
 }

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{self, Window, list_response};
-use super::schema::AvoidIf;
+use super::schema::{AvoidIf, KeyedCaution};
 use super::state::Snapshot;
 use crate::catalog::{
     self, Area, Difficulty, Equipment, ExerciseFilter, ExerciseKind, Position, PregnancySafety,
@@ -74,6 +74,8 @@ pub struct Exercise {
     pub position: Position,
     /// Equipment it needs (`none` alone when it needs nothing).
     pub equipment: Vec<Equipment>,
+    /// Technique ids whose method it uses; it inherits their exclusions.
+    pub applies: Vec<String>,
     /// How hard it is.
     pub difficulty: Difficulty,
     /// What to do, in order.
@@ -90,8 +92,12 @@ pub struct Exercise {
     pub avoid_if: AvoidIf,
     /// Pregnancy suitability.
     pub pregnancy: Pregnancy,
-    /// What to be careful about.
+    /// What to be careful about: every caution's text, for everyone and
+    /// for some conditions alike.
     pub cautions: Vec<String>,
+    /// The same cautions with who each is for: a person is shown those
+    /// with empty lists and those naming one of their conditions or flags.
+    pub caution_details: Vec<KeyedCaution>,
     /// Common mistakes.
     pub common_mistakes: Vec<String>,
     /// Easier variations (exercise ids).
@@ -114,6 +120,7 @@ impl From<&catalog::Exercise> for Exercise {
             areas: e.areas.clone(),
             position: e.position,
             equipment: e.equipment.clone(),
+            applies: e.applies.clone(),
             difficulty: e.difficulty,
             steps: e.steps.clone(),
             dose: (&e.dose).into(),
@@ -125,7 +132,8 @@ impl From<&catalog::Exercise> for Exercise {
                 status: e.pregnancy.status,
                 note: e.pregnancy.note.clone(),
             },
-            cautions: e.cautions.clone(),
+            cautions: e.cautions.iter().map(|c| c.text.clone()).collect(),
+            caution_details: e.cautions.iter().map(KeyedCaution::from).collect(),
             common_mistakes: e.common_mistakes.clone(),
             easier: e.easier.clone(),
             harder: e.harder.clone(),

@@ -27,7 +27,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::catalog::Catalog;
-pub use answer::recommendation_json;
 pub use error::{ApiError, FieldError, Problem};
 pub use middleware::Settings;
 pub use openapi::{openapi, openapi_json};

@@ -96,3 +96,25 @@ impl From<&crate::catalog::AvoidIf> for AvoidIf {
         }
     }
 }
+
+/// A caution shown only to people with one of these conditions or red
+/// flags; both lists empty means everyone.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct KeyedCaution {
+    /// What to be careful about.
+    pub text: String,
+    /// Condition ids it is for.
+    pub conditions: Vec<String>,
+    /// Red-flag ids it is for.
+    pub red_flags: Vec<String>,
+}
+
+impl From<&crate::catalog::CautionNote> for KeyedCaution {
+    fn from(n: &crate::catalog::CautionNote) -> Self {
+        Self {
+            text: n.text.clone(),
+            conditions: n.only_with.conditions.clone(),
+            red_flags: n.only_with.red_flags.clone(),
+        }
+    }
+}

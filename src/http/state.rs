@@ -98,7 +98,16 @@ impl Served {
         Self {
             etag: super::caching::etag(&catalog.version),
             conditions: serialise::<_, conditions::Condition>(&catalog.conditions),
-            red_flags: serialise::<_, red_flags::RedFlag>(&catalog.red_flags),
+            red_flags: catalog
+                .red_flags
+                .iter()
+                .map(|f| {
+                    Bytes::from(
+                        serde_json::to_vec(&red_flags::RedFlag::new(&catalog, f))
+                            .expect("wire types always serialise"),
+                    )
+                })
+                .collect(),
             techniques: serialise::<_, techniques::Technique>(&catalog.techniques),
             exercises: serialise::<_, exercises::Exercise>(&catalog.exercises),
             sources: serialise::<_, sources::Source>(&catalog.sources),

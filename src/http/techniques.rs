@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{self, Window, list_response};
-use super::schema::AvoidIf;
+use super::schema::{AvoidIf, KeyedCaution};
 use super::state::Snapshot;
 use crate::catalog::{self, Equipment, Modality, Pressure, TechniqueFilter, TechniqueStatus};
 
@@ -51,8 +51,12 @@ pub struct Technique {
     pub frequency: String,
     /// Conditions and red flags that rule it out.
     pub avoid_if: AvoidIf,
-    /// What to be careful about.
+    /// What to be careful about: every caution's text, for everyone and
+    /// for some conditions alike.
     pub cautions: Vec<String>,
+    /// The same cautions with who each is for: a person is shown those
+    /// with empty lists and those naming one of their conditions or flags.
+    pub caution_details: Vec<KeyedCaution>,
     /// Where it goes relative to other work (stretch after massage).
     pub sequencing: String,
     /// What the evidence says, with figures.
@@ -80,7 +84,8 @@ impl From<&catalog::Technique> for Technique {
             },
             frequency: t.frequency.clone(),
             avoid_if: (&t.avoid_if).into(),
-            cautions: t.cautions.clone(),
+            cautions: t.cautions.iter().map(|c| c.text.clone()).collect(),
+            caution_details: t.cautions.iter().map(KeyedCaution::from).collect(),
             sequencing: t.sequencing.clone(),
             evidence: t.evidence.clone(),
             sources: t.sources.clone(),

@@ -164,10 +164,48 @@ fn the_engine_finds_every_source_and_condition_it_relies_on() {
         Vec::<String>::new()
     );
     let fixture = Catalog::from_dir(&crate::helpers::fixture_dir()).unwrap();
-    assert!(
-        !backcare::engine::check_catalog(&fixture).is_empty(),
-        "the check reports missing sources"
+    assert_eq!(
+        backcare::engine::check_catalog(&fixture),
+        Vec::<String>::new()
     );
+    // A policy that drops a rule the engine fires, renames a message, or
+    // uses a placeholder the engine cannot fill is refused at load.
+    let dir = crate::helpers::fixture_copy("policy-gaps");
+    let policy_path = dir.join("policy/policy.json");
+    let mut policy: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&policy_path).unwrap()).unwrap();
+    policy["rules"]
+        .as_object_mut()
+        .unwrap()
+        .remove("no-safe-plan");
+    policy["rules"]["routine"]["decision"] = serde_json::json!("{count} items for {nobody}");
+    std::fs::write(&policy_path, policy.to_string()).unwrap();
+    let messages_path = dir.join("policy/messages.json");
+    let mut messages: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&messages_path).unwrap()).unwrap();
+    let lead = messages
+        .as_object_mut()
+        .unwrap()
+        .remove("triage.lead.urgent")
+        .unwrap();
+    messages["triage.lead.urgnet"] = lead;
+    std::fs::write(&messages_path, messages.to_string()).unwrap();
+    let problems = match backcare::content::load(Some(&dir)) {
+        Err(backcare::catalog::LoadError::Invalid(p)) => p,
+        other => panic!("a gapped policy loaded: {:?}", other.map(|c| c.version)),
+    };
+    let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    for expected in [
+        "`no-safe-plan`",
+        "{nobody}",
+        "`triage.lead.urgent` is missing",
+        "`triage.lead.urgnet`",
+    ] {
+        assert!(
+            text.iter().any(|t| t.contains(expected)),
+            "{expected} not in {text:#?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -384,6 +384,8 @@ fn content_copy(name: &str) -> std::path::PathBuf {
         "red-flags",
         "techniques",
         "exercises",
+        "escalations",
+        "policy",
     ] {
         copy_kind(&repo_root().join("content").join(kind), &dir.join(kind));
     }

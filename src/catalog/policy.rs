@@ -1,0 +1,199 @@
+//! The engine's policy as content: thresholds, age bands, the pain-area map,
+//! selection weights, the rules it fires with their sources and wording, and
+//! every sentence it says to a person. `content/policy/policy.json` and
+//! `content/policy/messages.json`; a clinician changes behaviour by editing
+//! them, and the loader refuses a policy the engine could not follow.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::vocab::{Area, Duration, PainArea, Urgency};
+
+/// A band of ages that acts as a sign (in escalation rules) and as a
+/// modifier (the conditions it implies).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeBand {
+    /// Kebab-case id, usable as a sign in escalation rules.
+    pub id: String,
+    /// Plain name, for use mid-sentence ("aged 70 or over").
+    pub name: String,
+    /// The youngest age in the band.
+    #[serde(default)]
+    pub min_age: Option<u8>,
+    /// The oldest age in the band.
+    #[serde(default)]
+    pub max_age: Option<u8>,
+    /// Pain durations the band needs ("new pain": acute or subacute); any
+    /// duration when empty.
+    #[serde(default)]
+    pub durations: Vec<Duration>,
+    /// Condition ids that apply to everyone in the band, ticked or not.
+    #[serde(default)]
+    pub implies_conditions: Vec<String>,
+    /// The urgency the band raises the answer to on its own, if any.
+    #[serde(default)]
+    pub urgency: Option<Urgency>,
+    /// What to do, said to the person when the band has an urgency.
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Whether no self-care plan is given in this band.
+    #[serde(default)]
+    pub no_plan: bool,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+impl AgeBand {
+    /// Whether a person of `age` with pain of `duration` is in the band.
+    pub fn holds(&self, age: u8, duration: Duration) -> bool {
+        self.min_age.is_none_or(|min| age >= min)
+            && self.max_age.is_none_or(|max| age <= max)
+            && (self.durations.is_empty() || self.durations.contains(&duration))
+    }
+}
+
+/// Limits that keep a plan doable.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanLimits {
+    /// Pain at or above this intensity (0-10) gets the gentle plan.
+    pub severe_pain: u8,
+    /// The most exercises a day's routine holds.
+    pub max_items: u8,
+    /// The most items sharing a main area.
+    pub max_per_area: u8,
+    /// The most stretches placed straight after a massage.
+    pub max_after_massage: u8,
+    /// The most hands-on and self-massage techniques a plan names.
+    pub max_massage_picks: u8,
+}
+
+/// How exercises are ranked for a person.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// Per condition of the person's that the exercise suits.
+    pub suits: u32,
+    /// Per painful area the exercise works.
+    pub hurts: u32,
+    /// Per time of day the person's conditions favour.
+    pub slot: u32,
+    /// Strength work, for a long-term goal.
+    pub strength_for_long_term: u32,
+    /// Stretching and mobility, for quick relief.
+    pub stretch_for_quick_relief: u32,
+}
+
+/// One rule the engine fires: the sources it rests on and the sentence it
+/// writes into the explanation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// The decision, with `{placeholders}` the engine fills in.
+    pub decision: String,
+    /// Source ids behind the rule.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// The engine's policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// The condition assumed when a person names none.
+    pub default_condition: String,
+    /// Plan size and the severe-pain threshold.
+    pub limits: PlanLimits,
+    /// Age bands, as signs and modifiers.
+    pub age_bands: Vec<AgeBand>,
+    /// The catalog areas each painful area covers.
+    pub area_map: BTreeMap<PainArea, Vec<Area>>,
+    /// Exercise ranking weights.
+    pub weights: Weights,
+    /// Technique ids offered when a lighter massage is needed and no
+    /// condition-linked one is light enough (gentle, general techniques).
+    pub gentle_massage: Vec<String>,
+    /// Rules by id.
+    pub rules: BTreeMap<String, Rule>,
+}
+
+/// Every sentence the engine says to a person, by key, with
+/// `{placeholders}` it fills in.
+pub type Messages = BTreeMap<String, String>;
+
+/// The `{placeholder}` names in a template, in order, or the position of a
+/// brace that does not open or close one.
+pub fn placeholders(template: &str) -> Result<Vec<&str>, usize> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    let mut at = 0;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest.as_bytes()[open] == b'}' {
+            return Err(at + open);
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or(at + open)?;
+        let name = &after[..close];
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(at + open);
+        }
+        out.push(name);
+        at += open + close + 2;
+        rest = &after[close + 1..];
+    }
+    Ok(out)
+}
+
+/// `template` with each `{name}` replaced by its value in `args`; names
+/// without a value are left as they are (validation refuses them at load).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => out.push_str(&rest[open..open + close + 2]),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_found_and_bad_braces_located() {
+        assert_eq!(
+            placeholders("a {x} b {long_name}."),
+            Ok(vec!["x", "long_name"])
+        );
+        assert_eq!(placeholders("no braces"), Ok(vec![]));
+        assert_eq!(placeholders("open {x"), Err(5));
+        assert_eq!(placeholders("close } here"), Err(6));
+        assert_eq!(placeholders("bad {X}"), Err(4));
+        assert_eq!(placeholders("empty {}"), Err(6));
+    }
+
+    #[test]
+    fn fill_replaces_known_names_only() {
+        assert_eq!(fill("{a} and {b}", &[("a", "1"), ("b", "2")]), "1 and 2");
+        assert_eq!(fill("{a} and {c}", &[("a", "1")]), "1 and {c}");
+        assert_eq!(fill("plain", &[]), "plain");
+    }
+}

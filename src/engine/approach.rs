@@ -1,0 +1,162 @@
+//! The approach: what the person's conditions prefer, adjusted by the
+//! guideline rules (NICE NG59 1.2.7, ACP 2017, STarT Back's pathways) and
+//! by the person's access to massage.
+
+use std::collections::BTreeSet;
+
+use crate::catalog::Approach;
+
+use super::context::Context;
+use super::entry_sources;
+use super::input::{Duration, Goal, MassageAccess};
+use super::output::Risk;
+
+/// NICE's stratified care: the STarT Back tier decides how much support
+/// goes with the plan (NG59 1.1.2, Keele's matched pathways).
+pub(super) fn stratified_care(ctx: &mut Context<'_>) {
+    let Some(risk) = ctx.risk else { return };
+    let rule = match risk {
+        Risk::Low => "start-back-low-self-management",
+        Risk::Medium => "start-back-medium-physiotherapy",
+        Risk::High => "start-back-high-psychologically-informed",
+    };
+    ctx.fire(rule, &[], vec![], vec![]);
+}
+
+/// Whether the plan must build strength: a long-term goal, a STarT Back
+/// tier that calls for a physiotherapy-style programme, or pain that has
+/// lasted beyond the acute phase.
+pub(super) fn wants_strength(ctx: &Context<'_>) -> bool {
+    ctx.person.preferences.goal != Goal::QuickRelief
+        || ctx.risk.is_some_and(|r| r >= Risk::Medium)
+        || ctx.person.pain.duration != Duration::Acute
+}
+
+/// The approach the conditions prefer, adjusted by the guideline rules.
+/// `Massage` here means massage first, with gentle movement beside it:
+/// NICE 1.2.7 offers manual therapy only with exercise.
+pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
+    let preferred: BTreeSet<Approach> = ctx.effective.iter().map(|c| c.helps.approach).collect();
+    let mut approach = match preferred.iter().collect::<Vec<_>>().as_slice() {
+        [one] => **one,
+        _ => Approach::Combined,
+    };
+    let ids: Vec<&str> = ctx.effective.iter().map(|c| c.id.as_str()).collect();
+    let names = ctx.names(&ids);
+    let catalog = ctx.catalog;
+    let sources = entry_sources(
+        &catalog.conditions,
+        &catalog.refs().condition_sources,
+        &ctx.effective,
+    );
+    ctx.fire(
+        "condition-approach",
+        &[
+            (
+                "approach",
+                &super::explanation::words(catalog, "approach", approach.as_str()),
+            ),
+            ("conditions", &names),
+        ],
+        ids,
+        sources,
+    );
+
+    let person = ctx.person;
+    if let Some(b) = ctx.limits.massage_excluded.clone() {
+        let args = [
+            ("because", b.name.as_ref()),
+            ("reason", b.reason.unwrap_or_default()),
+        ];
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Stretching,
+            "massage-excluded",
+            &args,
+            vec![b.id],
+        );
+    }
+    if person.preferences.massage_access == MassageAccess::NoAccess {
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Stretching,
+            "no-massage-access",
+            &[],
+            vec![],
+        );
+    }
+    if approach == Approach::Massage
+        && let Some(b) = ctx.limits.massage_supporting.clone()
+    {
+        let args = [
+            ("because", b.name.as_ref()),
+            ("reason", b.reason.unwrap_or_default()),
+        ];
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Combined,
+            "massage-supporting-only",
+            &args,
+            vec![b.id],
+        );
+    }
+    if approach == Approach::Massage && person.pain.duration != Duration::Acute {
+        let args = [("duration", person.pain.duration.as_str())];
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Combined,
+            "nice-1.2.7-massage-with-exercise",
+            &args,
+            vec![],
+        );
+    }
+    if approach == Approach::Massage && person.preferences.goal == Goal::LongTerm {
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Combined,
+            "long-term-goal-exercise",
+            &[],
+            vec![],
+        );
+    }
+    if approach == Approach::Massage
+        && let Some(risk) = ctx.risk.filter(|r| *r >= Risk::Medium)
+    {
+        let args = [("risk", risk.as_str())];
+        adjust(
+            ctx,
+            &mut approach,
+            Approach::Combined,
+            "start-back-exercise",
+            &args,
+            vec![],
+        );
+    }
+    if approach == Approach::Massage {
+        ctx.fire("massage-first-with-movement", &[], vec![], vec![]);
+    } else if person.pain.duration == Duration::Chronic {
+        ctx.fire("acp-r2-chronic-exercise", &[], vec![], vec![]);
+    }
+    approach
+}
+
+/// Moves the approach to `to`, explaining why, when it is not there already.
+fn adjust<'c>(
+    ctx: &mut Context<'c>,
+    approach: &mut Approach,
+    to: Approach,
+    rule: &'static str,
+    args: &[(&str, &str)],
+    ids: Vec<&'c str>,
+) {
+    if *approach != to {
+        *approach = to;
+        let ids = ids.into_iter().filter(|id| !id.is_empty()).collect();
+        ctx.fire(rule, args, ids, vec![]);
+    }
+}

@@ -1,0 +1,332 @@
+//! What every step of the engine reads: the catalog, the person, the signs
+//! they present, the caps on the plan, and the explanation being written.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use crate::catalog::{
+    Catalog, CautionNote, Condition, Difficulty, Pressure, RedFlag, Slot, Technique, position,
+};
+
+use super::input::{MassageAccess, Person};
+use super::output::{Risk, Step};
+
+/// A set of catalog positions (conditions or red flags), one bit each.
+#[derive(Debug, Default)]
+pub(super) struct IdSet(Vec<u64>);
+
+impl IdSet {
+    pub(super) fn of(positions: impl Iterator<Item = usize>) -> Self {
+        let mut words = Vec::new();
+        for p in positions {
+            let word = p / 64;
+            if words.len() <= word {
+                words.resize(word + 1, 0);
+            }
+            words[word] |= 1 << (p % 64);
+        }
+        Self(words)
+    }
+
+    pub(super) fn contains(&self, position: u16) -> bool {
+        let p = usize::from(position);
+        self.0.get(p / 64).is_some_and(|w| w & (1 << (p % 64)) != 0)
+    }
+
+    pub(super) fn count(&self, positions: &[u16]) -> usize {
+        positions.iter().filter(|p| self.contains(**p)).count()
+    }
+}
+
+/// Who set a cap or a massage limit: a condition, a red flag, an age band
+/// or the pain itself, with its id (empty for the pain) and its name
+/// mid-sentence.
+#[derive(Debug, Clone)]
+pub(super) struct Because<'c> {
+    pub(super) id: &'c str,
+    pub(super) name: Cow<'c, str>,
+    pub(super) reason: Option<&'c str>,
+}
+
+/// What the person's conditions, flags, age and pain cap, and who set each cap.
+#[derive(Debug)]
+pub(super) struct Limits<'c> {
+    pub(super) max_pressure: Pressure,
+    pub(super) pressure_by: Vec<Because<'c>>,
+    pub(super) max_difficulty: Difficulty,
+    pub(super) difficulty_by: Vec<Because<'c>>,
+    pub(super) pregnancy_only: Option<&'c Condition>,
+    pub(super) massage_excluded: Option<Because<'c>>,
+    pub(super) massage_supporting: Option<Because<'c>>,
+    /// Set when a warning sign or the pain makes every part of the plan
+    /// gentle: the message key that says why.
+    pub(super) gentle: Option<&'static str>,
+}
+
+impl Default for Limits<'_> {
+    fn default() -> Self {
+        Self {
+            max_pressure: Pressure::Firm,
+            pressure_by: Vec::new(),
+            max_difficulty: Difficulty::Advanced,
+            difficulty_by: Vec::new(),
+            pregnancy_only: None,
+            massage_excluded: None,
+            massage_supporting: None,
+            gentle: None,
+        }
+    }
+}
+
+impl<'c> Limits<'c> {
+    /// The ids behind the pressure cap.
+    pub(super) fn pressure_ids(&self) -> Vec<&'c str> {
+        ids(&self.pressure_by)
+    }
+
+    /// The ids behind the difficulty cap.
+    pub(super) fn difficulty_ids(&self) -> Vec<&'c str> {
+        ids(&self.difficulty_by)
+    }
+}
+
+fn ids<'c>(by: &[Because<'c>]) -> Vec<&'c str> {
+    by.iter()
+        .map(|b| b.id)
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+/// Why something is ruled out, and the catalog ids that rule it out.
+pub(super) type Exclusion<'c> = (Cow<'c, str>, Vec<&'c str>);
+
+/// Everything a rule reads, and the explanation it writes to.
+pub(super) struct Context<'c> {
+    pub(super) catalog: &'c Catalog,
+    pub(super) person: &'c Person,
+    /// The person's conditions: those named, and those their age implies.
+    pub(super) conditions: Vec<&'c Condition>,
+    /// The person's red flags.
+    pub(super) flags: Vec<&'c RedFlag>,
+    /// The age bands the person is in.
+    pub(super) age_bands: Vec<&'c crate::catalog::AgeBand>,
+    /// The conditions planned for: the person's, or the default when they
+    /// named none.
+    pub(super) effective: Vec<&'c Condition>,
+    pub(super) condition_set: IdSet,
+    pub(super) flag_set: IdSet,
+    pub(super) effective_set: IdSet,
+    pub(super) preferred_slots: BTreeSet<Slot>,
+    /// Each painful area's catalog areas as bits, for scoring exercises.
+    pub(super) pain_bits: Vec<u32>,
+    pub(super) limits: Limits<'c>,
+    pub(super) massage_in_plan: bool,
+    /// The STarT Back tier, when the person answered the questions.
+    pub(super) risk: Option<Risk>,
+    /// Why each technique (catalog order) is ruled out, computed once.
+    pub(super) technique_exclusions: Vec<Option<Exclusion<'c>>>,
+    /// Why each exercise (catalog order) is ruled out, computed once.
+    pub(super) exercise_exclusions: Vec<Option<Exclusion<'c>>>,
+    pub(super) steps: Vec<Step<'c>>,
+}
+
+impl<'c> Context<'c> {
+    /// The context for `person`, before any rule has run.
+    pub(super) fn new(catalog: &'c Catalog, person: &'c Person) -> Self {
+        let policy = &catalog.policy;
+        let age_bands: Vec<_> = person
+            .age
+            .map(|age| {
+                policy
+                    .age_bands
+                    .iter()
+                    .filter(|b| b.holds(age, person.pain.duration))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut conditions: Vec<&Condition> = person
+            .conditions
+            .iter()
+            .map(String::as_str)
+            .chain(
+                age_bands
+                    .iter()
+                    .flat_map(|b| b.implies_conditions.iter().map(String::as_str)),
+            )
+            .filter_map(|id| catalog.condition(id))
+            .collect();
+        conditions.sort_by(|a, b| a.id.cmp(&b.id));
+        conditions.dedup_by(|a, b| a.id == b.id);
+        let mut effective = conditions.clone();
+        if person.conditions.is_empty()
+            && let Some(default) = catalog.condition(&policy.default_condition)
+            && !effective.iter().any(|c| c.id == default.id)
+        {
+            effective.push(default);
+            effective.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        let flags: Vec<&RedFlag> = person
+            .red_flags
+            .iter()
+            .filter_map(|id| catalog.red_flag(id))
+            .collect();
+        let positions = |cs: &[&Condition]| {
+            IdSet::of(
+                cs.iter()
+                    .map(|c| position(&catalog.conditions, *c))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            )
+        };
+        Self {
+            catalog,
+            person,
+            condition_set: positions(&conditions),
+            effective_set: positions(&effective),
+            flag_set: IdSet::of(flags.iter().map(|f| position(&catalog.red_flags, *f))),
+            pain_bits: person
+                .pain
+                .areas
+                .iter()
+                .map(|p| {
+                    policy
+                        .area_map
+                        .get(p)
+                        .map_or(0, |areas| super::routine::area_bits(areas))
+                })
+                .collect(),
+            preferred_slots: effective
+                .iter()
+                .flat_map(|c| c.modifiers.preferred_slots.iter().copied())
+                .collect(),
+            conditions,
+            flags,
+            age_bands,
+            effective,
+            limits: Limits::default(),
+            massage_in_plan: false,
+            risk: None,
+            technique_exclusions: Vec::new(),
+            exercise_exclusions: Vec::new(),
+            steps: Vec::new(),
+        }
+    }
+
+    /// Whether the person has this condition (named or implied by age).
+    pub(super) fn has_condition(&self, id: &str) -> bool {
+        self.conditions.iter().any(|c| c.id == id)
+    }
+
+    /// Whether the person reported this red flag.
+    pub(super) fn has_flag(&self, id: &str) -> bool {
+        self.flags.iter().any(|f| f.id == id)
+    }
+
+    /// Whether the person presents this sign: a red flag, a condition or an
+    /// age band.
+    pub(super) fn has_sign(&self, id: &str) -> bool {
+        self.has_flag(id) || self.has_condition(id) || self.age_bands.iter().any(|b| b.id == id)
+    }
+
+    /// The name of a sign, lower-cased for use mid-sentence.
+    pub(super) fn name_of(&self, id: &'c str) -> Cow<'c, str> {
+        let refs = self.catalog.refs();
+        let catalog = self.catalog;
+        if let Ok(at) = catalog
+            .conditions
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+        {
+            return Cow::Borrowed(refs.condition_lower_names[at].as_str());
+        }
+        if let Ok(at) = catalog
+            .red_flags
+            .binary_search_by(|f| f.id.as_str().cmp(id))
+        {
+            return Cow::Borrowed(refs.red_flag_lower_names[at].as_str());
+        }
+        catalog
+            .policy
+            .age_bands
+            .iter()
+            .find(|b| b.id == id)
+            .map_or(Cow::Borrowed(id), |b| Cow::Borrowed(b.name.as_str()))
+    }
+
+    /// "a, b and c" from sign ids; "back pain in general" for none.
+    pub(super) fn names(&self, ids: &[&'c str]) -> String {
+        if ids.is_empty() {
+            return self.catalog.message("names.none").to_owned();
+        }
+        let words: Vec<Cow<'c, str>> = ids.iter().map(|id| self.name_of(id)).collect();
+        join_words(&words, self.catalog.message("names.and"))
+    }
+
+    /// The first of the person's conditions, then red flags, among these
+    /// positions: what rules an entry out.
+    pub(super) fn avoided_by(&self, conditions: &[u16], flags: &[u16]) -> Option<&'c str> {
+        let catalog = self.catalog;
+        conditions
+            .iter()
+            .find(|p| self.condition_set.contains(**p))
+            .map(|p| catalog.conditions[usize::from(*p)].id.as_str())
+            .or_else(|| {
+                flags
+                    .iter()
+                    .find(|p| self.flag_set.contains(**p))
+                    .map(|p| catalog.red_flags[usize::from(*p)].id.as_str())
+            })
+    }
+
+    /// The ids of the effective conditions among these positions, in order.
+    pub(super) fn effective_among(&self, conditions: &[u16]) -> Vec<&'c str> {
+        let catalog = self.catalog;
+        conditions
+            .iter()
+            .filter(|p| self.effective_set.contains(**p))
+            .map(|p| catalog.conditions[usize::from(*p)].id.as_str())
+            .collect()
+    }
+
+    /// Whether self-massage may be part of the plan at all.
+    pub(super) fn self_massage_allowed(&self) -> bool {
+        self.limits.massage_excluded.is_none()
+            && self.person.preferences.massage_access != MassageAccess::NoAccess
+    }
+
+    /// The cautions among `notes` that apply to this person: every general
+    /// one, and each keyed one whose condition or flag they have.
+    pub(super) fn cautions_for(&self, notes: &'c [CautionNote]) -> Vec<&'c str> {
+        notes
+            .iter()
+            .filter(|n| {
+                n.is_general()
+                    || n.only_with.conditions.iter().any(|c| self.has_condition(c))
+                    || n.only_with.red_flags.iter().any(|f| self.has_flag(f))
+            })
+            .map(|n| n.text.as_str())
+            .collect()
+    }
+
+    /// The technique with this id.
+    pub(super) fn technique(&self, id: &str) -> Option<&'c Technique> {
+        self.catalog.technique(id)
+    }
+}
+
+/// "a, b and c": the words joined by commas, the last by `and`.
+pub(super) fn join_words(words: &[Cow<'_, str>], and: &str) -> String {
+    let mut out = String::with_capacity(24 * words.len());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            if i + 1 == words.len() {
+                out.push(' ');
+                out.push_str(and);
+                out.push(' ');
+            } else {
+                out.push_str(", ");
+            }
+        }
+        out.push_str(w);
+    }
+    out
+}

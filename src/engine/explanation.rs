@@ -1,0 +1,213 @@
+//! The explanation: every rule the engine fires, with the sentence it says
+//! and the sources it rests on, both read from the policy content. This
+//! file lists each rule and message the engine uses with the placeholders
+//! it fills in, so a policy that lacks one, or uses a placeholder the
+//! engine cannot fill, is refused at load rather than answered wrongly.
+
+use crate::catalog::Catalog;
+use crate::catalog::policy::{fill, placeholders};
+
+use super::context::Context;
+use super::output::Step;
+
+/// Every rule the engine fires, with the placeholders its decision may use.
+pub const RULES: &[(&str, &[&str])] = &[
+    ("red-flag", &["flag", "urgency"]),
+    ("red-flag-raised", &["flag", "urgency", "from"]),
+    ("escalation", &["rule", "signs", "urgency"]),
+    ("age-band", &["band", "conditions"]),
+    ("age-band-no-plan", &["band"]),
+    ("start-back", &["score", "psychosocial", "risk", "pathway"]),
+    ("start-back-low-self-management", &[]),
+    ("start-back-medium-physiotherapy", &[]),
+    ("start-back-high-psychologically-informed", &[]),
+    ("no-plan", &["level"]),
+    ("default-condition", &["condition"]),
+    ("gentle-plan", &["because"]),
+    ("pressure-cap", &["pressure", "because"]),
+    ("difficulty-cap", &["difficulty", "because"]),
+    ("condition-approach", &["approach", "conditions"]),
+    ("massage-excluded", &["because", "reason"]),
+    ("no-massage-access", &[]),
+    ("massage-supporting-only", &["because", "reason"]),
+    ("nice-1.2.7-massage-with-exercise", &["duration"]),
+    ("long-term-goal-exercise", &[]),
+    ("start-back-exercise", &["risk"]),
+    ("massage-first-with-movement", &[]),
+    ("acp-r2-chronic-exercise", &[]),
+    ("no-suitable-massage", &[]),
+    ("massage", &["techniques"]),
+    ("lighter-massage-offered", &["technique"]),
+    ("adjuncts", &["techniques"]),
+    ("routine-empty", &[]),
+    ("routine", &["count", "used", "budget"]),
+    ("massage-only-acute", &[]),
+    ("no-safe-plan", &[]),
+];
+
+/// Every sentence the engine says to a person, with its placeholders.
+pub const MESSAGES: &[(&str, &[&str])] = &[
+    ("triage.lead.emergency", &[]),
+    ("triage.lead.urgent", &[]),
+    ("triage.lead.see_clinician", &[]),
+    ("triage.lead.self_care", &[]),
+    ("triage.also_mention", &["flag"]),
+    ("triage.severe_pain", &[]),
+    ("triage.no_plan_fits", &[]),
+    ("urgency.see_clinician", &[]),
+    ("urgency.urgent", &[]),
+    ("urgency.emergency", &[]),
+    ("approach.massage", &[]),
+    ("approach.stretching", &[]),
+    ("approach.combined", &[]),
+    ("start_back.pathway.low", &[]),
+    ("start_back.pathway.medium", &[]),
+    ("start_back.pathway.high", &[]),
+    ("start_back.advice.medium", &[]),
+    ("start_back.advice.high", &[]),
+    ("cautions.stop", &["emergencies"]),
+    ("names.none", &[]),
+    ("names.and", &[]),
+    ("gentle.warning_sign", &[]),
+    ("gentle.unrecorded_pain", &[]),
+    ("gentle.severe_pain", &[]),
+    ("reason.not_recommended", &["reason"]),
+    ("reason.not_safe_with", &["name"]),
+    ("reason.no_massage_with", &["name", "reason"]),
+    ("reason.massage_unavailable", &[]),
+    ("reason.self_massage_only", &[]),
+    ("reason.pressure", &["pressure", "because", "max"]),
+    ("reason.needs_equipment", &["equipment"]),
+    ("reason.pregnancy", &["note"]),
+    ("reason.position", &["position"]),
+    ("reason.too_hard", &["difficulty", "because"]),
+    ("reason.self_massage_not_in_plan", &[]),
+    ("reason.applies", &["technique", "why"]),
+    ("pick.general", &[]),
+    ("pick.lighter", &[]),
+    ("pick.suits", &["conditions"]),
+    ("pick.pressure", &["pressure"]),
+    ("pick.pressure_capped", &["pressure", "because"]),
+    ("item.suits", &["conditions"]),
+    ("item.pregnancy", &["note"]),
+];
+
+/// Problems with the policy's rules and messages: a missing one, or a
+/// placeholder the engine does not fill.
+pub(super) fn check(catalog: &Catalog) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (id, allowed) in RULES {
+        match catalog.policy.rules.get(*id) {
+            None => problems.push(format!(
+                "policy.json: rules: the engine fires `{id}`, which has no entry"
+            )),
+            Some(rule) => template(
+                &mut problems,
+                &format!("policy.json: rules.{id}.decision"),
+                &rule.decision,
+                allowed,
+            ),
+        }
+    }
+    for id in catalog.policy.rules.keys() {
+        if !RULES.iter().any(|(known, _)| known == id) {
+            problems.push(format!(
+                "policy.json: rules.{id}: the engine has no such rule"
+            ));
+        }
+    }
+    for (key, allowed) in MESSAGES {
+        match catalog.messages.get(*key) {
+            None => problems.push(format!("messages.json: `{key}` is missing")),
+            Some(text) => template(
+                &mut problems,
+                &format!("messages.json: {key}"),
+                text,
+                allowed,
+            ),
+        }
+    }
+    for key in catalog.messages.keys() {
+        if !MESSAGES.iter().any(|(known, _)| known == key) {
+            problems.push(format!(
+                "messages.json: `{key}`: the engine says no such message"
+            ));
+        }
+    }
+    problems
+}
+
+fn template(problems: &mut Vec<String>, at: &str, text: &str, allowed: &[&str]) {
+    if text.trim().is_empty() {
+        problems.push(format!("{at}: must not be empty"));
+    }
+    match placeholders(text) {
+        Err(byte) => problems.push(format!(
+            "{at}: the brace at byte {byte} opens or closes no {{name}}"
+        )),
+        Ok(names) => {
+            for name in names {
+                if !allowed.contains(&name) {
+                    let available = if allowed.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        allowed.join(", ")
+                    };
+                    problems.push(format!(
+                        "{at}: {{{name}}} is not filled in here; available: {available}"
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The words for a vocabulary value (`urgency`, `approach`) from the messages.
+pub(super) fn words(catalog: &Catalog, vocabulary: &str, value: &str) -> String {
+    catalog.message(&format!("{vocabulary}.{value}")).to_owned()
+}
+
+/// A message with its placeholders filled in.
+pub(super) fn say(catalog: &Catalog, key: &str, args: &[(&str, &str)]) -> String {
+    fill(catalog.message(key), args)
+}
+
+impl<'c> Context<'c> {
+    /// Records that `rule` fired: its decision (from the policy, filled in
+    /// with `args`), the catalog entries behind it, and its sources with
+    /// `more` sources (as catalog positions) from those entries.
+    pub(super) fn fire(
+        &mut self,
+        rule: &'static str,
+        args: &[(&str, &str)],
+        catalog_ids: Vec<&'c str>,
+        more: Vec<u16>,
+    ) {
+        let catalog = self.catalog;
+        let (decision, rule_sources) = match catalog.policy.rules.get(rule) {
+            Some(r) => (fill(&r.decision, args), r.sources.as_slice()),
+            None => (String::new(), &[][..]),
+        };
+        let mut sources = more;
+        sources.extend(rule_sources.iter().filter_map(|id| {
+            catalog
+                .sources
+                .binary_search_by(|s| s.id.as_str().cmp(id))
+                .ok()
+                .and_then(|p| u16::try_from(p).ok())
+        }));
+        // Sources as catalog positions: the catalog keeps them in id order,
+        // so sorting numbers gives the ids in order without comparing text.
+        sources.sort_unstable();
+        sources.dedup();
+        self.steps.push(Step {
+            rule,
+            decision,
+            catalog_ids,
+            source_ids: sources
+                .iter()
+                .map(|p| catalog.sources[usize::from(*p)].id.as_str())
+                .collect(),
+        });
+    }
+}

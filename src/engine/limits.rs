@@ -1,0 +1,156 @@
+//! The caps on a plan: the firmest pressure, the hardest exercise, whether
+//! massage may be used or only support exercise, from the person's
+//! conditions (named or implied by their age), their red flags, and their
+//! pain. The tightest cap wins, and each cap names who set it.
+
+use std::borrow::Cow;
+
+use crate::catalog::{Difficulty, MassageRole, Pressure};
+
+use super::context::{Because, Context, Limits};
+use super::explanation::say;
+use super::output::TriageLevel;
+
+/// One source of caps, condition or flag alike.
+struct Caps<'c> {
+    because: Because<'c>,
+    massage: MassageRole,
+    max_pressure: Option<Pressure>,
+    max_difficulty: Option<Difficulty>,
+}
+
+/// Tightens `current` to `cap` when it is lower, or adds `by` to the list
+/// when it is equal: a cap set by two conditions names both.
+fn tighten<'c, T: Ord + Copy>(
+    current: &mut T,
+    by: &mut Vec<Because<'c>>,
+    cap: T,
+    who: &Because<'c>,
+) {
+    if cap < *current {
+        *current = cap;
+        by.clear();
+        by.push(who.clone());
+    } else if cap == *current && !by.iter().any(|b| b.id == who.id) {
+        by.push(who.clone());
+    }
+}
+
+/// Works out the caps, and explains the ones that bind.
+pub(super) fn decide<'c>(ctx: &mut Context<'c>, level: TriageLevel) -> Limits<'c> {
+    let catalog = ctx.catalog;
+    let mut caps: Vec<Caps<'c>> = Vec::new();
+    for c in &ctx.effective {
+        let m = &c.modifiers;
+        caps.push(Caps {
+            because: Because {
+                id: c.id.as_str(),
+                name: ctx.name_of(&c.id),
+                reason: m.massage_reason.as_deref(),
+            },
+            massage: m.massage,
+            max_pressure: m.max_pressure,
+            max_difficulty: m.max_difficulty,
+        });
+    }
+    for f in &ctx.flags {
+        let m = &f.modifiers;
+        caps.push(Caps {
+            because: Because {
+                id: f.id.as_str(),
+                name: ctx.name_of(&f.id),
+                reason: m.massage_reason.as_deref(),
+            },
+            massage: m.massage,
+            max_pressure: m.max_pressure,
+            max_difficulty: m.max_difficulty,
+        });
+    }
+    let mut l = Limits::default();
+    for cap in &caps {
+        if let Some(p) = cap.max_pressure {
+            tighten(&mut l.max_pressure, &mut l.pressure_by, p, &cap.because);
+        }
+        if let Some(d) = cap.max_difficulty {
+            tighten(&mut l.max_difficulty, &mut l.difficulty_by, d, &cap.because);
+        }
+        match cap.massage {
+            MassageRole::Excluded if l.massage_excluded.is_none() => {
+                l.massage_excluded = Some(cap.because.clone());
+            }
+            MassageRole::SupportingOnly if l.massage_supporting.is_none() => {
+                l.massage_supporting = Some(cap.because.clone());
+            }
+            _ => {}
+        }
+    }
+    l.pregnancy_only = ctx
+        .effective
+        .iter()
+        .copied()
+        .find(|c| c.modifiers.pregnancy_safe_only);
+
+    // A warning sign for a clinician, or pain that is severe or unrecorded,
+    // makes every part of the plan gentle.
+    let intensity = ctx.person.pain.intensity;
+    l.gentle = if level == TriageLevel::SeeClinician {
+        Some("gentle.warning_sign")
+    } else if intensity.is_none() {
+        Some("gentle.unrecorded_pain")
+    } else if intensity.is_some_and(|i| i >= catalog.policy.limits.severe_pain) {
+        Some("gentle.severe_pain")
+    } else {
+        None
+    };
+    if let Some(key) = l.gentle {
+        let because = Because {
+            id: "",
+            name: Cow::Owned(say(catalog, key, &[])),
+            reason: None,
+        };
+        tighten(
+            &mut l.max_pressure,
+            &mut l.pressure_by,
+            Pressure::Light,
+            &because,
+        );
+        tighten(
+            &mut l.max_difficulty,
+            &mut l.difficulty_by,
+            Difficulty::Beginner,
+            &because,
+        );
+        let flags: Vec<&str> = ctx.flags.iter().map(|f| f.id.as_str()).collect();
+        ctx.fire("gentle-plan", &[("because", &because.name)], flags, vec![]);
+    }
+    if l.max_pressure < Pressure::Firm {
+        let because = names_of(&l.pressure_by, catalog.message("names.and"));
+        let ids = l.pressure_ids();
+        ctx.fire(
+            "pressure-cap",
+            &[("pressure", l.max_pressure.as_str()), ("because", &because)],
+            ids,
+            vec![],
+        );
+    }
+    if l.max_difficulty < Difficulty::Advanced {
+        let because = names_of(&l.difficulty_by, catalog.message("names.and"));
+        let ids = l.difficulty_ids();
+        ctx.fire(
+            "difficulty-cap",
+            &[
+                ("difficulty", l.max_difficulty.as_str()),
+                ("because", &because),
+            ],
+            ids,
+            vec![],
+        );
+    }
+    l
+}
+
+/// "a and b" from the names of who set a cap.
+pub(super) fn names_of(by: &[Because<'_>], and: &str) -> String {
+    let words: Vec<Cow<'_, str>> = by.iter().map(|b| Cow::Borrowed(b.name.as_ref())).collect();
+    super::context::join_words(&words, and)
+}
