@@ -45,7 +45,9 @@ fn no_plan<'c>(
         adjuncts: Vec::new(),
         routine: None,
         avoid: Vec::new(),
-        cautions: cautions::plan(&ctx, start_back.as_ref()),
+        // No plan, so no plan cautions: keeping active or how to stretch
+        // would contradict "be seen first".
+        cautions: Vec::new(),
         explanation: ctx.steps,
         start_back,
         catalog_version: ctx.catalog.version.as_str(),

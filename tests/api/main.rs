@@ -10,3 +10,4 @@ mod helpers;
 mod openapi;
 mod properties;
 mod recommendation;
+mod safety;

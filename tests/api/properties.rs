@@ -198,3 +198,136 @@ proptest! {
         prop_assert_eq!(serde_json::to_string(&r).unwrap(), serde_json::to_string(&again).unwrap());
     }
 }
+
+/// Every sentence of a text, for comparing messages sentence by sentence.
+fn sentences(text: &str) -> Vec<String> {
+    backcare::engine::sentences(text)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The person's conditions as the engine sees them: named, implied by
+/// age, or the default when none is named.
+fn conditions_of<'c>(c: &'c Catalog, p: &Person) -> Vec<&'c str> {
+    let mut out: Vec<&str> = p
+        .conditions
+        .iter()
+        .filter_map(|id| c.condition(id))
+        .map(|x| x.id.as_str())
+        .collect();
+    out.extend(implied(c, p));
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The safety policy holds beyond single rules: exclusions reach no
+    /// one through anything that applies the excluded technique, massage
+    /// is never the whole plan where it may only support, urgent answers
+    /// say nothing of a lower urgency's action and nothing twice, firm
+    /// pressure never reaches anyone 70 or over, and every caution an item
+    /// carries for the person's conditions is on it (and none for others).
+    #[test]
+    fn policy_invariants_hold(p in person()) {
+        let c = catalog();
+        let r = recommend(c, &p);
+        let conditions = conditions_of(c, &p);
+        let has = |id: &String| conditions.contains(&id.as_str());
+        let flagged = |id: &String| p.red_flags.contains(id);
+        let flags: Vec<_> = p.red_flags.iter().filter_map(|f| c.red_flag(f)).collect();
+        let massage_out = conditions.iter().filter_map(|id| c.condition(id)).any(|x| x.modifiers.massage == MassageRole::Excluded)
+            || flags.iter().any(|f| f.modifiers.massage == MassageRole::Excluded);
+        let supporting = conditions.iter().filter_map(|id| c.condition(id)).any(|x| x.modifiers.massage == MassageRole::SupportingOnly)
+            || flags.iter().any(|f| f.modifiers.massage == MassageRole::SupportingOnly);
+        let cap = conditions.iter().filter_map(|id| c.condition(id)).filter_map(|x| x.modifiers.max_pressure)
+            .chain(flags.iter().filter_map(|f| f.modifiers.max_pressure))
+            .chain((p.pain.intensity.is_none_or(|i| i >= c.policy.limits.severe_pain)
+                || r.triage.level == TriageLevel::SeeClinician).then_some(Pressure::Light))
+            .min();
+
+        // Exclusions through every door: each item inherits what it applies.
+        for item in r.routine.iter().flat_map(|x| &x.sessions).flat_map(|s| &s.items) {
+            let e = c.exercise(item.exercise_id).unwrap();
+            for t in e.applies.iter().filter_map(|id| c.technique(id)) {
+                prop_assert!(!t.avoid_if.conditions.iter().any(has), "{} applies {}, excluded by a condition", e.id, t.id);
+                prop_assert!(!t.avoid_if.red_flags.iter().any(flagged), "{} applies {}, excluded by a flag", e.id, t.id);
+                if let (Some(cap), Some(pressure)) = (cap, t.pressure) {
+                    prop_assert!(pressure <= cap, "{} applies {} above the pressure cap", e.id, t.id);
+                }
+                if t.pressure.is_some() {
+                    prop_assert!(!massage_out, "{} applies {} while massage is excluded", e.id, t.id);
+                }
+            }
+            // Every caution for this person's conditions or flags, and
+            // none for anyone else.
+            for note in &e.cautions {
+                let for_them = note.is_general()
+                    || note.only_with.conditions.iter().any(has)
+                    || note.only_with.red_flags.iter().any(flagged);
+                prop_assert_eq!(item.cautions.contains(&note.text.as_str()), for_them, "{}: {}", e.id, &note.text);
+            }
+        }
+        if let Some(m) = &r.massage {
+            prop_assert!(!massage_out, "massage while a condition or flag excludes it");
+            for pick in m.techniques.iter().chain(&m.self_massage) {
+                let t = c.technique(pick.technique_id).unwrap();
+                if let (Some(cap), Some(pressure)) = (cap, t.pressure) {
+                    prop_assert!(pressure <= cap, "{} above the pressure cap", t.id);
+                }
+                if p.age.is_some_and(|a| a >= 70) {
+                    prop_assert!(t.pressure != Some(Pressure::Firm), "{} firm at 70 or over", t.id);
+                }
+                for note in &t.cautions {
+                    let for_them = note.is_general()
+                        || note.only_with.conditions.iter().any(has)
+                        || note.only_with.red_flags.iter().any(flagged);
+                    prop_assert_eq!(pick.cautions.contains(&note.text.as_str()), for_them, "{}: {}", t.id, &note.text);
+                }
+            }
+            // Firm pressure is never the whole of the massage.
+            if !m.techniques.is_empty() {
+                prop_assert!(m.techniques.iter().chain(&m.self_massage).any(|t| t.pressure != Some(Pressure::Firm)), "only firm massage");
+            }
+        }
+
+        // Massage alone only for acute pain, and never where it may only support.
+        if r.approach == PlanApproach::Massage {
+            prop_assert_eq!(p.pain.duration, Duration::Acute);
+            prop_assert!(!supporting, "massage-only plan where massage may only support");
+        }
+
+        // Urgent and emergency answers: no sentence of a lower urgency's
+        // action anywhere, and no sentence twice in the message.
+        let level = r.triage.level;
+        let message = sentences(&r.triage.message);
+        let mut seen = std::collections::BTreeSet::new();
+        for s in &message {
+            prop_assert!(seen.insert(s.clone()), "said twice: {}", s);
+        }
+        if matches!(level, TriageLevel::Urgent | TriageLevel::Emergency) {
+            let whole = serde_json::to_string(&r).unwrap();
+            let lower = |u: Urgency| match level {
+                TriageLevel::Emergency => u < Urgency::Emergency,
+                _ => u < Urgency::Urgent,
+            };
+            let actions = c.red_flags.iter().filter(|f| lower(f.urgency)).map(|f| f.action.as_str())
+                .chain(c.escalations.iter().filter(|e| lower(e.urgency)).map(|e| e.action.as_str()));
+            for action in actions {
+                for s in sentences(action) {
+                    // Short sentences ("Go now.") may be shared by design.
+                    if s.split(' ').count() > 4 {
+                        prop_assert!(!whole.contains(&s), "a lower urgency's sentence in a {} answer: {}", level, s);
+                    }
+                }
+            }
+        }
+        // Each flag's own action is said at most once in the answer.
+        let whole = serde_json::to_string(&r).unwrap();
+        for f in &flags {
+            let action = serde_json::to_string(&f.action).unwrap();
+            let action = &action[1..action.len() - 1];
+            prop_assert!(whole.matches(action).count() <= 1, "{}'s action said twice", f.id);
+        }
+    }
+}
