@@ -160,3 +160,64 @@ fn adjust<'c>(
         ctx.fire(rule, args, ids, vec![]);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::engine::input::{Pain, PainArea, Person, Preferences};
+
+    fn approach_for(
+        conditions: &[&str],
+        duration: Duration,
+        goal: Goal,
+    ) -> (Approach, Vec<&'static str>) {
+        let catalog = Catalog::embedded().expect("embedded content is valid");
+        let p = Person {
+            pain: Pain {
+                duration,
+                intensity: Some(3),
+                areas: vec![PainArea::LowerBack],
+            },
+            conditions: conditions.iter().map(|s| (*s).to_owned()).collect(),
+            red_flags: vec![],
+            age: None,
+            preferences: Preferences {
+                goal,
+                ..Preferences::default()
+            },
+            start_back: None,
+        };
+        let mut ctx = Context::new(&catalog, &p);
+        ctx.limits = crate::engine::limits::decide(&mut ctx, crate::engine::TriageLevel::SelfCare);
+        let a = choose(&mut ctx);
+        (a, ctx.steps.iter().map(|s| s.rule).collect())
+    }
+
+    #[test]
+    fn massage_first_only_for_acute_pain_without_a_support_only_condition() {
+        let (a, rules) = approach_for(&["muscle-spasm"], Duration::Acute, Goal::QuickRelief);
+        assert_eq!(a, Approach::Massage);
+        assert!(rules.contains(&"massage-first-with-movement"));
+        for duration in [Duration::Subacute, Duration::Chronic] {
+            let (a, rules) = approach_for(&["muscle-spasm"], duration, Goal::QuickRelief);
+            assert_eq!(a, Approach::Combined, "{duration}");
+            assert!(rules.contains(&"nice-1.2.7-massage-with-exercise"));
+        }
+        let (a, _) = approach_for(&["muscle-spasm"], Duration::Acute, Goal::LongTerm);
+        assert_eq!(a, Approach::Combined);
+        let (a, rules) = approach_for(
+            &["stress-tension", "low-mood"],
+            Duration::Acute,
+            Goal::QuickRelief,
+        );
+        assert_ne!(a, Approach::Massage, "{rules:?}");
+        let (a, rules) = approach_for(
+            &["recent-injury", "muscle-spasm"],
+            Duration::Acute,
+            Goal::QuickRelief,
+        );
+        assert_eq!(a, Approach::Stretching);
+        assert!(rules.contains(&"massage-excluded"));
+    }
+}

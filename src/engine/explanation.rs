@@ -87,9 +87,9 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("pick.lighter", &[]),
     ("pick.suits", &["conditions"]),
     ("pick.pressure", &["pressure"]),
+    ("pick.pressure_self", &["pressure"]),
     ("pick.pressure_capped", &["pressure", "because"]),
     ("item.suits", &["conditions"]),
-    ("item.pregnancy", &["note"]),
 ];
 
 /// Problems with the policy's rules and messages: a missing one, or a

@@ -154,3 +154,83 @@ pub(super) fn names_of(by: &[Because<'_>], and: &str) -> String {
     let words: Vec<Cow<'_, str>> = by.iter().map(|b| Cow::Borrowed(b.name.as_ref())).collect();
     super::context::join_words(&words, and)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::engine::input::{Duration, Pain, PainArea, Person, Preferences};
+
+    fn person(
+        conditions: &[&str],
+        flags: &[&str],
+        intensity: Option<u8>,
+        age: Option<u8>,
+    ) -> Person {
+        Person {
+            pain: Pain {
+                duration: Duration::Acute,
+                intensity,
+                areas: vec![PainArea::LowerBack],
+            },
+            conditions: conditions.iter().map(|s| (*s).to_owned()).collect(),
+            red_flags: flags.iter().map(|s| (*s).to_owned()).collect(),
+            age,
+            preferences: Preferences::default(),
+            start_back: None,
+        }
+    }
+
+    fn limits_for(p: &Person) -> (Pressure, Vec<String>, bool, bool) {
+        let catalog = Catalog::embedded().expect("embedded content is valid");
+        let mut ctx = Context::new(&catalog, p);
+        let l = decide(&mut ctx, TriageLevel::SelfCare);
+        (
+            l.max_pressure,
+            l.pressure_ids().iter().map(|s| (*s).to_owned()).collect(),
+            l.massage_excluded.is_some(),
+            l.massage_supporting.is_some(),
+        )
+    }
+
+    #[test]
+    fn the_tightest_cap_wins_and_ties_name_every_source() {
+        let (p, by, _, _) = limits_for(&person(
+            &["osteoporosis", "spinal-instability"],
+            &[],
+            Some(3),
+            None,
+        ));
+        assert_eq!(p, Pressure::Light);
+        assert_eq!(by, ["osteoporosis", "spinal-instability"]);
+        let (p, by, _, _) = limits_for(&person(
+            &["osteoporosis", "older-adult"],
+            &[],
+            Some(3),
+            None,
+        ));
+        assert_eq!((p, by), (Pressure::Light, vec!["osteoporosis".to_owned()]));
+    }
+
+    #[test]
+    fn age_flags_and_pain_cap_like_conditions() {
+        // 70 or over: the older-adult cap without ticking it.
+        let (p, by, _, _) = limits_for(&person(&[], &[], Some(3), Some(75)));
+        assert_eq!(
+            (p, by),
+            (Pressure::Moderate, vec!["older-adult".to_owned()])
+        );
+        // A flag's modifiers cap and exclude as a condition's do.
+        let (p, _, _, _) = limits_for(&person(&[], &["leg-numbness"], Some(3), None));
+        assert_eq!(p, Pressure::Moderate);
+        let (_, _, excluded, _) = limits_for(&person(&[], &["minor-trauma"], Some(3), None));
+        assert!(excluded);
+        let (_, _, _, supporting) = limits_for(&person(&["low-mood"], &[], Some(3), None));
+        assert!(supporting);
+        // Severe or unrecorded pain: light pressure, set by the pain itself.
+        for intensity in [Some(7), Some(10), None] {
+            let (p, by, _, _) = limits_for(&person(&[], &[], intensity, None));
+            assert_eq!((p, by.len()), (Pressure::Light, 0), "{intensity:?}");
+        }
+    }
+}

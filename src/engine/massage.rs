@@ -119,6 +119,12 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
                 "pick.pressure_capped",
                 &[("pressure", p.as_str()), ("because", &because)],
             ));
+        } else if t.modality == Modality::SelfMassage {
+            reason.push_str(&say(
+                catalog,
+                "pick.pressure_self",
+                &[("pressure", p.as_str())],
+            ));
         } else {
             reason.push_str(&say(catalog, "pick.pressure", &[("pressure", p.as_str())]));
         }
@@ -242,7 +248,10 @@ pub(super) fn picks<'c>(ctx: &Context<'c>, techniques: &[&'c Technique]) -> Vec<
 /// The hands-on picks, the lighter one last.
 pub(super) fn hands_on_picks<'c>(ctx: &Context<'c>, chosen: &Chosen<'c>) -> Vec<TechniquePick<'c>> {
     let mut out = picks(ctx, &chosen.hands_on);
-    out.extend(chosen.lighter.map(|t| pick(ctx, t, true)));
+    // Beside firm picks it is the lighter option; alone it is the gentle,
+    // general one.
+    let beside_firm = !chosen.hands_on.is_empty();
+    out.extend(chosen.lighter.map(|t| pick(ctx, t, beside_firm)));
     out
 }
 

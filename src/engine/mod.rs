@@ -147,29 +147,12 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         approach = Approach::Stretching;
         ctx.fire("no-suitable-massage", &[], vec![], vec![]);
     }
-    if let Some(t) = chosen.lighter {
-        let name = t.name.to_lowercase();
-        ctx.fire(
-            "lighter-massage-offered",
-            &[("technique", &name)],
-            vec![t.id.as_str()],
-            vec![],
-        );
-    }
     ctx.massage_in_plan = approach != Approach::Stretching;
     let massage = ctx.massage_in_plan.then(|| MassagePlan {
         techniques: massage::hands_on_picks(&ctx, &chosen),
         self_massage: massage::picks(&ctx, &chosen.self_massage),
     });
-    if massage.is_some() {
-        let all = chosen.all();
-        fire_techniques(&mut ctx, "massage", &all);
-    }
     let adjunct_techniques = massage::adjuncts(&ctx);
-    let adjuncts = massage::picks(&ctx, &adjunct_techniques);
-    if !adjunct_techniques.is_empty() {
-        fire_techniques(&mut ctx, "adjuncts", &adjunct_techniques);
-    }
 
     // 5. The routine; massage first still comes with gentle movement.
     let routine = routine::build(&mut ctx, gentle_only && massage.is_some());
@@ -182,18 +165,44 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         }
         (None, _) => PlanApproach::NoPlan,
     };
-    let (massage, routine) = if plan_approach == PlanApproach::NoPlan {
+    let no_fit = plan_approach == PlanApproach::NoPlan;
+    let (massage, routine, adjunct_techniques) = if no_fit {
         ctx.fire("no-safe-plan", &[], vec![], vec![]);
-        (None, None)
+        (None, None, Vec::new())
     } else {
-        (massage, routine)
+        (massage, routine, adjunct_techniques)
     };
+    // The explanation names only what the final plan holds.
+    if massage.is_some() {
+        if let Some(t) = chosen.lighter
+            && !chosen.hands_on.is_empty()
+        {
+            let name = t.name.to_lowercase();
+            ctx.fire(
+                "lighter-massage-offered",
+                &[("technique", &name)],
+                vec![t.id.as_str()],
+                vec![],
+            );
+        }
+        let all = chosen.all();
+        fire_techniques(&mut ctx, "massage", &all);
+    }
+    let adjuncts = massage::picks(&ctx, &adjunct_techniques);
+    if !adjunct_techniques.is_empty() {
+        fire_techniques(&mut ctx, "adjuncts", &adjunct_techniques);
+    }
 
-    // 6. What was left out, and what to watch for.
+    // 6. What was left out, and what to watch for: with no plan, nothing
+    // to watch for in it.
     let mut avoid = massage::avoided(&mut ctx);
     avoid.extend(routine::avoided(&mut ctx));
-    let cautions = cautions::plan(&ctx, start_back.as_ref());
-    triage.message = triage::message(&ctx, &triage, plan_approach == PlanApproach::NoPlan);
+    let cautions = if no_fit {
+        Vec::new()
+    } else {
+        cautions::plan(&ctx, start_back.as_ref())
+    };
+    triage.message = triage::message(&ctx, &triage, no_fit);
     Recommendation {
         triage,
         approach: plan_approach,

@@ -325,18 +325,14 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise) -> RoutineItem<'c> {
     let catalog = ctx.catalog;
     let at = position(&catalog.exercises, e);
     let suits = ctx.effective_among(&catalog.refs().exercise_suitable[at]);
-    let mut reason = say(catalog, "item.suits", &[("conditions", &ctx.names(&suits))]);
+    let reason = say(catalog, "item.suits", &[("conditions", &ctx.names(&suits))]);
     let pregnancy_note =
         if ctx.limits.pregnancy_only.is_some() && e.pregnancy.status == PregnancySafety::Modify {
             e.pregnancy.note.as_deref()
         } else {
             None
         };
-    // Apps that show only the reason still show the change for pregnancy.
-    if let Some(note) = pregnancy_note {
-        reason.push(' ');
-        reason.push_str(&say(catalog, "item.pregnancy", &[("note", note)]));
-    }
+
     RoutineItem {
         exercise_id: e.id.as_str(),
         name: e.name.as_str(),

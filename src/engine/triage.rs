@@ -183,6 +183,15 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
                 .to_owned(),
         ),
     }
+    // Age bands that set the urgency on their own say what to do.
+    for band in &ctx.age_bands {
+        if !band.no_plan
+            && band.urgency.map(level_of) == Some(level)
+            && let Some(action) = &band.action
+        {
+            sentences.push(action.clone());
+        }
+    }
     for r in &triage.escalations {
         if r.action.is_some() {
             sentences.push(r.reason.to_owned());

@@ -164,6 +164,30 @@ fn age_bands_act_as_signs_and_modifiers() {
             "{age} {duration}"
         );
     }
+    // 50 or over with new pain is a sign on its own: see a clinician, and
+    // the message says why; at 49, or with pain of more than 12 weeks, no.
+    for (age, duration, sign) in [
+        (50, Duration::Acute, true),
+        (70, Duration::Subacute, true),
+        (49, Duration::Acute, false),
+        (55, Duration::Chronic, false),
+    ] {
+        let mut p = presenting(&c, &[]);
+        p.age = Some(age);
+        p.pain.duration = duration;
+        let r = recommend(&c, &p);
+        assert_eq!(
+            r.triage.level.as_str() == "see_clinician",
+            sign,
+            "{age} {duration}"
+        );
+        assert_eq!(
+            r.triage.message.contains("50 or over"),
+            sign,
+            "{age} {duration}: {}",
+            r.triage.message
+        );
+    }
     // Under 16: no plan, with a message that offers no self-care.
     for age in [0, 15] {
         let mut p = presenting(&c, &[]);
@@ -215,6 +239,18 @@ fn massage_never_stands_alone_where_it_may_only_support() {
                     r.explanation.iter().any(|s| s.rule == "no-safe-plan"),
                     "{condition}: says why"
                 );
+                // Nothing of a plan that is not given: no adjuncts, no plan
+                // cautions, no step naming a massage.
+                assert!(
+                    r.adjuncts.is_empty() && r.cautions.is_empty(),
+                    "{condition}"
+                );
+                assert!(
+                    !r.explanation
+                        .iter()
+                        .any(|s| s.rule == "massage" || s.rule == "adjuncts"),
+                    "{condition}"
+                );
             }
         }
     }
@@ -254,4 +290,40 @@ fn flags_that_exclude_massage_keep_it_out_of_every_part_of_the_plan() {
             e.id
         );
     }
+}
+
+#[test]
+fn nerve_and_fall_signs_shape_the_plan_like_the_conditions_they_are() {
+    let c = catalog();
+    // Leg numbness (nerve root): massage only ever beside exercise.
+    let mut p = presenting(&c, &["leg-numbness"]);
+    p.preferences.avoid_positions = backcare::catalog::Position::ALL.to_vec();
+    let r = recommend(&c, &p);
+    assert_ne!(r.approach, PlanApproach::Massage);
+    // A minor fall or strain: no heat while it settles, and no massage.
+    let person = presenting(&c, &["minor-trauma", "non-specific-low-back-pain"]);
+    let r = recommend(&c, &person);
+    assert!(
+        r.adjuncts.iter().all(|a| a.technique_id != "heat-therapy"),
+        "{:?}",
+        r.adjuncts
+    );
+    assert!(r.massage.is_none());
+    // Long-term steroids thin the bones: the osteoporosis cautions reach them.
+    let mut p = presenting(&c, &["steroid-use", "chronic-stiffness"]);
+    p.pain.duration = Duration::Subacute;
+    let r = recommend(&c, &p);
+    let keyed: Vec<&str> = r
+        .routine
+        .iter()
+        .flat_map(|x| &x.sessions)
+        .flat_map(|s| &s.items)
+        .flat_map(|i| i.cautions.iter().copied())
+        .filter(|t| t.contains("osteoporosis"))
+        .collect();
+    assert!(
+        !keyed.is_empty(),
+        "no bone caution for long-term steroids: {:?}",
+        r.routine
+    );
 }
