@@ -209,7 +209,7 @@ where
         // count every request; server errors are logged at warn below.
         let span = tracing::debug_span!(
             "request",
-            method = %method,
+            method = super::metrics::method_label(&method),
             route = route_name,
             request_id = id.to_str().unwrap_or("-"),
         );
@@ -275,7 +275,7 @@ where
             let status = response.status().as_u16();
             shared.state.metrics().finish(
                 route.as_ref().map_or("<unmatched>", MatchedPath::as_str),
-                method.as_str(),
+                &method,
                 status,
                 latency,
             );

@@ -266,6 +266,46 @@ async fn metrics_count_requests_by_route_and_status() {
 }
 
 #[tokio::test]
+async fn made_up_methods_count_as_other_and_add_no_series() {
+    let state = state();
+    let app = TestApp::from_router(backcare::http::app_with(
+        state.clone(),
+        &Settings::default(),
+    ));
+    let admin = TestApp::from_router(backcare::http::admin(state));
+    let send = |method: &str, uri: &str| {
+        Request::builder()
+            .method(Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(uri)
+            .body(Body::empty())
+            .unwrap()
+    };
+    app.request(send("GET", "/exercises")).await;
+    let before = admin.get("/metrics").await.body.len();
+    for i in 0..500 {
+        app.request(send(&format!("MADEUP{i}"), "/exercises")).await;
+        app.request(send(&format!("MADEUP{i}"), &format!("/nowhere/{i}")))
+            .await;
+    }
+    let text = String::from_utf8(admin.get("/metrics").await.body).unwrap();
+    assert!(!text.contains("MADEUP"), "a made-up method became a label");
+    assert!(!text.contains("/nowhere"), "a raw path became a label");
+    for line in [
+        "backcare_http_requests_total{route=\"/exercises\",method=\"other\",status=\"405\"} 500",
+        "backcare_http_requests_total{route=\"<unmatched>\",method=\"other\",status=\"404\"} 500",
+    ] {
+        assert!(text.contains(line), "missing {line} in:\n{text}");
+    }
+    // Two new series (one per route) and a histogram for `<unmatched>`, not
+    // a thousand series.
+    assert!(
+        text.len() < before + 2_000,
+        "metrics grew from {before} to {} bytes",
+        text.len()
+    );
+}
+
+#[tokio::test]
 async fn reload_swaps_good_content_and_keeps_serving_on_bad() {
     let dir = content_copy("reload");
     let state = AppState::new(backcare::content::load(Some(&dir)).unwrap());
