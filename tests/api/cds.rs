@@ -461,3 +461,119 @@ async fn feedback_is_counted_by_outcome_and_reason() {
         .problem(400);
     assert_eq!(problem["errors"][0]["field"], "feedback[0].outcome");
 }
+
+#[tokio::test]
+async fn a_feedback_timestamp_with_a_multi_byte_zone_is_a_400_not_a_panic() {
+    let app = TestApp::embedded();
+    let card = "9d7e2a1c-0b5f-4c3e-8a21-3f6b7c9d0e12";
+    for at in [
+        "2026-11-21T10:00:00+0é:0",
+        "2026-11-21T10:00:00+00é0",
+        "2026-11-21T10:00:00+0é:00",
+        "2026-11-21T10:00:00-00:0é",
+        "2026-11-21T10:00:00+€:00",
+        "2026-11-21T1é:00:00Z",
+        "２０２６-11-21",
+    ] {
+        let body =
+            json!({"feedback": [{"card": card, "outcome": "accepted", "outcomeTimestamp": at}]});
+        let problem = app
+            .send(
+                Method::POST,
+                &format!("{SERVICE}/feedback"),
+                Some("application/json"),
+                body.to_string(),
+            )
+            .await
+            .problem(400);
+        assert_eq!(
+            problem["errors"][0]["field"], "feedback[0].outcomeTimestamp",
+            "{at}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn impossible_dates_are_refused_not_read_as_real() {
+    let app = TestApp::embedded();
+    let send = |body: Value| {
+        app.send(
+            Method::POST,
+            SERVICE,
+            Some("application/json"),
+            body.to_string(),
+        )
+    };
+    for (birth, why) in [
+        ("+999", "a sign is not a year"),
+        ("0000-01-01", "there is no year 0"),
+        ("1850-01-01", "older than anyone alive"),
+        ("9999-12-31", "in the future"),
+        ("1980-01-01T00:00:00Z", "a birth date is a date"),
+    ] {
+        let problem = send(call(vec![], birth)).await.problem(400);
+        assert_eq!(fields_of(&problem), ["prefetch.patient.birthDate"], "{why}");
+    }
+    let problem = send(call(
+        vec![condition(
+            "279039007",
+            "Low back pain",
+            Some("9999-12-31".into()),
+        )],
+        "1980-01-01",
+    ))
+    .await
+    .problem(400);
+    assert_eq!(
+        fields_of(&problem),
+        ["prefetch.conditions.entry[0].resource.onsetDateTime"],
+        "an onset in the future cannot make the pain acute"
+    );
+}
+
+#[tokio::test]
+async fn versioned_patient_references_are_the_patient_and_subjectless_conditions_are_not_used() {
+    let app = TestApp::embedded();
+    let mut versioned = condition("192970008", "Cauda equina syndrome", None);
+    versioned["subject"]["reference"] = json!(format!("Patient/{PATIENT}/_history/2"));
+    let card = &cards(&app, &call(vec![versioned], "1970-05-01")).await[0];
+    assert_eq!(card["indicator"], "critical", "{card}");
+
+    let mut absolute = condition("192970008", "Cauda equina syndrome", None);
+    absolute["subject"]["reference"] = json!(format!(
+        "http://hooks.smarthealthit.org:9080/Patient/{PATIENT}"
+    ));
+    let card = &cards(&app, &call(vec![absolute], "1970-05-01")).await[0];
+    assert_eq!(card["indicator"], "critical", "on the call's fhirServer");
+
+    for other in [
+        format!("xPatient/{PATIENT}"),
+        format!("https://elsewhere.example/Patient/{PATIENT}"),
+        format!("Group/{PATIENT}"),
+    ] {
+        let mut c = condition("279039007", "Low back pain", None);
+        c["subject"]["reference"] = json!(other);
+        app.send(
+            Method::POST,
+            SERVICE,
+            Some("application/json"),
+            call(vec![c], "1970-05-01").to_string(),
+        )
+        .await
+        .problem(400);
+    }
+
+    let mut nobody = condition("192970008", "Cauda equina syndrome", None);
+    nobody.as_object_mut().unwrap().remove("subject");
+    let body = call(
+        vec![nobody, condition("279039007", "Low back pain", None)],
+        "1970-05-01",
+    );
+    let card = &cards(&app, &body).await[0];
+    assert_eq!(
+        card["indicator"], "info",
+        "a Condition naming nobody must not fire a red flag"
+    );
+    let detail = card["detail"].as_str().unwrap();
+    assert!(detail.contains("names no subject: not used"), "{detail}");
+}
