@@ -94,6 +94,7 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
 
 fn serve(args: ServeArgs) -> ExitCode {
     init_logging(args.log_format);
+    backcare::http::middleware::log_panics();
     let settings = match settings(&args) {
         Ok(s) => s,
         Err(err) => {

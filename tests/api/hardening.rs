@@ -502,3 +502,55 @@ async fn hostile_input_gets_problems_and_the_server_keeps_serving() {
         "still serving"
     );
 }
+
+/// Run in a child process by the test below: the panic hook is global, and
+/// replacing it in this process would hide other tests' failure messages.
+#[test]
+#[ignore = "run by panics_are_logged_in_one_line_without_their_message"]
+fn panic_hook_child() {
+    if std::env::var_os("BACKCARE_PANIC_CHILD").is_none() {
+        return;
+    }
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    middleware::log_panics();
+    let _ = std::panic::catch_unwind(|| {
+        let secret = std::hint::black_box("patient-name-from-a-request");
+        panic!("bad value {secret}");
+    });
+}
+
+#[test]
+fn panics_are_logged_in_one_line_without_their_message() {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "hardening::panic_hook_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("BACKCARE_PANIC_CHILD", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        !stderr.contains("patient-name-from-a-request"),
+        "the panic message reached the log: {stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("panicked")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    let line: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(line["level"], "ERROR");
+    assert!(
+        line["fields"]["location"]
+            .as_str()
+            .unwrap()
+            .contains("tests/api/hardening.rs:"),
+        "{line}"
+    );
+}
