@@ -554,3 +554,126 @@ fn panics_are_logged_in_one_line_without_their_message() {
         "{line}"
     );
 }
+
+#[tokio::test]
+async fn thousands_of_bad_fields_get_a_small_bounded_problem() {
+    let app = TestApp::embedded();
+    let unknown: Vec<String> = (0..5000).map(|i| format!("\"f{i:04}\": 0")).collect();
+    let body = format!(
+        r#"{{"pain": {{"duration": "acute", "intensity": 3, "areas": ["leg"]}}, {}}}"#,
+        unknown.join(", ")
+    );
+    let response = app
+        .send(
+            Method::POST,
+            "/recommendation",
+            Some("application/json"),
+            body,
+        )
+        .await;
+    let problem = response.problem(422);
+    assert!(
+        response.body.len() < 16 * 1024,
+        "{} bytes",
+        response.body.len()
+    );
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 50);
+    assert_eq!(problem["omitted_errors"], 4950);
+    assert!(
+        problem["detail"].as_str().unwrap().starts_with("5000 "),
+        "{}",
+        problem["detail"]
+    );
+
+    // A CDS call near its 1 MiB limit: 5,000 unknown fields with long names.
+    let mut call = serde_json::json!({
+        "hook": "patient-view",
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "context": {"patientId": "1"},
+    });
+    for i in 0..5000 {
+        call[format!("{}{i}", "x".repeat(180))] = serde_json::json!("y".repeat(10));
+    }
+    let body = call.to_string();
+    assert!(body.len() > 900 * 1024);
+    let response = app
+        .send(
+            Method::POST,
+            "/cds-services/back-pain-relief",
+            Some("application/json"),
+            body,
+        )
+        .await;
+    let problem = response.problem(400);
+    assert!(
+        response.body.len() < 16 * 1024,
+        "{} bytes",
+        response.body.len()
+    );
+    assert_eq!(problem["omitted_errors"], 4950);
+    let small = app
+        .send(
+            Method::POST,
+            "/recommendation",
+            Some("application/json"),
+            r#"{"pain": {"duration": "acute", "intensity": 3, "areas": ["leg"]}, "x": 1}"#,
+        )
+        .await
+        .problem(422);
+    assert!(small.get("omitted_errors").is_none(), "{small}");
+}
+
+#[tokio::test]
+async fn a_record_with_thousands_of_conditions_gets_a_bounded_card() {
+    let app = TestApp::embedded();
+    let mut entries = vec![serde_json::json!({"resource": {
+        "resourceType": "Condition", "subject": {"reference": "Patient/1"},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "279039007", "display": "Low back pain"}]}
+    }})];
+    for i in 0..1200 {
+        entries.push(serde_json::json!({"resource": {
+            "resourceType": "Condition", "subject": {"reference": "Patient/1"},
+            "code": {"text": format!("uncoded {i} {}", "t".repeat(150))}
+        }}));
+        entries.push(serde_json::json!({"resource": {
+            "resourceType": "Condition", "subject": {"reference": "Patient/1"},
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": format!("{}", 100_000_000 + i), "display": "d".repeat(150)}]}
+        }}));
+    }
+    let mut prefetch =
+        serde_json::json!({"conditions": {"resourceType": "Bundle", "entry": entries}});
+    for i in 0..2000 {
+        prefetch[format!("extra{i}")] = serde_json::json!({"resourceType": "Observation"});
+    }
+    let call = serde_json::json!({
+        "hook": "patient-view",
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "context": {"patientId": "1"},
+        "prefetch": prefetch,
+    });
+    let response = app
+        .send(
+            Method::POST,
+            "/cds-services/back-pain-relief",
+            Some("application/json"),
+            call.to_string(),
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    assert!(
+        response.body.len() < 16 * 1024,
+        "{} bytes",
+        response.body.len()
+    );
+    let detail = response.json()["cards"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(detail.contains("and 1180 more"), "{detail}");
+    assert!(detail.contains("1980 more note(s) left out"), "{detail}");
+}

@@ -158,7 +158,7 @@ pub async fn feedback(
 /// CDS Hooks clients expect 400 for every malformed call.
 fn as_bad_request(error: ApiError) -> ApiError {
     if error.status() == axum::http::StatusCode::UNPROCESSABLE_ENTITY {
-        ApiError::bad_cds_request(error.errors().to_vec())
+        ApiError::bad_cds_request(error.errors().to_vec()).with_omitted(error.omitted())
     } else {
         error
     }
