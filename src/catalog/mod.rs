@@ -3,13 +3,15 @@
 //! Knowledge lives here, in data a clinician can edit; nothing in this module
 //! knows about HTTP.
 
+mod files;
 mod load;
 pub mod model;
 mod query;
 mod validate;
 pub mod vocab;
 
-pub use load::{ContentFile, LoadError, Problem, embedded_files, read_dir};
+pub use files::{Found, MAX_FILE_BYTES, find_files, read_dir};
+pub use load::{ContentFile, LoadError, Problem, embedded_files};
 pub use model::*;
 pub use query::{ExerciseFilter, TechniqueFilter};
 
