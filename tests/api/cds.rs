@@ -328,7 +328,7 @@ async fn missing_prefetch_is_answered_with_the_general_plan() {
         .unwrap()
         .to_owned();
     assert!(
-        detail.contains("prefetch `conditions` was empty"),
+        detail.contains("`prefetch.conditions` was empty"),
         "{detail}"
     );
 }
@@ -576,4 +576,72 @@ async fn versioned_patient_references_are_the_patient_and_subjectless_conditions
     );
     let detail = card["detail"].as_str().unwrap();
     assert!(detail.contains("names no subject: not used"), "{detail}");
+}
+
+#[tokio::test]
+async fn record_text_cannot_inject_markdown_into_a_card() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let app = TestApp::embedded();
+    let nasty = [
+        "# Heading\n## Another\n\n---",
+        "[click](javascript:alert(1))",
+        "![pixel](https://evil.example/p.png)",
+        "<img src=x onerror=alert(1)> &amp; <script>",
+        "see www.evil.example or mail me@evil.example, https://evil.example",
+        "`code` *emph* _u_ | a | b |\r\n- item\u{2028}> quote",
+    ];
+    let mut conditions = vec![condition("279039007", "Low back pain", None)];
+    for (i, text) in nasty.iter().enumerate() {
+        conditions.push(json!({"resourceType": "Condition", "subject": {"reference": format!("Patient/{PATIENT}")},
+            "code": {"text": text}}));
+        conditions.push(json!({"resourceType": "Condition", "subject": {"reference": format!("Patient/{PATIENT}")},
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": format!("<b>{i}</b>"), "display": text}]}}));
+    }
+    let mut body = call(conditions, "1980-01-01");
+    body["prefetch"]["x`](javascript:alert(1))\n# H"] = json!({"resourceType": "Observation"});
+    let detail = cards(&app, &body).await[0]["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let ours = ["Massage", "Routine", "Cautions", "From the record"];
+    let mut heading = None::<String>;
+    let mut text = String::new();
+    for event in Parser::new_ext(&detail, Options::all()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(pulldown_cmark::TagEnd::Heading(_)) => {
+                let h = heading.take().unwrap();
+                assert!(
+                    ours.iter().any(|o| h.starts_with(o)),
+                    "a heading from the record: {h:?}\n{detail}"
+                );
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                panic!("a link or image to {dest_url} in:\n{detail}")
+            }
+            Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in:\n{detail}"),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+                text.push_str(&t);
+            }
+            _ => {}
+        }
+    }
+    // GitHub Flavored Markdown links bare URLs, addresses and www. by itself.
+    for bare in ["://", "www.", "@evil"] {
+        assert!(!text.contains(bare), "`{bare}` left linkable in:\n{detail}");
+    }
+    assert!(
+        !detail.contains("<b>"),
+        "a code that is not digits was pasted in"
+    );
+    assert!(
+        text.contains("[click](javascript\\:alert(1))")
+            || text.contains("[click](javascript:alert(1))"),
+        "record text is shown as text:\n{text}"
+    );
+    assert!(text.contains("a code that is not a SNOMED CT id"), "{text}");
 }

@@ -256,7 +256,7 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
         let (shown, more) = capped(&record.unknown_codes);
         let mut codes: Vec<String> = shown
             .iter()
-            .map(|(code, display)| format!("{code} ({})", bounded(display)))
+            .map(|(code, display)| format!("{} ({})", code_of(code), text(display)))
             .collect();
         if more > 0 {
             codes.push(format!("and {more} more"));
@@ -269,7 +269,7 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
     }
     if !record.uncoded.is_empty() {
         let (shown, more) = capped(&record.uncoded);
-        let mut texts: Vec<String> = shown.iter().map(|t| bounded(t)).collect();
+        let mut texts: Vec<String> = shown.iter().map(|t| text(t)).collect();
         if more > 0 {
             texts.push(format!("and {more} more"));
         }
@@ -332,9 +332,51 @@ fn left_out(md: &mut String, more: usize, what: &str) {
     }
 }
 
-/// Record text cut to [`TEXT_MAX`] bytes.
-fn bounded(text: &str) -> String {
-    cut(text, TEXT_MAX)
+/// A code from the record, shown only when it has the form of a SNOMED CT
+/// id (digits), so nothing else the record holds is pasted in as a code.
+fn code_of(code: &str) -> String {
+    if super::fhir::is_snomed_id(code) {
+        code.to_owned()
+    } else {
+        "(a code that is not a SNOMED CT id)".to_owned()
+    }
+}
+
+/// Record text (a condition's text, a coding's display) made inert for
+/// CommonMark and GitHub Flavored Markdown, which CDS Hooks cards use: cut
+/// to [`TEXT_MAX`] bytes; line breaks and other control characters become
+/// spaces, so it cannot start a heading, list or block; the punctuation
+/// Markdown gives a meaning is backslash-escaped, so it cannot open a link,
+/// an image, emphasis, code, a table cell, an HTML tag (`<`) or an entity
+/// (`&`), nor start a block (`#`, `>`, and `+ - . =` first); and a
+/// zero-width space is put into `://`, `www.` and `@`, which GFM would
+/// otherwise turn into links by themselves. What is left is plain text.
+pub fn text(record: &str) -> String {
+    let record = cut(record, TEXT_MAX);
+    let mut out = String::with_capacity(record.len() * 2);
+    let mut chars = record.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => out.push(' '),
+            ':' if out.ends_with(|p: char| p.is_ascii_alphanumeric())
+                && chars.peek() == Some(&'/') =>
+            {
+                out.push_str("\\:\u{200B}");
+            }
+            '@' => out.push_str("\\@\u{200B}"),
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
+                out.push_str("\u{200B}\\.");
+            }
+            c if "\\`*_[]()#!<>&|~".contains(c) || (out.is_empty() && "+-.=".contains(c)) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `text` cut to at most `max` bytes at a character boundary, ending in

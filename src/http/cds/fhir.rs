@@ -321,6 +321,27 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A note for the card about the entry at `path`, which is shown as
+    /// code: prefetch keys are the EHR's, so anything but the characters a
+    /// path is made of becomes `?`, and a long path is cut.
+    fn note(&mut self, path: &str, text: String) {
+        let mut shown: String = path
+            .chars()
+            .take(100)
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-[]".contains(c) {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        if path.chars().count() > 100 {
+            shown.push('…');
+        }
+        self.record.notes.push(format!("`{shown}` {text}"));
+    }
+
     fn error(&mut self, path: &str, message: impl Into<String>) {
         self.errors.push(FieldError::new(path, message));
     }
@@ -362,9 +383,7 @@ impl<'a> Reader<'a> {
     pub fn entry(&mut self, key: &str, value: &Value) {
         let path = format!("prefetch.{key}");
         if value.is_null() {
-            self.record.notes.push(format!(
-                "prefetch `{key}` was empty: the EHR did not supply it"
-            ));
+            self.note(&path, "was empty: the EHR did not supply it".to_owned());
             return;
         }
         self.resource(value, &path, true);
@@ -418,12 +437,14 @@ impl<'a> Reader<'a> {
             }
             "Patient" => self.patient(map, path),
             "QuestionnaireResponse" => self.questionnaire_response(map, path),
-            "OperationOutcome" => self.record.notes.push(format!(
-                "`{path}` is an OperationOutcome: the EHR reported a problem fetching it"
-            )),
-            other => self.record.notes.push(format!(
-                "`{path}` is a {other}, which this service does not use"
-            )),
+            "OperationOutcome" => self.note(
+                path,
+                "is an OperationOutcome: the EHR reported a problem fetching it".to_owned(),
+            ),
+            other => self.note(
+                path,
+                format!("is a {other}, which this service does not use"),
+            ),
         }
     }
 
@@ -509,9 +530,7 @@ impl<'a> Reader<'a> {
         // FHIR requires a subject; without one nothing says whose it is.
         if !ours {
             if map.get("subject").is_none_or(Value::is_null) {
-                self.record
-                    .notes
-                    .push(format!("`{path}` names no subject: not used"));
+                self.note(path, "names no subject: not used".to_owned());
             }
             return;
         }
@@ -644,24 +663,24 @@ impl<'a> Reader<'a> {
     fn questionnaire_response(&mut self, map: &Map<String, Value>, path: &str) {
         let questionnaire = map.get("questionnaire").and_then(Value::as_str);
         if questionnaire != Some(START_BACK_QUESTIONNAIRE) {
-            self.record.notes.push(format!(
-                "`{path}` answers a questionnaire other than `{START_BACK_QUESTIONNAIRE}`"
-            ));
+            self.note(
+                path,
+                format!("answers a questionnaire other than `{START_BACK_QUESTIONNAIRE}`"),
+            );
             return;
         }
         if !self.check_subject(map, "subject", path) {
             if map.get("subject").is_none_or(Value::is_null) {
-                self.record
-                    .notes
-                    .push(format!("`{path}` names no subject: not used"));
+                self.note(path, "names no subject: not used".to_owned());
             }
             return;
         }
         let status = map.get("status").and_then(Value::as_str);
         if !matches!(status, Some("completed" | "amended")) {
-            self.record.notes.push(format!(
-                "`{path}` is not completed: STarT Back not scored from it"
-            ));
+            self.note(
+                path,
+                "is not completed: STarT Back not scored from it".to_owned(),
+            );
             return;
         }
         let at = format!("{path}.authored");
@@ -726,9 +745,10 @@ impl<'a> Reader<'a> {
             ],
         ) = (bother, yes)
         else {
-            self.record.notes.push(format!(
-                "`{path}` does not answer all nine STarT Back items: not scored"
-            ));
+            self.note(
+                path,
+                "does not answer all nine STarT Back items: not scored".to_owned(),
+            );
             return;
         };
         let answers = StartBackAnswers {
