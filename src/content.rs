@@ -2,9 +2,9 @@
 //! checked against what the engine needs, and reloaded safely while serving.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use crate::catalog::{Catalog, LoadError, Problem};
+use crate::catalog::{Catalog, Found, LoadError, Problem, find_files};
 use crate::http::AppState;
 
 /// Loads the catalog from `dir`, or the embedded one, and checks that the
@@ -64,48 +64,39 @@ pub fn reload(state: &AppState, dir: &Path) -> Result<String, LoadError> {
     }
 }
 
-/// A cheap fingerprint of a directory tree: paths, sizes and modification
-/// times. Polling it works the same on every platform and in containers
-/// where ConfigMap updates swap symlinks.
-fn stamp(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            // `metadata` follows symlinks, so a swapped ConfigMap link shows.
-            let Ok(meta) = std::fs::metadata(&path) else {
-                continue;
-            };
-            if meta.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((
-                    path,
-                    meta.len(),
-                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
+/// What the loader would read under `dir`: each content file's resolved
+/// path, size and modification time, and the entries it would refuse. A
+/// ConfigMap update swaps the `..data` link, which changes every resolved
+/// path; the walk is the loader's own, so it skips `..` entries and
+/// neither recurses nor follows links out of `dir` (a link loop cannot
+/// make it spin).
+fn stamp(dir: &Path) -> Option<(Vec<Found>, Vec<Problem>)> {
+    find_files(dir).ok()
 }
 
-/// Reloads whenever the files under `dir` change, checking every `every`.
-pub async fn watch(state: AppState, dir: PathBuf, every: Duration) {
+/// Starts a thread that reloads whenever the content under `dir` changes,
+/// checking every `every`. It is a thread of its own, not a task: walking
+/// the directory and loading the catalog block, and would hold up requests
+/// on the async runtime's few threads.
+pub fn watch(
+    state: AppState,
+    dir: PathBuf,
+    every: Duration,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    // Stamped before the thread starts, so a change made right after this
+    // call is seen as a change.
     let mut last = stamp(&dir);
-    let mut ticker = tokio::time::interval(every);
-    loop {
-        ticker.tick().await;
-        let now = stamp(&dir);
-        if now != last {
-            last = now;
-            tracing::info!("content changed on disk; reloading");
-            let _ = reload(&state, &dir);
-        }
-    }
+    std::thread::Builder::new()
+        .name("content-watch".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(every);
+                let now = stamp(&dir);
+                if now != last {
+                    last = now;
+                    tracing::info!("content changed on disk; reloading");
+                    let _ = reload(&state, &dir);
+                }
+            }
+        })
 }

@@ -94,6 +94,7 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
 
 fn serve(args: ServeArgs) -> ExitCode {
     init_logging(args.log_format);
+    backcare::http::middleware::log_panics();
     let settings = match settings(&args) {
         Ok(s) => s,
         Err(err) => {
@@ -146,8 +147,10 @@ async fn run(args: ServeArgs, settings: Settings, state: AppState) -> ExitCode {
 
     if let Some(dir) = args.content.content.clone() {
         tokio::spawn(reload_on_sighup(state.clone(), dir.clone()));
-        if args.watch {
-            tokio::spawn(content::watch(state.clone(), dir, Duration::from_secs(1)));
+        if args.watch
+            && let Err(err) = content::watch(state.clone(), dir, Duration::from_secs(1))
+        {
+            tracing::error!(%err, "cannot start the content watcher; SIGHUP still reloads");
         }
     }
     let admin_app = backcare::http::admin(state.clone());
@@ -202,7 +205,9 @@ async fn reload_on_sighup(state: AppState, dir: std::path::PathBuf) {
             };
         while hangups.recv().await.is_some() {
             tracing::info!("SIGHUP: reloading content");
-            let _ = content::reload(&state, &dir);
+            // Loading blocks: off the async threads that serve requests.
+            let (state, dir) = (state.clone(), dir.clone());
+            let _ = tokio::task::spawn_blocking(move || content::reload(&state, &dir)).await;
         }
     }
     #[cfg(not(unix))]

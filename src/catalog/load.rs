@@ -1,7 +1,7 @@
 //! Reading content files and turning them into a validated [`Catalog`].
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::de::DeserializeOwned;
 
@@ -79,54 +79,6 @@ pub fn embedded_files() -> Vec<ContentFile> {
             text: (*text).to_owned(),
         })
         .collect()
-}
-
-/// Reads every file in the kind folders below `root`. Files that cannot be
-/// content (wrong extension, not UTF-8, unknown folder) become problems so
-/// they are reported with everything else.
-pub fn read_dir(root: &Path) -> Result<(Vec<ContentFile>, Vec<Problem>), LoadError> {
-    let io = |source| LoadError::Io {
-        path: root.to_owned(),
-        source,
-    };
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for entry in std::fs::read_dir(root).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if !path.is_dir() {
-            // Top-level files are authoring notes (README and the like).
-            continue;
-        }
-        if !KINDS.contains(&name.as_str()) && name != POLICY_DIR {
-            problems.push(Problem::new(
-                &format!("{name}/"),
-                "",
-                format!(
-                    "unknown content folder; expected one of: {}",
-                    KINDS.join(", ")
-                ),
-            ));
-            continue;
-        }
-        for file in std::fs::read_dir(&path).map_err(io)? {
-            let file = file.map_err(io)?;
-            let rel = format!("{name}/{}", file.file_name().to_string_lossy());
-            if !rel.ends_with(".json") || file.path().is_dir() {
-                problems.push(Problem::new(&rel, "", "not a .json content file"));
-                continue;
-            }
-            match std::fs::read(file.path()) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => files.push(ContentFile { path: rel, text }),
-                    Err(_) => problems.push(Problem::new(&rel, "", "file is not valid UTF-8")),
-                },
-                Err(e) => problems.push(Problem::new(&rel, "", format!("cannot read file: {e}"))),
-            }
-        }
-    }
-    Ok((files, problems))
 }
 
 /// Parses one file, naming the field path of the first error serde finds.

@@ -3,6 +3,7 @@
 //! Knowledge lives here, in data a clinician can edit; nothing in this module
 //! knows about HTTP.
 
+mod files;
 mod load;
 pub mod model;
 pub mod policy;
@@ -10,7 +11,8 @@ mod query;
 mod validate;
 pub mod vocab;
 
-pub use load::{ContentFile, LoadError, Problem, embedded_files, read_dir};
+pub use files::{Found, MAX_FILE_BYTES, find_files, read_dir};
+pub use load::{ContentFile, LoadError, Problem, embedded_files};
 pub use model::*;
 pub use policy::{AgeBand, Messages, Policy};
 pub use query::{ExerciseFilter, TechniqueFilter};

@@ -8,6 +8,38 @@ use utoipa::ToSchema;
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// The most problems an answer lists; the rest are counted in
+/// `omitted_errors`. A body with thousands of bad fields would otherwise
+/// get an answer many times its own size.
+pub const MAX_ERRORS: usize = 50;
+
+/// The longest `field` kept, in bytes; longer ones are cut with `…`.
+const MAX_FIELD: usize = 100;
+
+/// The longest `message` kept, in bytes; longer ones are cut with `…`.
+/// Messages quote request values, which may be huge.
+const MAX_MESSAGE: usize = 200;
+
+/// The longest `detail` kept, in bytes.
+const MAX_TEXT: usize = 500;
+
+/// The offenders `detail` names before "and N more".
+const DETAIL_NAMES: usize = 5;
+
+/// `text` cut to at most `max` bytes at a character boundary, with `…`
+/// appended when anything was cut.
+pub fn bounded(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut cut = max.saturating_sub('…'.len_utf8());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
 /// One offending input: where it is and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[schema(example = json!({"field": "limit", "message": "600 is above the maximum of 500"}))]
@@ -20,16 +52,22 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    /// A problem with `field`.
+    /// A problem with `field`; a field over 100 bytes or a message over
+    /// 200 is cut, ending in `…`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            field: field.into(),
-            message: message.into(),
+            field: bounded(field.into(), MAX_FIELD),
+            message: bounded(message.into(), MAX_MESSAGE),
         }
     }
 }
 
 /// An RFC 9457 problem details body. Every 4xx and 5xx answer has this shape.
+///
+/// Answers are bounded whatever the request: `errors` lists at most the
+/// first 50 problems found, and `omitted_errors` counts the rest; `detail`
+/// names at most five of them; a `field` is cut at 100 bytes, a `message`
+/// at 200 and `detail` at 500, each ending in `…` when cut.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "https://backcare.dev/problems/not-found",
@@ -47,9 +85,16 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong with this request, in plain words.
     pub detail: String,
-    /// Every offending field, parameter or id, when there are any.
+    /// The offending fields, parameters or ids, when there are any: the
+    /// first 50 found.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 50)]
     pub errors: Vec<FieldError>,
+    /// How many further problems were found and left out of `errors`;
+    /// absent when `errors` lists them all.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[schema(minimum = 1)]
+    pub omitted_errors: usize,
 }
 
 /// An error answer. Construct it with the named constructors so that each
@@ -61,6 +106,8 @@ pub struct ApiError {
     title: &'static str,
     detail: String,
     errors: Vec<FieldError>,
+    /// Problems found beyond [`MAX_ERRORS`].
+    omitted: usize,
 }
 
 impl ApiError {
@@ -74,14 +121,24 @@ impl ApiError {
             status,
             slug,
             title,
-            detail: detail.into(),
+            detail: bounded(detail.into(), MAX_TEXT),
             errors: Vec::new(),
+            omitted: 0,
         }
     }
 
-    /// Adds the offending fields.
-    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+    /// Adds the offending fields: the first [`MAX_ERRORS`] are kept, the
+    /// rest only counted.
+    pub fn with_errors(mut self, mut errors: Vec<FieldError>) -> Self {
+        self.omitted = errors.len().saturating_sub(MAX_ERRORS);
+        errors.truncate(MAX_ERRORS);
         self.errors = errors;
+        self
+    }
+
+    /// Counts `n` further problems that were found but not kept.
+    pub fn with_omitted(mut self, n: usize) -> Self {
+        self.omitted += n;
         self
     }
 
@@ -141,9 +198,14 @@ impl ApiError {
         .with_errors(errors)
     }
 
-    /// The offending fields, if any.
+    /// The offending fields, if any (at most [`MAX_ERRORS`]).
     pub fn errors(&self) -> &[FieldError] {
         &self.errors
+    }
+
+    /// How many problems were found beyond those in [`ApiError::errors`].
+    pub fn omitted(&self) -> usize {
+        self.omitted
     }
 
     /// 422: the body is JSON but its content is invalid.
@@ -237,20 +299,32 @@ impl ApiError {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             errors: self.errors.clone(),
+            omitted_errors: self.omitted,
         }
     }
 }
 
-/// "2 invalid fields: a (…); b (…)": a detail line that names every offender.
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// "2 invalid fields: `a`: …; `b`: …": a detail line that names the first
+/// few offenders and counts the rest.
 fn summarise(what: &str, errors: &[FieldError]) -> String {
     let list: Vec<String> = errors
         .iter()
-        .map(|e| format!("`{}`: {}", e.field, e.message))
+        .take(DETAIL_NAMES)
+        .map(|e| bounded(format!("`{}`: {}", e.field, e.message), MAX_TEXT / 6))
         .collect();
     match errors.len() {
         0 => format!("{what}s"),
         1 => format!("{what} {}", list[0]),
-        n => format!("{n} {what}s: {}", list.join("; ")),
+        n if n <= DETAIL_NAMES => format!("{n} {what}s: {}", list.join("; ")),
+        n => format!(
+            "{n} {what}s: {}; and {} more",
+            list.join("; "),
+            n - DETAIL_NAMES
+        ),
     }
 }
 

@@ -1,5 +1,8 @@
 //! Prometheus metrics, kept in-process and rendered as text on the admin
-//! listener. Route labels are route templates, never raw paths or queries.
+//! listener. Every label value comes from a closed set: routes are route
+//! templates (or `<unmatched>`), never raw paths or queries, and methods are
+//! the nine standard ones or `other`. A label taken from the request as sent
+//! would let each made-up value add a series that is kept for ever.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -7,7 +10,26 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
+use axum::http::Method;
+
 use crate::catalog::Catalog;
+
+/// The method label: one of the standard methods, or `other` for any
+/// extension method a client makes up.
+pub fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "other",
+    }
+}
 
 /// Upper bounds of the latency histogram buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -25,8 +47,8 @@ struct Histogram {
 /// vector searched in place avoids allocating on the hot path.
 #[derive(Debug, Default)]
 struct Route {
-    /// (method, status, requests).
-    requests: Vec<(String, u16, u64)>,
+    /// (method label, status, requests).
+    requests: Vec<(&'static str, u16, u64)>,
     latency: Histogram,
 }
 
@@ -78,8 +100,10 @@ impl Metrics {
         self.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 
-    /// A request finished on `route` with `status` after `latency`.
-    pub fn finish(&self, route: &str, method: &str, status: u16, latency: Duration) {
+    /// A request finished on `route` (a route template or `<unmatched>`)
+    /// with `status` after `latency`.
+    pub fn finish(&self, route: &str, method: &Method, status: u16, latency: Duration) {
+        let method = method_label(method);
         let seconds = latency.as_secs_f64();
         // A poisoned lock only means another request panicked mid-update;
         // the counters are still usable.
@@ -91,11 +115,11 @@ impl Metrics {
         match r
             .requests
             .iter_mut()
-            .find(|(m, s, _)| m == method && *s == status)
+            .find(|(m, s, _)| *m == method && *s == status)
         {
             Some((_, _, n)) => *n += 1,
             None => {
-                r.requests.push((method.to_owned(), status, 1));
+                r.requests.push((method, status, 1));
                 r.requests.sort();
             }
         }

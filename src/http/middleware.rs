@@ -209,7 +209,7 @@ where
         // count every request; server errors are logged at warn below.
         let span = tracing::debug_span!(
             "request",
-            method = %method,
+            method = super::metrics::method_label(&method),
             route = route_name,
             request_id = id.to_str().unwrap_or("-"),
         );
@@ -275,7 +275,7 @@ where
             let status = response.status().as_u16();
             shared.state.metrics().finish(
                 route.as_ref().map_or("<unmatched>", MatchedPath::as_str),
-                method.as_str(),
+                &method,
                 status,
                 latency,
             );
@@ -309,16 +309,31 @@ where
     }
 }
 
-/// A panic in a handler becomes a logged 500 with a problem body; the
-/// connection and the server survive.
-fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let detail = panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned());
-    tracing::error!(panic = %detail, "handler panicked");
+/// A panic in a handler becomes a 500 with a problem body; the connection
+/// and the server survive. The panic hook ([`log_panics`]) has logged where
+/// it happened, and the guard logs the 500 with its route and request id.
+fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::internal().into_response()
+}
+
+/// Replaces the default panic hook, which prints the panic message on
+/// several lines of stderr, with one `tracing` error naming only where the
+/// panic happened. The message is left out: it is built from whatever the
+/// code had at hand (`index 5 out of range`, an `expect` on a request
+/// value) and may carry request data into the logs.
+pub fn log_panics() {
+    panic::set_hook(Box::new(|info| {
+        let location = info.location().map_or_else(
+            || "unknown".to_owned(),
+            |l| format!("{}:{}:{}", l.file(), l.line(), l.column()),
+        );
+        let thread = std::thread::current();
+        tracing::error!(
+            %location,
+            thread = thread.name().unwrap_or("unnamed"),
+            "panicked"
+        );
+    }));
 }
 
 /// Wraps `router` in the whole stack: CORS first (when configured, so that

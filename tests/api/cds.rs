@@ -328,7 +328,7 @@ async fn missing_prefetch_is_answered_with_the_general_plan() {
         .unwrap()
         .to_owned();
     assert!(
-        detail.contains("prefetch `conditions` was empty"),
+        detail.contains("`prefetch.conditions` was empty"),
         "{detail}"
     );
 }
@@ -460,4 +460,189 @@ async fn feedback_is_counted_by_outcome_and_reason() {
         .await
         .problem(400);
     assert_eq!(problem["errors"][0]["field"], "feedback[0].outcome");
+}
+
+#[tokio::test]
+async fn a_feedback_timestamp_with_a_multi_byte_zone_is_a_400_not_a_panic() {
+    let app = TestApp::embedded();
+    let card = "9d7e2a1c-0b5f-4c3e-8a21-3f6b7c9d0e12";
+    for at in [
+        "2026-11-21T10:00:00+0é:0",
+        "2026-11-21T10:00:00+00é0",
+        "2026-11-21T10:00:00+0é:00",
+        "2026-11-21T10:00:00-00:0é",
+        "2026-11-21T10:00:00+€:00",
+        "2026-11-21T1é:00:00Z",
+        "２０２６-11-21",
+    ] {
+        let body =
+            json!({"feedback": [{"card": card, "outcome": "accepted", "outcomeTimestamp": at}]});
+        let problem = app
+            .send(
+                Method::POST,
+                &format!("{SERVICE}/feedback"),
+                Some("application/json"),
+                body.to_string(),
+            )
+            .await
+            .problem(400);
+        assert_eq!(
+            problem["errors"][0]["field"], "feedback[0].outcomeTimestamp",
+            "{at}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn impossible_dates_are_refused_not_read_as_real() {
+    let app = TestApp::embedded();
+    let send = |body: Value| {
+        app.send(
+            Method::POST,
+            SERVICE,
+            Some("application/json"),
+            body.to_string(),
+        )
+    };
+    for (birth, why) in [
+        ("+999", "a sign is not a year"),
+        ("0000-01-01", "there is no year 0"),
+        ("1850-01-01", "older than anyone alive"),
+        ("9999-12-31", "in the future"),
+        ("1980-01-01T00:00:00Z", "a birth date is a date"),
+    ] {
+        let problem = send(call(vec![], birth)).await.problem(400);
+        assert_eq!(fields_of(&problem), ["prefetch.patient.birthDate"], "{why}");
+    }
+    let problem = send(call(
+        vec![condition(
+            "279039007",
+            "Low back pain",
+            Some("9999-12-31".into()),
+        )],
+        "1980-01-01",
+    ))
+    .await
+    .problem(400);
+    assert_eq!(
+        fields_of(&problem),
+        ["prefetch.conditions.entry[0].resource.onsetDateTime"],
+        "an onset in the future cannot make the pain acute"
+    );
+}
+
+#[tokio::test]
+async fn versioned_patient_references_are_the_patient_and_subjectless_conditions_are_not_used() {
+    let app = TestApp::embedded();
+    let mut versioned = condition("192970008", "Cauda equina syndrome", None);
+    versioned["subject"]["reference"] = json!(format!("Patient/{PATIENT}/_history/2"));
+    let card = &cards(&app, &call(vec![versioned], "1970-05-01")).await[0];
+    assert_eq!(card["indicator"], "critical", "{card}");
+
+    let mut absolute = condition("192970008", "Cauda equina syndrome", None);
+    absolute["subject"]["reference"] = json!(format!(
+        "http://hooks.smarthealthit.org:9080/Patient/{PATIENT}"
+    ));
+    let card = &cards(&app, &call(vec![absolute], "1970-05-01")).await[0];
+    assert_eq!(card["indicator"], "critical", "on the call's fhirServer");
+
+    for other in [
+        format!("xPatient/{PATIENT}"),
+        format!("https://elsewhere.example/Patient/{PATIENT}"),
+        format!("Group/{PATIENT}"),
+    ] {
+        let mut c = condition("279039007", "Low back pain", None);
+        c["subject"]["reference"] = json!(other);
+        app.send(
+            Method::POST,
+            SERVICE,
+            Some("application/json"),
+            call(vec![c], "1970-05-01").to_string(),
+        )
+        .await
+        .problem(400);
+    }
+
+    let mut nobody = condition("192970008", "Cauda equina syndrome", None);
+    nobody.as_object_mut().unwrap().remove("subject");
+    // Born 1990: no age sign of its own, so only the conditions speak.
+    let body = call(
+        vec![nobody, condition("279039007", "Low back pain", None)],
+        "1990-05-01",
+    );
+    let card = &cards(&app, &body).await[0];
+    assert_eq!(
+        card["indicator"], "info",
+        "a Condition naming nobody must not fire a red flag"
+    );
+    let detail = card["detail"].as_str().unwrap();
+    assert!(detail.contains("names no subject: not used"), "{detail}");
+}
+
+#[tokio::test]
+async fn record_text_cannot_inject_markdown_into_a_card() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let app = TestApp::embedded();
+    let nasty = [
+        "# Heading\n## Another\n\n---",
+        "[click](javascript:alert(1))",
+        "![pixel](https://evil.example/p.png)",
+        "<img src=x onerror=alert(1)> &amp; <script>",
+        "see www.evil.example or mail me@evil.example, https://evil.example",
+        "`code` *emph* _u_ | a | b |\r\n- item\u{2028}> quote",
+    ];
+    let mut conditions = vec![condition("279039007", "Low back pain", None)];
+    for (i, text) in nasty.iter().enumerate() {
+        conditions.push(json!({"resourceType": "Condition", "subject": {"reference": format!("Patient/{PATIENT}")},
+            "code": {"text": text}}));
+        conditions.push(json!({"resourceType": "Condition", "subject": {"reference": format!("Patient/{PATIENT}")},
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": format!("<b>{i}</b>"), "display": text}]}}));
+    }
+    let mut body = call(conditions, "1980-01-01");
+    body["prefetch"]["x`](javascript:alert(1))\n# H"] = json!({"resourceType": "Observation"});
+    let detail = cards(&app, &body).await[0]["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let ours = ["Massage", "Routine", "Cautions", "From the record"];
+    let mut heading = None::<String>;
+    let mut text = String::new();
+    for event in Parser::new_ext(&detail, Options::all()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(pulldown_cmark::TagEnd::Heading(_)) => {
+                let h = heading.take().unwrap();
+                assert!(
+                    ours.iter().any(|o| h.starts_with(o)),
+                    "a heading from the record: {h:?}\n{detail}"
+                );
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                panic!("a link or image to {dest_url} in:\n{detail}")
+            }
+            Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in:\n{detail}"),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+                text.push_str(&t);
+            }
+            _ => {}
+        }
+    }
+    // GitHub Flavored Markdown links bare URLs, addresses and www. by itself.
+    for bare in ["://", "www.", "@evil"] {
+        assert!(!text.contains(bare), "`{bare}` left linkable in:\n{detail}");
+    }
+    assert!(
+        !detail.contains("<b>"),
+        "a code that is not digits was pasted in"
+    );
+    assert!(
+        text.contains("[click](javascript\\:alert(1))")
+            || text.contains("[click](javascript:alert(1))"),
+        "record text is shown as text:\n{text}"
+    );
+    assert!(text.contains("a code that is not a SNOMED CT id"), "{text}");
 }

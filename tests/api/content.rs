@@ -568,3 +568,143 @@ fn the_server_refuses_to_start_on_broken_content() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The fixture content laid out as Kubernetes mounts ConfigMap volumes: in
+/// each kind folder a `..<timestamp>` folder with the files, a `..data`
+/// link to it, and one link per key into `..data`.
+#[cfg(unix)]
+fn configmap_layout(name: &str, plain: &Path) -> std::path::PathBuf {
+    use std::os::unix::fs::symlink;
+    let dir = std::env::temp_dir().join(format!("backcare-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for kind in std::fs::read_dir(plain).unwrap() {
+        let kind = kind.unwrap();
+        if !kind.path().is_dir() {
+            continue;
+        }
+        let mount = dir.join(kind.file_name());
+        let stamp = mount.join("..2026_01_02_03_04_05.123456789");
+        std::fs::create_dir_all(&stamp).unwrap();
+        for file in std::fs::read_dir(kind.path()).unwrap() {
+            let file = file.unwrap();
+            std::fs::copy(file.path(), stamp.join(file.file_name())).unwrap();
+            symlink(
+                Path::new("..data").join(file.file_name()),
+                mount.join(file.file_name()),
+            )
+            .unwrap();
+        }
+        symlink("..2026_01_02_03_04_05.123456789", mount.join("..data")).unwrap();
+    }
+    dir
+}
+
+/// Runs `f` on its own thread, failing the test if it takes over 10 s.
+#[track_caller]
+fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("did not finish in 10 s: a link loop was followed")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_configmap_volume_layout_loads_like_plain_folders() {
+    let dir = configmap_layout("configmap", &repo_root().join("content"));
+    // What `serve` does with `BACKCARE_CONTENT=/content`.
+    let catalog = backcare::content::load(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
+    let plain = Catalog::from_dir(&repo_root().join("content")).unwrap();
+    assert_eq!(
+        catalog.version, plain.version,
+        "the same files, the same version"
+    );
+    assert_eq!(catalog.counts(), plain.counts());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn links_loops_and_oversized_files_are_problems_not_hangs() {
+    use std::os::unix::fs::symlink;
+    let dir = fixture_copy("links");
+    let conditions = dir.join("conditions");
+    symlink("loop-b.json", conditions.join("loop-a.json")).unwrap();
+    symlink("loop-a.json", conditions.join("loop-b.json")).unwrap();
+    // Two links back to their own folder: walking into them branches for ever.
+    symlink(".", conditions.join("again")).unwrap();
+    symlink("..", conditions.join("up")).unwrap();
+    symlink(&dir, dir.join("exercises/root")).unwrap();
+    symlink("/etc/hostname", conditions.join("outside.json")).unwrap();
+    std::fs::write(
+        dir.join("sources/huge.json"),
+        format!("{{\"id\": \"{}\"}}", "x".repeat(1024 * 1024)),
+    )
+    .unwrap();
+    let found = within_seconds({
+        let dir = dir.clone();
+        move || problems(&dir)
+    });
+    let has = |file: &str, message: &str| {
+        assert!(
+            found
+                .iter()
+                .any(|p| p.file == file && p.message.contains(message)),
+            "expected {file}: …{message}…, got:\n{}",
+            found
+                .iter()
+                .map(|p| format!("  {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    };
+    has("conditions/loop-a.json", "cannot resolve link");
+    has("conditions/outside.json", "outside the content directory");
+    has("conditions/again", "not a .json");
+    has("sources/huge.json", "over the limit of 1048576 bytes");
+    within_seconds({
+        let dir = dir.clone();
+        move || backcare::catalog::find_files(&dir).map(|_| ())
+    })
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_watcher_reloads_when_a_configmap_swaps_its_data_link() {
+    use std::os::unix::fs::symlink;
+    let dir = configmap_layout("configmap-watch", &repo_root().join("content"));
+    let state = backcare::http::AppState::new(Catalog::from_dir(&dir).unwrap());
+    let before = state.catalog().version.clone();
+    backcare::content::watch(
+        state.clone(),
+        dir.clone(),
+        std::time::Duration::from_millis(20),
+    )
+    .unwrap();
+    // What the kubelet does: write a new timestamped folder, then swap
+    // `..data` to it with one rename.
+    let mount = dir.join("exercises");
+    let next = mount.join("..2026_02_03_04_05_06.000000001");
+    std::fs::create_dir_all(&next).unwrap();
+    for file in std::fs::read_dir(mount.join("..data")).unwrap() {
+        let file = file.unwrap();
+        std::fs::copy(file.path(), next.join(file.file_name())).unwrap();
+    }
+    edit(&next, "cat-cow.json", "\"minutes\": 2", "\"minutes\": 3");
+    symlink("..2026_02_03_04_05_06.000000001", mount.join("..data_tmp")).unwrap();
+    std::fs::rename(mount.join("..data_tmp"), mount.join("..data")).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while state.catalog().version == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no reload after the swap"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(state.catalog().exercise("cat-cow").unwrap().minutes, 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}

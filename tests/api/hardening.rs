@@ -266,6 +266,46 @@ async fn metrics_count_requests_by_route_and_status() {
 }
 
 #[tokio::test]
+async fn made_up_methods_count_as_other_and_add_no_series() {
+    let state = state();
+    let app = TestApp::from_router(backcare::http::app_with(
+        state.clone(),
+        &Settings::default(),
+    ));
+    let admin = TestApp::from_router(backcare::http::admin(state));
+    let send = |method: &str, uri: &str| {
+        Request::builder()
+            .method(Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(uri)
+            .body(Body::empty())
+            .unwrap()
+    };
+    app.request(send("GET", "/exercises")).await;
+    let before = admin.get("/metrics").await.body.len();
+    for i in 0..500 {
+        app.request(send(&format!("MADEUP{i}"), "/exercises")).await;
+        app.request(send(&format!("MADEUP{i}"), &format!("/nowhere/{i}")))
+            .await;
+    }
+    let text = String::from_utf8(admin.get("/metrics").await.body).unwrap();
+    assert!(!text.contains("MADEUP"), "a made-up method became a label");
+    assert!(!text.contains("/nowhere"), "a raw path became a label");
+    for line in [
+        "backcare_http_requests_total{route=\"/exercises\",method=\"other\",status=\"405\"} 500",
+        "backcare_http_requests_total{route=\"<unmatched>\",method=\"other\",status=\"404\"} 500",
+    ] {
+        assert!(text.contains(line), "missing {line} in:\n{text}");
+    }
+    // Two new series (one per route) and a histogram for `<unmatched>`, not
+    // a thousand series.
+    assert!(
+        text.len() < before + 2_000,
+        "metrics grew from {before} to {} bytes",
+        text.len()
+    );
+}
+
+#[tokio::test]
 async fn reload_swaps_good_content_and_keeps_serving_on_bad() {
     let dir = content_copy("reload");
     let state = AppState::new(backcare::content::load(Some(&dir)).unwrap());
@@ -463,4 +503,179 @@ async fn hostile_input_gets_problems_and_the_server_keeps_serving() {
         200,
         "still serving"
     );
+}
+
+/// Run in a child process by the test below: the panic hook is global, and
+/// replacing it in this process would hide other tests' failure messages.
+#[test]
+#[ignore = "run by panics_are_logged_in_one_line_without_their_message"]
+fn panic_hook_child() {
+    if std::env::var_os("BACKCARE_PANIC_CHILD").is_none() {
+        return;
+    }
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    middleware::log_panics();
+    let _ = std::panic::catch_unwind(|| {
+        let secret = std::hint::black_box("patient-name-from-a-request");
+        panic!("bad value {secret}");
+    });
+}
+
+#[test]
+fn panics_are_logged_in_one_line_without_their_message() {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "hardening::panic_hook_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("BACKCARE_PANIC_CHILD", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        !stderr.contains("patient-name-from-a-request"),
+        "the panic message reached the log: {stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("panicked")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    let line: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(line["level"], "ERROR");
+    assert!(
+        line["fields"]["location"]
+            .as_str()
+            .unwrap()
+            .contains("tests/api/hardening.rs:"),
+        "{line}"
+    );
+}
+
+#[tokio::test]
+async fn thousands_of_bad_fields_get_a_small_bounded_problem() {
+    let app = TestApp::embedded();
+    let unknown: Vec<String> = (0..5000).map(|i| format!("\"f{i:04}\": 0")).collect();
+    let body = format!(
+        r#"{{"pain": {{"duration": "acute", "intensity": 3, "areas": ["leg"]}}, {}}}"#,
+        unknown.join(", ")
+    );
+    let response = app
+        .send(
+            Method::POST,
+            "/recommendation",
+            Some("application/json"),
+            body,
+        )
+        .await;
+    let problem = response.problem(422);
+    assert!(
+        response.body.len() < 16 * 1024,
+        "{} bytes",
+        response.body.len()
+    );
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 50);
+    assert_eq!(problem["omitted_errors"], 4950);
+    assert!(
+        problem["detail"].as_str().unwrap().starts_with("5000 "),
+        "{}",
+        problem["detail"]
+    );
+
+    // A CDS call near its 1 MiB limit: 5,000 unknown fields with long names.
+    let mut call = serde_json::json!({
+        "hook": "patient-view",
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "context": {"patientId": "1"},
+    });
+    for i in 0..5000 {
+        call[format!("{}{i}", "x".repeat(180))] = serde_json::json!("y".repeat(10));
+    }
+    let body = call.to_string();
+    assert!(body.len() > 900 * 1024);
+    let response = app
+        .send(
+            Method::POST,
+            "/cds-services/back-pain-relief",
+            Some("application/json"),
+            body,
+        )
+        .await;
+    let problem = response.problem(400);
+    assert!(
+        response.body.len() < 16 * 1024,
+        "{} bytes",
+        response.body.len()
+    );
+    assert_eq!(problem["omitted_errors"], 4950);
+    let small = app
+        .send(
+            Method::POST,
+            "/recommendation",
+            Some("application/json"),
+            r#"{"pain": {"duration": "acute", "intensity": 3, "areas": ["leg"]}, "x": 1}"#,
+        )
+        .await
+        .problem(422);
+    assert!(small.get("omitted_errors").is_none(), "{small}");
+}
+
+#[tokio::test]
+async fn a_record_with_thousands_of_conditions_gets_a_bounded_card() {
+    let app = TestApp::embedded();
+    let mut entries = vec![serde_json::json!({"resource": {
+        "resourceType": "Condition", "subject": {"reference": "Patient/1"},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "279039007", "display": "Low back pain"}]}
+    }})];
+    for i in 0..1200 {
+        entries.push(serde_json::json!({"resource": {
+            "resourceType": "Condition", "subject": {"reference": "Patient/1"},
+            "code": {"text": format!("uncoded {i} {}", "t".repeat(150))}
+        }}));
+        entries.push(serde_json::json!({"resource": {
+            "resourceType": "Condition", "subject": {"reference": "Patient/1"},
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": format!("{}", 100_000_000 + i), "display": "d".repeat(150)}]}
+        }}));
+    }
+    let mut prefetch =
+        serde_json::json!({"conditions": {"resourceType": "Bundle", "entry": entries}});
+    for i in 0..2000 {
+        prefetch[format!("extra{i}")] = serde_json::json!({"resourceType": "Observation"});
+    }
+    let call = serde_json::json!({
+        "hook": "patient-view",
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "context": {"patientId": "1"},
+        "prefetch": prefetch,
+    });
+    let response = app
+        .send(
+            Method::POST,
+            "/cds-services/back-pain-relief",
+            Some("application/json"),
+            call.to_string(),
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    assert!(
+        response.body.len() < 16 * 1024,
+        "{} bytes",
+        response.body.len()
+    );
+    let detail = response.json()["cards"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(detail.contains("and 1180 more"), "{detail}");
+    assert!(detail.contains("1980 more note(s) left out"), "{detail}");
 }

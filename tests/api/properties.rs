@@ -1,5 +1,6 @@
 //! Property tests: random valid requests against the real catalog, checking
-//! the safety invariants the engine must never break.
+//! the safety invariants the engine must never break; and fuzzing of every
+//! string parser the CDS service applies to a record.
 
 use std::sync::OnceLock;
 
@@ -11,6 +12,10 @@ use backcare::engine::{
     Bothersomeness, Duration, Goal, MassageAccess, Pain, PainArea, Person, PlanApproach,
     Preferences, Risk, StartBackAnswers, TriageLevel, recommend,
 };
+use backcare::http::cds::fhir::{
+    Date, is_date_time, is_fhir_id, is_snomed_id, patient_reference, start_back_item,
+};
+use backcare::http::cds::read_call;
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 
@@ -329,5 +334,187 @@ proptest! {
             let action = &action[1..action.len() - 1];
             prop_assert!(whole.matches(action).count() <= 1, "{}'s action said twice", f.id);
         }
+    }
+}
+
+/// The documented `outcomeTimestamp` pattern, from the committed OpenAPI
+/// document, so the parser and the documentation are checked together.
+fn timestamp_pattern() -> String {
+    let spec: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::helpers::repo_root().join("openapi/openapi.json")).unwrap(),
+    )
+    .unwrap();
+    spec["components"]["schemas"]["FeedbackItem"]["properties"]["outcomeTimestamp"]["pattern"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches('^')
+        .trim_end_matches('$')
+        .to_owned()
+}
+
+/// Whether `y-m-d` exists, worked out without the code under test.
+fn day_exists(y: u32, m: u32, d: u32) -> bool {
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y >= 1 && (1..=days).contains(&d)
+}
+
+/// Strings close to the accepted forms: digits, separators, zone signs and
+/// a few multi-byte characters where each part goes.
+fn near_date() -> impl Strategy<Value = String> {
+    let part = "[0-9+\\-é٣０]{0,5}";
+    let time = "(T[0-9:é]{0,9}(\\.[0-9]{0,3})?[Z+\\-é]?[0-9:é+\\-]{0,6})?";
+    let regex = |re: &str| proptest::string::string_regex(re).unwrap();
+    prop_oneof![
+        regex(&format!("{part}(-{part}(-{part})?)?{time}")),
+        regex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+\\-][0-9é:]{1,5}"),
+    ]
+}
+
+/// A valid timestamp with one character inserted somewhere.
+fn mutated_timestamp() -> impl Strategy<Value = String> {
+    (
+        proptest::string::string_regex(&timestamp_pattern()).unwrap(),
+        any::<prop::sample::Index>(),
+        any::<char>(),
+    )
+        .prop_map(|(s, at, c)| {
+            let cut = s
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([s.len()])
+                .nth(at.index(s.chars().count() + 1))
+                .unwrap();
+            format!("{}{c}{}", &s[..cut], &s[cut..])
+        })
+}
+
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), near_date(), mutated_timestamp()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Dates and timestamps: no input panics, and what is accepted reads
+    /// back the same from its canonical form.
+    #[test]
+    fn fhir_dates_never_panic_and_accept_consistently(text in any_text()) {
+        let date = Date::parse(&text);
+        let date_only = Date::parse_date(&text);
+        let full = is_date_time(&text);
+        if let Some(d) = date_only {
+            prop_assert_eq!(date, Some(d), "a date is also a dateTime");
+            prop_assert!(!text.contains('T'));
+        }
+        if full {
+            prop_assert!(date.is_some(), "`{}` is a full timestamp but not a dateTime", text);
+        }
+        if let Some(d) = date {
+            prop_assert!(text.is_ascii(), "`{}` accepted", text);
+            prop_assert!(d.year >= 1 && (1..=12).contains(&d.month));
+            prop_assert!(day_exists(d.year as u32, d.month, d.day), "{:?}", d);
+            let canonical = d.to_string();
+            prop_assert_eq!(Date::parse(&canonical), Some(d));
+            prop_assert_eq!(Date::parse_date(&canonical), Some(d));
+            prop_assert!(is_date_time(&canonical));
+            let midnight = format!("{canonical}T00:00:00Z");
+            prop_assert!(is_date_time(&midnight));
+            prop_assert_eq!(Date::from_days(d.days()), d);
+        }
+    }
+
+    /// Every string of the documented timestamp pattern whose day exists is
+    /// accepted, and no other.
+    #[test]
+    fn documented_timestamps_are_accepted_when_the_day_exists(
+        text in proptest::string::string_regex(&timestamp_pattern()).unwrap()
+    ) {
+        let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap();
+        let exists = day_exists(number(0..4), number(5..7), number(8..10));
+        prop_assert_eq!(is_date_time(&text), exists, "`{}`", text);
+    }
+
+    /// References: never a panic; a patient id comes back only from
+    /// `Patient/{id}` forms, and reads back from its plain form.
+    #[test]
+    fn patient_references_never_panic_and_read_back(
+        text in prop_oneof![
+            any::<String>(),
+            "(https?://[a-z.]{1,8}/)?(x|Patient|Patient/)?[A-Za-z0-9.\\-é/]{0,8}(/_history/[0-9é]{0,3})?",
+        ],
+        id in "[A-Za-z0-9.\\-]{1,64}",
+    ) {
+        let server = Some("https://ehr.example/fhir");
+        for base in [None, server] {
+            if let Some(found) = patient_reference(&text, base) {
+                prop_assert!(is_fhir_id(found), "{}", found);
+                let plain = format!("Patient/{found}");
+                let again = patient_reference(&plain, None);
+                prop_assert_eq!(again, Some(found));
+            }
+        }
+        let read = |reference: String, base: Option<&str>| {
+            patient_reference(&reference, base).map(str::to_owned)
+        };
+        let id = Some(id);
+        let id_ = id.as_deref().unwrap();
+        prop_assert_eq!(read(format!("Patient/{id_}"), None), id.clone());
+        prop_assert_eq!(read(format!("Patient/{id_}/_history/2"), None), id.clone());
+        prop_assert_eq!(read(format!("https://ehr.example/fhir/Patient/{id_}"), server), id.clone());
+        prop_assert_eq!(read(format!("https://other.example/Patient/{id_}"), server), None);
+        prop_assert_eq!(read(format!("xPatient/{id_}"), server), None);
+        prop_assert_eq!(read(format!("Patient/{id_}/extra"), server), None);
+    }
+
+    /// Codes: SNOMED CT ids, STarT Back item ids and bothersomeness codes
+    /// never panic, and what is accepted is its own canonical form.
+    #[test]
+    fn fhir_codes_never_panic_and_are_canonical(text in prop_oneof![any::<String>(), "[+0-9é ]{0,20}", "[a-z_]{0,12}"]) {
+        if is_snomed_id(&text) {
+            prop_assert_eq!(text.parse::<u64>().unwrap().to_string(), text.clone());
+        }
+        if let Some(n) = start_back_item(&text) {
+            prop_assert!((1..=9).contains(&n));
+            prop_assert_eq!(n.to_string(), text.clone());
+        }
+        if let Ok(b) = text.parse::<Bothersomeness>() {
+            prop_assert_eq!(b.to_string(), text.clone());
+        }
+        let _ = is_fhir_id(&text);
+    }
+
+    /// The whole reader: any text in any string field of a call is read,
+    /// refused or noted, never a panic.
+    #[test]
+    fn cds_calls_with_any_field_text_never_panic(
+        texts in prop::collection::vec(any_text(), 8),
+    ) {
+        let call = serde_json::json!({
+            "hook": "patient-view",
+            "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+            "fhirServer": texts[0],
+            "context": {"patientId": "p1"},
+            "prefetch": {
+                "patient": {"resourceType": "Patient", "id": "p1", "birthDate": texts[1]},
+                "conditions": {"resourceType": "Bundle", "entry": [{"resource": {
+                    "resourceType": "Condition",
+                    "subject": {"reference": texts[2]},
+                    "onsetDateTime": texts[3],
+                    "code": {"coding": [{"system": "http://snomed.info/sct", "code": texts[4], "display": texts[5]}], "text": texts[6]}
+                }}]},
+                "startBack": {"resourceType": "QuestionnaireResponse",
+                    "questionnaire": "urn:backcare:questionnaire:start-back", "status": "completed",
+                    "subject": {"reference": "Patient/p1"}, "authored": texts[7],
+                    "item": [{"linkId": texts[4], "answer": [{"valueBoolean": true}]}]}
+            }
+        });
+        let _ = read_call(catalog(), &call, Date::today());
     }
 }

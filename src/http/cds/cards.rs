@@ -14,6 +14,19 @@ use crate::engine::{PlanApproach, Preferences, Recommendation, Risk, TriageLevel
 /// Cards' `summary` must be shorter than this (CDS Hooks 2.0).
 const SUMMARY_MAX: usize = 140;
 
+/// The most entries of each list from the record (mapped codes, unknown
+/// codes, uncoded conditions, notes) a card shows; the rest are counted.
+/// A record with thousands of conditions would otherwise make a card of
+/// megabytes that no clinician reads.
+pub const LIST_MAX: usize = 20;
+
+/// The longest piece of record text (a condition's text, a display) a card
+/// quotes, in bytes.
+const TEXT_MAX: usize = 120;
+
+/// The longest note a card shows, in bytes (notes quote prefetch keys).
+const NOTE_MAX: usize = 240;
+
 /// The override reasons a clinician can pick; feedback is counted by them.
 pub const OVERRIDE_REASONS: [(&str, &str); 4] = [
     ("already-addressed", "Already addressed in this encounter"),
@@ -224,7 +237,8 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
     if record.mapped.is_empty() {
         md.push_str("- No condition in the record maps to this service's catalog.\n");
     }
-    for m in &record.mapped {
+    let (mapped, more) = capped(&record.mapped);
+    for m in mapped {
         let name = match m.kind {
             "condition" => catalog.condition(&m.id).map(|c| c.name.as_str()),
             _ => catalog.red_flag(&m.id).map(|f| f.name.as_str()),
@@ -237,12 +251,16 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
             name.unwrap_or(&m.id)
         );
     }
+    left_out(&mut md, more, "mapped code");
     if !record.unknown_codes.is_empty() {
-        let codes: Vec<String> = record
-            .unknown_codes
+        let (shown, more) = capped(&record.unknown_codes);
+        let mut codes: Vec<String> = shown
             .iter()
-            .map(|(code, display)| format!("{code} ({display})"))
+            .map(|(code, display)| format!("{} ({})", code_of(code), text(display)))
             .collect();
+        if more > 0 {
+            codes.push(format!("and {more} more"));
+        }
         let _ = writeln!(
             md,
             "- Not used, unknown to this service: SNOMED CT {}",
@@ -250,11 +268,12 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
         );
     }
     if !record.uncoded.is_empty() {
-        let _ = writeln!(
-            md,
-            "- Not used, no SNOMED CT code: {}",
-            record.uncoded.join(", ")
-        );
+        let (shown, more) = capped(&record.uncoded);
+        let mut texts: Vec<String> = shown.iter().map(|t| text(t)).collect();
+        if more > 0 {
+            texts.push(format!("and {more} more"));
+        }
+        let _ = writeln!(md, "- Not used, no SNOMED CT code: {}", texts.join(", "));
     }
     if record.not_active > 0 {
         let _ = writeln!(
@@ -287,15 +306,90 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
             "- The EHR sent no conditions (prefetch missing): this is the general plan for back pain\n",
         );
     }
-    for note in &record.notes {
-        let _ = writeln!(md, "- {note}");
+    let (notes, more) = capped(&record.notes);
+    for note in notes {
+        let _ = writeln!(md, "- {}", cut(note, NOTE_MAX));
     }
+    left_out(&mut md, more, "note");
     let _ = writeln!(
         md,
         "\nGeneral self-care information, not a diagnosis; no medicines. Catalog version {}.",
         rec.catalog_version
     );
     md
+}
+
+/// The first [`LIST_MAX`] of `items`, and how many are left out.
+fn capped<T>(items: &[T]) -> (&[T], usize) {
+    let shown = &items[..items.len().min(LIST_MAX)];
+    (shown, items.len() - shown.len())
+}
+
+/// A line counting what [`capped`] left out, if anything.
+fn left_out(md: &mut String, more: usize, what: &str) {
+    if more > 0 {
+        let _ = writeln!(md, "- {more} more {what}(s) left out");
+    }
+}
+
+/// A code from the record, shown only when it has the form of a SNOMED CT
+/// id (digits), so nothing else the record holds is pasted in as a code.
+fn code_of(code: &str) -> String {
+    if super::fhir::is_snomed_id(code) {
+        code.to_owned()
+    } else {
+        "(a code that is not a SNOMED CT id)".to_owned()
+    }
+}
+
+/// Record text (a condition's text, a coding's display) made inert for
+/// CommonMark and GitHub Flavored Markdown, which CDS Hooks cards use: cut
+/// to [`TEXT_MAX`] bytes; line breaks and other control characters become
+/// spaces, so it cannot start a heading, list or block; the punctuation
+/// Markdown gives a meaning is backslash-escaped, so it cannot open a link,
+/// an image, emphasis, code, a table cell, an HTML tag (`<`) or an entity
+/// (`&`), nor start a block (`#`, `>`, and `+ - . =` first); and a
+/// zero-width space is put into `://`, `www.` and `@`, which GFM would
+/// otherwise turn into links by themselves. What is left is plain text.
+pub fn text(record: &str) -> String {
+    let record = cut(record, TEXT_MAX);
+    let mut out = String::with_capacity(record.len() * 2);
+    let mut chars = record.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => out.push(' '),
+            ':' if out.ends_with(|p: char| p.is_ascii_alphanumeric())
+                && chars.peek() == Some(&'/') =>
+            {
+                out.push_str("\\:\u{200B}");
+            }
+            '@' => out.push_str("\\@\u{200B}"),
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
+                out.push_str("\u{200B}\\.");
+            }
+            c if "\\`*_[]()#!<>&|~".contains(c) || (out.is_empty() && "+-.=".contains(c)) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` cut to at most `max` bytes at a character boundary, ending in
+/// `…` when cut; only the kept part is copied.
+fn cut(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max - '…'.len_utf8();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
 }
 
 fn slot_name(slot: &str) -> String {

@@ -14,6 +14,9 @@ use crate::http::extract::kind_of;
 /// The code system FHIR uses for SNOMED CT.
 pub const SNOMED: &str = "http://snomed.info/sct";
 
+/// The oldest age a birth date may give; older is a data error.
+const MAX_AGE: i64 = 130;
+
 /// The canonical URL our STarT Back questionnaire responses must name.
 /// Items `1` to `8` are answered with `valueBoolean` (agree = true), item
 /// `9` with `valueCoding.code` from the bothersomeness vocabulary.
@@ -66,20 +69,32 @@ impl Date {
 
     /// A FHIR `date` or `dateTime` (`2024`, `2024-03`, `2024-03-05`,
     /// `2024-03-05T10:00:00Z`). A partial date means its latest day, so
-    /// durations and ages come out no longer than they can be.
+    /// durations and ages come out no longer than they can be. A time needs
+    /// a full date and a zone, as FHIR says.
     pub fn parse(text: &str) -> Option<Self> {
-        let date = text.split('T').next()?;
-        let mut parts = date.split('-');
-        let year: i32 = parts.next().filter(|y| y.len() == 4)?.parse().ok()?;
-        let month: u32 = match parts.next() {
-            Some(m) if m.len() == 2 => m.parse().ok().filter(|m| (1..=12).contains(m))?,
-            Some(_) => return None,
+        match text.split_once('T') {
+            None => Self::parse_date(text),
+            Some((date, time)) if date.len() == 10 && is_time_with_zone(time) => {
+                Self::parse_date(date)
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// A FHIR `date` only (`2024`, `2024-03`, `2024-03-05`): four-digit
+    /// years from 0001, and a day that exists. Nothing but ASCII digits and
+    /// `-`, so `+999` or `２０２４` are not years.
+    pub fn parse_date(text: &str) -> Option<Self> {
+        let mut parts = text.split('-');
+        let year = digits(parts.next()?, 4).filter(|y| *y >= 1)?;
+        let year = i32::try_from(year).ok()?;
+        let month = match parts.next() {
+            Some(m) => digits(m, 2).filter(|m| (1..=12).contains(m))?,
             None => 12,
         };
         let last = Self::last_day(year, month);
-        let day: u32 = match parts.next() {
-            Some(d) if d.len() == 2 => d.parse().ok().filter(|d| (1..=last).contains(d))?,
-            Some(_) => return None,
+        let day = match parts.next() {
+            Some(d) => digits(d, 2).filter(|d| (1..=last).contains(d))?,
             None => last,
         };
         if parts.next().is_some() {
@@ -115,42 +130,101 @@ impl Date {
     }
 }
 
+impl std::fmt::Display for Date {
+    /// `YYYY-MM-DD`, which [`Date::parse`] reads back as the same date.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// `text` as a number when it is exactly `len` ASCII digits.
+fn digits(text: &str, len: usize) -> Option<u32> {
+    (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
+}
+
 /// Whether `text` is a full FHIR date, optionally with a time and zone:
 /// `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm|-hh:mm)`, with a day
 /// that exists. The documented pattern for `outcomeTimestamp` says the same.
 pub fn is_date_time(text: &str) -> bool {
-    let (date, time) = match text.split_once('T') {
-        Some((date, time)) => (date, Some(time)),
-        None => (text, None),
-    };
-    let full_date = date.len() == 10 && Date::parse(date).is_some();
-    full_date && time.is_none_or(is_time_with_zone)
+    let date = text.split_once('T').map_or(text, |(date, _)| date);
+    date.len() == 10 && Date::parse(text).is_some()
 }
 
 /// `hh:mm:ss[.fff]` then `Z` or `+hh:mm` / `-hh:mm` (at most 14:00).
+/// Works on bytes and checks that each is ASCII before reading it as a
+/// number, so no input can split a multi-byte character.
 fn is_time_with_zone(time: &str) -> bool {
-    let two = |s: &str, max: u32| {
+    let two = |s: &[u8], max: u32| {
         s.len() == 2
-            && s.bytes().all(|b| b.is_ascii_digit())
-            && s.parse::<u32>().is_ok_and(|n| n <= max)
+            && s.iter().all(u8::is_ascii_digit)
+            && u32::from(s[0] - b'0') * 10 + u32::from(s[1] - b'0') <= max
     };
-    let Some(zone_at) = time.find(['Z', '+', '-']) else {
+    let bytes = time.as_bytes();
+    let Some(zone_at) = bytes.iter().position(|b| matches!(b, b'Z' | b'+' | b'-')) else {
         return false;
     };
-    let (clock, zone) = time.split_at(zone_at);
-    let (hms, fraction) = match clock.split_once('.') {
-        Some((hms, f)) => (hms, Some(f)),
+    let (clock, zone) = bytes.split_at(zone_at);
+    let (hms, fraction) = match clock.iter().position(|b| *b == b'.') {
+        Some(dot) => (&clock[..dot], Some(&clock[dot + 1..])),
         None => (clock, None),
     };
-    let parts: Vec<&str> = hms.split(':').collect();
-    let clock_ok = matches!(parts.as_slice(), [h, m, s] if two(h, 23) && two(m, 59) && two(s, 60))
-        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
-    let zone_ok = zone == "Z"
-        || (zone.len() == 6 && {
+    let clock_ok = hms.len() == 8
+        && hms[2] == b':'
+        && hms[5] == b':'
+        && two(&hms[0..2], 23)
+        && two(&hms[3..5], 59)
+        && two(&hms[6..8], 60)
+        && fraction.is_none_or(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit));
+    let zone_ok = zone == b"Z"
+        || (zone.len() == 6 && zone[3] == b':' && {
             let (h, m) = (&zone[1..3], &zone[4..6]);
-            &zone[3..4] == ":" && two(h, 14) && two(m, 59) && (h != "14" || m == "00")
+            two(h, 14) && two(m, 59) && (h != b"14" || m == b"00")
         });
     clock_ok && zone_ok
+}
+
+/// Whether `id` is a FHIR id: 1 to 64 ASCII letters, digits, `-` or `.`.
+pub fn is_fhir_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+/// The patient id a FHIR reference names: `Patient/{id}`, optionally
+/// versioned (`Patient/{id}/_history/{version}`), optionally absolute on
+/// `server` (the call's `fhirServer`). Anything else (another resource type,
+/// another server, `xPatient/1`) names no patient this service can vouch for.
+pub fn patient_reference<'r>(reference: &'r str, server: Option<&str>) -> Option<&'r str> {
+    let base = server
+        .map(|s| s.trim_end_matches('/'))
+        .filter(|s| s.starts_with("https://") || s.starts_with("http://"));
+    let relative = base
+        .and_then(|base| reference.strip_prefix(base)?.strip_prefix('/'))
+        .unwrap_or(reference);
+    let rest = relative.strip_prefix("Patient/")?;
+    let id = match rest.split_once("/_history/") {
+        Some((id, version)) => is_fhir_id(version).then_some(id)?,
+        None => rest,
+    };
+    is_fhir_id(id).then_some(id)
+}
+
+/// Whether `code` has the form of a SNOMED CT identifier: 6 to 18 ASCII
+/// digits, not starting with 0.
+pub fn is_snomed_id(code: &str) -> bool {
+    (6..=18).contains(&code.len())
+        && !code.starts_with('0')
+        && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A STarT Back item's `linkId`: exactly `1` to `9` (not `01` or `+1`).
+pub fn start_back_item(link_id: &str) -> Option<usize> {
+    match link_id.as_bytes() {
+        [d @ b'1'..=b'9'] => Some(usize::from(d - b'0')),
+        _ => None,
+    }
 }
 
 /// A catalog entry a record mapped to.
@@ -214,6 +288,8 @@ impl Record {
 pub struct Reader<'a> {
     catalog: &'a Catalog,
     patient_id: &'a str,
+    /// The call's `fhirServer`, the base of absolute references.
+    server: Option<&'a str>,
     today: Date,
     /// Problems that make the request malformed.
     pub errors: Vec<FieldError>,
@@ -225,17 +301,45 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// A reader for the patient `patient_id`, dating things from `today`.
-    pub fn new(catalog: &'a Catalog, patient_id: &'a str, today: Date) -> Self {
+    /// A reader for the patient `patient_id` on the FHIR server `server`,
+    /// dating things from `today`.
+    pub fn new(
+        catalog: &'a Catalog,
+        patient_id: &'a str,
+        server: Option<&'a str>,
+        today: Date,
+    ) -> Self {
         Self {
             catalog,
             patient_id,
+            server,
             today,
             errors: Vec::new(),
             record: Record::default(),
             earliest_onset: None,
             min_weeks: None,
         }
+    }
+
+    /// A note for the card about the entry at `path`, which is shown as
+    /// code: prefetch keys are the EHR's, so anything but the characters a
+    /// path is made of becomes `?`, and a long path is cut.
+    fn note(&mut self, path: &str, text: String) {
+        let mut shown: String = path
+            .chars()
+            .take(100)
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-[]".contains(c) {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        if path.chars().count() > 100 {
+            shown.push('…');
+        }
+        self.record.notes.push(format!("`{shown}` {text}"));
     }
 
     fn error(&mut self, path: &str, message: impl Into<String>) {
@@ -279,9 +383,7 @@ impl<'a> Reader<'a> {
     pub fn entry(&mut self, key: &str, value: &Value) {
         let path = format!("prefetch.{key}");
         if value.is_null() {
-            self.record.notes.push(format!(
-                "prefetch `{key}` was empty: the EHR did not supply it"
-            ));
+            self.note(&path, "was empty: the EHR did not supply it".to_owned());
             return;
         }
         self.resource(value, &path, true);
@@ -335,17 +437,20 @@ impl<'a> Reader<'a> {
             }
             "Patient" => self.patient(map, path),
             "QuestionnaireResponse" => self.questionnaire_response(map, path),
-            "OperationOutcome" => self.record.notes.push(format!(
-                "`{path}` is an OperationOutcome: the EHR reported a problem fetching it"
-            )),
-            other => self.record.notes.push(format!(
-                "`{path}` is a {other}, which this service does not use"
-            )),
+            "OperationOutcome" => self.note(
+                path,
+                "is an OperationOutcome: the EHR reported a problem fetching it".to_owned(),
+            ),
+            other => self.note(
+                path,
+                format!("is a {other}, which this service does not use"),
+            ),
         }
     }
 
-    /// Whether `reference` points at the context's patient.
-    fn check_subject(&mut self, map: &Map<String, Value>, field: &str, path: &str) {
+    /// Whether the resource's `field` reference names the context's patient;
+    /// another patient is an error, no subject at all is false.
+    fn check_subject(&mut self, map: &Map<String, Value>, field: &str, path: &str) -> bool {
         let at = format!("{path}.{field}.reference");
         let reference = match map.get(field) {
             Some(Value::Object(subject)) => self.string(subject.get("reference"), &at),
@@ -358,18 +463,20 @@ impl<'a> Reader<'a> {
                 None
             }
         };
-        if let Some(reference) = reference {
-            let id = reference.rsplit_once("Patient/").map(|(_, id)| id);
-            if id != Some(self.patient_id) {
-                self.error(
-                    &at,
-                    format!(
-                        "`{reference}` is not the context's patient `Patient/{}`: refusing to mix records",
-                        self.patient_id
-                    ),
-                );
-            }
+        let Some(reference) = reference else {
+            return false;
+        };
+        if patient_reference(reference, self.server) == Some(self.patient_id) {
+            return true;
         }
+        self.error(
+            &at,
+            format!(
+                "`{reference}` is not the context's patient `Patient/{}`: refusing to mix records",
+                self.patient_id
+            ),
+        );
+        false
     }
 
     /// The codes of a CodeableConcept's codings from `system`.
@@ -402,7 +509,7 @@ impl<'a> Reader<'a> {
     }
 
     fn condition(&mut self, map: &Map<String, Value>, path: &str) {
-        self.check_subject(map, "subject", path);
+        let ours = self.check_subject(map, "subject", path);
         let clinical = self.codes(map.get("clinicalStatus"), &format!("{path}.clinicalStatus"));
         let verification = self.codes(
             map.get("verificationStatus"),
@@ -419,11 +526,18 @@ impl<'a> Reader<'a> {
             .get("code")
             .and_then(|c| c.get("text"))
             .and_then(Value::as_str);
+        let onset = self.onset(map, path);
+        // FHIR requires a subject; without one nothing says whose it is.
+        if !ours {
+            if map.get("subject").is_none_or(Value::is_null) {
+                self.note(path, "names no subject: not used".to_owned());
+            }
+            return;
+        }
         if inactive || void {
             self.record.not_active += 1;
             return;
         }
-        let onset = self.onset(map, path);
         let mut snomed = false;
         for (code, system, display) in codes {
             if system != Some(SNOMED) {
@@ -457,6 +571,10 @@ impl<'a> Reader<'a> {
             let at = format!("{path}.{field}");
             if let Some(text) = self.string(value, &at) {
                 match Date::parse(text) {
+                    Some(date) if date.days() > self.today.days() + 1 => {
+                        self.error(&at, format!("`{text}` is in the future"));
+                        return None;
+                    }
                     Some(date) => return Some((date, format!("{field} {text}"))),
                     None => {
                         self.error(&at, format!("`{text}` is not a FHIR date or dateTime"));
@@ -525,11 +643,18 @@ impl<'a> Reader<'a> {
         }
         let at = format!("{path}.birthDate");
         if let Some(text) = self.string(map.get("birthDate"), &at) {
-            match Date::parse(text) {
-                Some(born) if born <= self.today => {
-                    self.record.age = u8::try_from(born.years_until(self.today).min(120)).ok();
+            // A day's grace: today in UTC is yesterday east of it.
+            match Date::parse_date(text) {
+                Some(born) if born.days() > self.today.days() + 1 => {
+                    self.error(&at, format!("`{text}` is in the future"))
                 }
-                Some(_) => self.error(&at, format!("`{text}` is in the future")),
+                Some(born) if born.years_until(self.today) > MAX_AGE => self.error(
+                    &at,
+                    format!("`{text}` is more than {MAX_AGE} years ago: not a real birth date"),
+                ),
+                Some(born) => {
+                    self.record.age = u8::try_from(born.years_until(self.today).max(0)).ok();
+                }
                 None => self.error(&at, format!("`{text}` is not a FHIR date")),
             }
         }
@@ -538,22 +663,33 @@ impl<'a> Reader<'a> {
     fn questionnaire_response(&mut self, map: &Map<String, Value>, path: &str) {
         let questionnaire = map.get("questionnaire").and_then(Value::as_str);
         if questionnaire != Some(START_BACK_QUESTIONNAIRE) {
-            self.record.notes.push(format!(
-                "`{path}` answers a questionnaire other than `{START_BACK_QUESTIONNAIRE}`"
-            ));
+            self.note(
+                path,
+                format!("answers a questionnaire other than `{START_BACK_QUESTIONNAIRE}`"),
+            );
             return;
         }
-        self.check_subject(map, "subject", path);
+        if !self.check_subject(map, "subject", path) {
+            if map.get("subject").is_none_or(Value::is_null) {
+                self.note(path, "names no subject: not used".to_owned());
+            }
+            return;
+        }
         let status = map.get("status").and_then(Value::as_str);
         if !matches!(status, Some("completed" | "amended")) {
-            self.record.notes.push(format!(
-                "`{path}` is not completed: STarT Back not scored from it"
-            ));
+            self.note(
+                path,
+                "is not completed: STarT Back not scored from it".to_owned(),
+            );
             return;
         }
-        let authored = self
-            .string(map.get("authored"), &format!("{path}.authored"))
-            .map(str::to_owned);
+        let at = format!("{path}.authored");
+        let authored = self.string(map.get("authored"), &at).map(str::to_owned);
+        if let Some(text) = &authored
+            && Date::parse(text).is_none()
+        {
+            self.error(&at, format!("`{text}` is not a FHIR dateTime"));
+        }
         let items = self.array(map.get("item"), &format!("{path}.item"));
         let mut yes = [None::<bool>; 8];
         let mut bother = None;
@@ -567,7 +703,7 @@ impl<'a> Reader<'a> {
             let Some(answer) = answers.first().and_then(Value::as_object) else {
                 continue;
             };
-            match link.and_then(|l| l.parse::<usize>().ok()) {
+            match link.and_then(start_back_item) {
                 Some(n @ 1..=8) => match answer.get("valueBoolean").and_then(Value::as_bool) {
                     Some(b) => yes[n - 1] = Some(b),
                     None => self.error(
@@ -609,9 +745,10 @@ impl<'a> Reader<'a> {
             ],
         ) = (bother, yes)
         else {
-            self.record.notes.push(format!(
-                "`{path}` does not answer all nine STarT Back items: not scored"
-            ));
+            self.note(
+                path,
+                "does not answer all nine STarT Back items: not scored".to_owned(),
+            );
             return;
         };
         let answers = StartBackAnswers {

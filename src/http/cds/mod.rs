@@ -158,7 +158,7 @@ pub async fn feedback(
 /// CDS Hooks clients expect 400 for every malformed call.
 fn as_bad_request(error: ApiError) -> ApiError {
     if error.status() == axum::http::StatusCode::UNPROCESSABLE_ENTITY {
-        ApiError::bad_cds_request(error.errors().to_vec())
+        ApiError::bad_cds_request(error.errors().to_vec()).with_omitted(error.omitted())
     } else {
         error
     }
@@ -315,12 +315,8 @@ pub fn read_call(
                 }
             }
             let id = string(context, "patientId", "context", &mut errors);
-            // FHIR ids: 1 to 64 letters, digits, `-` and `.`.
             if let Some(id) = id
-                && !(id.len() <= 64
-                    && id
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
+                && !fhir::is_fhir_id(id)
             {
                 errors.push(FieldError::new(
                     "context.patientId",
@@ -341,7 +337,8 @@ pub fn read_call(
             None
         }
     };
-    let mut reader = Reader::new(catalog, patient_id.unwrap_or_default(), today);
+    let server = map.get("fhirServer").and_then(Value::as_str);
+    let mut reader = Reader::new(catalog, patient_id.unwrap_or_default(), server, today);
     match map.get("prefetch") {
         None | Some(Value::Null) => {}
         Some(Value::Object(prefetch)) => {

@@ -206,9 +206,9 @@ pub struct FeedbackItem {
     pub accepted_suggestions: Option<Vec<AcceptedSuggestion>>,
     /// Why the card was overridden; only with `overridden`.
     pub override_reason: Option<OverrideReason>,
-    /// When (FHIR instant).
+    /// When (FHIR instant, or a date): year 0001 or later, a day that exists.
     #[schema(
-        pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?$",
+        pattern = "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?$",
         example = "2026-11-21T10:00:00Z"
     )]
     pub outcome_timestamp: String,
