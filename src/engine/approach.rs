@@ -6,8 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::catalog::Approach;
 
-use super::context::Context;
-use super::entry_sources;
+use super::context::{Context, entry_sources};
 use super::input::{Duration, Goal, MassageAccess};
 use super::output::Risk;
 

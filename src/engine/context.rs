@@ -330,3 +330,14 @@ pub(super) fn join_words(words: &[Cow<'_, str>], and: &str) -> String {
     }
     out
 }
+
+/// The sources of these entries of `all`, as source positions, read from
+/// `sources` (the catalog's per-entry table parallel to `all`). Entries are
+/// taken rather than ids, so no id is searched for.
+pub(super) fn entry_sources<T>(all: &[T], sources: &[Vec<u16>], entries: &[&T]) -> Vec<u16> {
+    entries
+        .iter()
+        .flat_map(|e| &sources[position(all, *e)])
+        .copied()
+        .collect()
+}

@@ -40,7 +40,7 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("lighter-massage-offered", &["technique"]),
     ("adjuncts", &["techniques"]),
     ("routine-empty", &[]),
-    ("routine", &["count", "used", "budget"]),
+    ("routine", &["exercises", "used", "budget"]),
     ("massage-only-acute", &[]),
     ("no-safe-plan", &[]),
 ];
@@ -90,6 +90,15 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("pick.pressure_self", &["pressure"]),
     ("pick.pressure_capped", &["pressure", "because"]),
     ("item.suits", &["conditions"]),
+    ("routine.count_one", &[]),
+    ("routine.count_many", &["count"]),
+    ("position.supine", &[]),
+    ("position.prone", &[]),
+    ("position.kneeling", &[]),
+    ("position.seated_floor", &[]),
+    ("position.seated_chair", &[]),
+    ("position.standing", &[]),
+    ("position.side_lying", &[]),
 ];
 
 /// Problems with the policy's rules and messages: a missing one, or a

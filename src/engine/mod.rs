@@ -20,8 +20,8 @@ mod routine;
 pub mod start_back;
 mod triage;
 
-use crate::catalog::{Approach, Catalog, Pressure, Technique, position};
-use context::Context;
+use crate::catalog::{Approach, Catalog, Pressure, Technique};
+use context::{Context, entry_sources};
 pub use input::*;
 pub use output::*;
 pub use triage::sentences;
@@ -247,15 +247,4 @@ fn fire_techniques<'c>(ctx: &mut Context<'c>, rule: &'static str, chosen: &[&'c 
         chosen,
     );
     ctx.fire(rule, &[("techniques", &names)], ids, sources);
-}
-
-/// The sources of these entries of `all`, as source positions, read from
-/// `sources` (the catalog's per-entry table parallel to `all`). Entries are
-/// taken rather than ids, so no id is searched for.
-fn entry_sources<T>(all: &[T], sources: &[Vec<u16>], entries: &[&T]) -> Vec<u16> {
-    entries
-        .iter()
-        .flat_map(|e| &sources[position(all, *e)])
-        .copied()
-        .collect()
 }

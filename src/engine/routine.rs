@@ -43,7 +43,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
         ));
     }
     if ctx.person.preferences.avoid_positions.contains(&e.position) {
-        let position = e.position.as_str().replace('_', " ");
+        let position = super::explanation::words(catalog, "position", e.position.as_str());
         return Some((
             say(catalog, "reason.position", &[("position", &position)]).into(),
             vec![],
@@ -300,15 +300,20 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>, gentle_only: bool) -> Option<Rout
         .flat_map(|e| &refs.exercise_sources[position(&ctx.catalog.exercises, e)])
         .copied()
         .collect();
-    let (count, used_text, budget_text) = (
-        chosen.len().to_string(),
-        used.to_string(),
-        budget.to_string(),
-    );
+    let exercises = if chosen.len() == 1 {
+        ctx.catalog.message("routine.count_one").to_owned()
+    } else {
+        say(
+            ctx.catalog,
+            "routine.count_many",
+            &[("count", &chosen.len().to_string())],
+        )
+    };
+    let (used_text, budget_text) = (used.to_string(), budget.to_string());
     ctx.fire(
         "routine",
         &[
-            ("count", &count),
+            ("exercises", &exercises),
             ("used", &used_text),
             ("budget", &budget_text),
         ],

@@ -143,7 +143,9 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
     // Most urgent first, then id order.
     raised.sort_by(|a, b| b.urgency.cmp(&a.urgency).then_with(|| a.id.cmp(b.id)));
 
-    for band in &bands {
+    // A band that brings in conditions says so; a band that only acts as a
+    // sign speaks through the rules and the message.
+    for band in bands.iter().filter(|b| !b.implies_conditions.is_empty()) {
         let implied: Vec<&str> = band.implies_conditions.iter().map(String::as_str).collect();
         let names = ctx.names(&implied);
         let sources = sources_of(ctx, &band.sources);
