@@ -230,6 +230,27 @@ impl ApiError {
         )
     }
 
+    /// 415: the body is sent with a `Content-Encoding` this service does
+    /// not decode.
+    pub fn unsupported_encoding() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "the request body must be sent without a `Content-Encoding` (or as `identity`); compressed bodies are not accepted",
+        )
+    }
+
+    /// 417: an `Expect` other than `100-continue`.
+    pub fn expectation_failed() -> Self {
+        Self::new(
+            StatusCode::EXPECTATION_FAILED,
+            "expectation-failed",
+            "Expectation failed",
+            "the only `Expect` this service meets is `100-continue`",
+        )
+    }
+
     /// 413: the body is over the size limit.
     pub fn payload_too_large(limit: usize) -> Self {
         Self::new(

@@ -107,6 +107,27 @@ async fn read_json(req: Request, limit: usize) -> Result<Bytes, ApiError> {
     if !json {
         return Err(ApiError::unsupported_media_type());
     }
+    // Bodies are read as sent; a compressed one would be read as bytes
+    // that are not JSON, or, decompressed, could be far over the limit.
+    if req
+        .headers()
+        .get_all(header::CONTENT_ENCODING)
+        .iter()
+        .any(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"))
+    {
+        return Err(ApiError::unsupported_encoding());
+    }
+    // A declared length over the limit is refused before the body is
+    // polled, so a client sending `Expect: 100-continue` gets the 413
+    // instead of `100 Continue` and never sends the body.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::payload_too_large(limit));
+    }
     match Limited::new(req.into_body(), limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(err) if err.is::<LengthLimitError>() => Err(ApiError::payload_too_large(limit)),

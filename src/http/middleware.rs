@@ -5,7 +5,7 @@
 use std::collections::hash_map::RandomState;
 use std::convert::Infallible;
 use std::future::{Future, poll_fn};
-use std::hash::{BuildHasher, Hasher};
+use std::hash::BuildHasher;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::{Pin, pin};
 use std::sync::Arc;
@@ -87,16 +87,20 @@ struct Shared {
     /// Requests served at once; more are shed.
     concurrency_limit: i64,
     timeout: Duration,
-    /// Random per process, so ids from different replicas do not collide.
-    id_prefix: u64,
-    /// Counts requests, so ids within a process never collide.
+    /// A randomly keyed hasher, different in every process: ids are the
+    /// keyed hash of a counter, so they do not collide within a process,
+    /// are unlikely to across replicas, and tell nobody how many requests
+    /// came before.
+    id_key: RandomState,
+    /// Counts requests; only its keyed hash is shown.
     id_counter: AtomicU64,
 }
 
 impl Shared {
     /// The client's request id when it is a sane one, else a new one. A
-    /// counter behind a random prefix costs no system call, unlike a
-    /// random UUID per request.
+    /// keyed hash (SipHash, std's) of a counter costs no system call, unlike
+    /// a random UUID per request, and unlike the counter itself it does not
+    /// reveal how busy the service is.
     fn request_id(&self, given: Option<&HeaderValue>) -> HeaderValue {
         if let Some(value) = given
             && (1..=MAX_REQUEST_ID).contains(&value.len())
@@ -106,7 +110,8 @@ impl Shared {
         }
         let n = self.id_counter.fetch_add(1, Ordering::Relaxed);
         let mut hex = [0u8; 32];
-        let digits = (u128::from(self.id_prefix) << 64) | u128::from(n);
+        let digits = (u128::from(self.id_key.hash_one((n, 0u8))) << 64)
+            | u128::from(self.id_key.hash_one((n, 1u8)));
         for (i, byte) in hex.iter_mut().enumerate() {
             let nibble = (digits >> (4 * (31 - i))) & 0xf;
             *byte = b"0123456789abcdef"[nibble as usize];
@@ -202,6 +207,12 @@ where
             only
         });
         let wants_encoding = request.headers().contains_key(header::ACCEPT_ENCODING);
+        // `100-continue` is met by hyper when the body is first read; any
+        // other expectation cannot be, and is refused before the handler.
+        let expectation_failed = request
+            .headers()
+            .get(header::EXPECT)
+            .is_some_and(|v| !v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
         // The span names the route template and request id, never the raw
         // URI: query strings and bodies may carry health data.
         // Per-request lines are debug: at the default level a line per
@@ -218,7 +229,7 @@ where
         let admitted = InFlight(shared);
         let shared = &admitted.0;
         let over = shared.state.metrics().start() > shared.concurrency_limit;
-        let inner = (!over).then(|| {
+        let inner = (!over && !expectation_failed).then(|| {
             panic::catch_unwind(AssertUnwindSafe(|| {
                 if wants_encoding {
                     Call::Compressed(
@@ -234,6 +245,7 @@ where
         let future = async move {
             let shared = &admitted.0;
             let response = match inner {
+                None if expectation_failed => ApiError::expectation_failed().into_response(),
                 None => {
                     shared.state.metrics().shed();
                     ApiError::overloaded().into_response()
@@ -344,19 +356,32 @@ pub fn apply(router: Router<AppState>, state: &AppState, settings: &Settings) ->
         state: state.clone(),
         concurrency_limit: i64::try_from(settings.concurrency_limit).unwrap_or(i64::MAX),
         timeout: settings.request_timeout,
-        id_prefix: RandomState::new().build_hasher().finish(),
+        id_key: RandomState::new(),
         id_counter: AtomicU64::new(0),
     }));
     let router = router.layer(guard);
     if settings.cors_origins.is_empty() {
         return router;
     }
-    router.layer(
-        CorsLayer::new()
-            .allow_origin(AllowOrigin::list(settings.cors_origins.clone()))
-            .allow_methods([Method::GET, Method::HEAD, Method::POST])
-            .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH, REQUEST_ID])
-            .expose_headers([header::ETAG, REQUEST_ID])
-            .max_age(Duration::from_secs(600)),
-    )
+    router
+        .layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(settings.cors_origins.clone()))
+                .allow_methods([Method::GET, Method::HEAD, Method::POST])
+                .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH, REQUEST_ID])
+                .expose_headers([header::ETAG, REQUEST_ID])
+                .max_age(Duration::from_secs(600)),
+        )
+        .layer(axum::middleware::map_response(preflight_headers))
+}
+
+/// CORS answers preflight requests itself, before the guard: give those
+/// answers the security headers too. Every other answer already has them
+/// (the docs page its own policy), so they are left as they are.
+async fn preflight_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::X_CONTENT_TYPE_OPTIONS) {
+        security_headers(headers, false);
+    }
+    response
 }

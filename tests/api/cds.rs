@@ -265,6 +265,12 @@ async fn a_child_gets_a_warning_card_and_no_plan() {
     let card = &cards(&app, &body).await[0];
     assert_eq!(card["indicator"], "warning");
     assert!(!card["detail"].as_str().unwrap().contains("### Routine"));
+    // No flag fired: the summary names the age, never an empty list.
+    let summary = card["summary"].as_str().unwrap();
+    assert_eq!(
+        summary,
+        "Back pain: patient under 16 - assess before any self-care plan"
+    );
 }
 
 #[tokio::test]

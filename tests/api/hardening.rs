@@ -679,3 +679,164 @@ async fn a_record_with_thousands_of_conditions_gets_a_bounded_card() {
     assert!(detail.contains("and 1180 more"), "{detail}");
     assert!(detail.contains("1980 more note(s) left out"), "{detail}");
 }
+
+/// A body that records whether anything ever read it.
+fn watched_body(polled: &Arc<std::sync::atomic::AtomicBool>) -> Body {
+    use http_body_util::BodyExt;
+    let polled = polled.clone();
+    Body::new(
+        http_body_util::Full::new(bytes::Bytes::from_static(b"{}")).map_frame(move |frame| {
+            polled.store(true, std::sync::atomic::Ordering::SeqCst);
+            frame
+        }),
+    )
+}
+
+#[tokio::test]
+async fn expect_continue_over_the_limit_is_413_unread_and_other_expectations_417() {
+    let app = TestApp::embedded();
+    let polled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for (uri, declared) in [
+        ("/recommendation", 64 * 1024 + 1),
+        ("/cds-services/back-pain-relief", 10_000_000),
+    ] {
+        let response = app
+            .request(
+                Request::post(uri)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::EXPECT, "100-continue")
+                    .header(header::CONTENT_LENGTH, declared)
+                    .body(watched_body(&polled))
+                    .unwrap(),
+            )
+            .await;
+        response.problem(413);
+    }
+    // hyper sends `100 Continue` only when the body is first read.
+    assert!(
+        !polled.load(std::sync::atomic::Ordering::SeqCst),
+        "the body was read, so the client was told to send it"
+    );
+    let response = app
+        .request(
+            Request::post("/recommendation")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::EXPECT, "something-else")
+                .body(watched_body(&polled))
+                .unwrap(),
+        )
+        .await;
+    response.problem(417);
+    assert!(!polled.load(std::sync::atomic::Ordering::SeqCst));
+    let ok = app
+        .request(
+            Request::post("/recommendation")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::EXPECT, "100-Continue")
+                .body(Body::from(
+                    r#"{"pain": {"duration": "acute", "intensity": 3, "areas": ["leg"]}}"#,
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(ok.status, 200, "a body within the limit is read as usual");
+}
+
+#[tokio::test]
+async fn a_compressed_body_is_415() {
+    let app = TestApp::embedded();
+    let valid = r#"{"pain": {"duration": "acute", "intensity": 3, "areas": ["leg"]}}"#;
+    for encoding in ["gzip", "br", "deflate", "zstd", "identity, gzip"] {
+        let problem = app
+            .request(
+                Request::post("/recommendation")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::CONTENT_ENCODING, encoding)
+                    .body(Body::from(valid))
+                    .unwrap(),
+            )
+            .await
+            .problem(415);
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("Content-Encoding"),
+            "{encoding}: {problem}"
+        );
+    }
+    let identity = app
+        .request(
+            Request::post("/recommendation")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_ENCODING, "identity")
+                .body(Body::from(valid))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(identity.status, 200);
+}
+
+#[tokio::test]
+async fn cors_preflight_answers_carry_the_security_headers() {
+    let settings = Settings {
+        cors_origins: vec!["https://app.example".parse().unwrap()],
+        ..Settings::default()
+    };
+    let app = TestApp::from_router(backcare::http::app_with(state(), &settings));
+    let preflight = app
+        .request(
+            Request::builder()
+                .method(Method::OPTIONS)
+                .uri("/recommendation")
+                .header(header::ORIGIN, "https://app.example")
+                .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    assert_eq!(preflight.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(preflight.header("x-frame-options"), Some("DENY"));
+    assert_eq!(
+        preflight.header("content-security-policy"),
+        Some("default-src 'none'; frame-ancestors 'none'")
+    );
+    let docs = app.get("/docs/").await;
+    assert!(
+        docs.header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'"),
+        "the docs page keeps its own policy"
+    );
+}
+
+#[tokio::test]
+async fn request_ids_do_not_count_requests() {
+    let app = TestApp::embedded();
+    let mut ids = Vec::new();
+    for _ in 0..64 {
+        let id = app
+            .get("/healthz")
+            .await
+            .header("x-request-id")
+            .unwrap()
+            .to_owned();
+        assert_eq!(id.len(), 32, "{id}");
+        ids.push(u128::from_str_radix(&id, 16).unwrap());
+    }
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), ids.len(), "ids are unique");
+    for pair in ids.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        // A counter, even behind a fixed prefix, shows as ids a small step
+        // apart that share their leading digits.
+        assert!(a.abs_diff(b) > 1 << 64, "{a:032x} then {b:032x}");
+        assert_ne!(a >> 64, b >> 64, "{a:032x} then {b:032x}");
+    }
+}

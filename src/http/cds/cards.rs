@@ -60,28 +60,31 @@ pub fn cards(
     if record.has_conditions && !record.concerns_back_pain(catalog) {
         return Vec::new();
     }
+    // The flags' names, or what else raised the level (the engine's
+    // stable `age-under-16` rule), so a summary never joins an empty list.
     let flags: Vec<&str> = rec.triage.flags.iter().map(|f| f.name).collect();
+    let young = rec.explanation.iter().any(|s| s.rule == "age-under-16");
+    let why = match (flags.is_empty(), young) {
+        (false, _) => flags.join(", "),
+        (true, true) => "patient under 16".to_owned(),
+        (true, false) => "needs assessment".to_owned(),
+    };
     let (indicator, headline) = match rec.triage.level {
         TriageLevel::Emergency => (
             "critical",
-            format!(
-                "Back pain red flag: {} - emergency assessment now",
-                flags.join(", ")
-            ),
+            format!("Back pain red flag: {why} - emergency assessment now"),
         ),
         TriageLevel::Urgent => (
             "critical",
-            format!(
-                "Back pain red flag: {} - same-day assessment",
-                flags.join(", ")
-            ),
+            format!("Back pain red flag: {why} - same-day assessment"),
+        ),
+        TriageLevel::SeeClinician if rec.approach == PlanApproach::NoPlan => (
+            "warning",
+            format!("Back pain: {why} - assess before any self-care plan"),
         ),
         TriageLevel::SeeClinician => (
             "warning",
-            format!(
-                "Back pain: {} - assess; gentle self-care meanwhile",
-                flags.join(", ")
-            ),
+            format!("Back pain: {why} - assess; gentle self-care meanwhile"),
         ),
         TriageLevel::SelfCare if rec.approach == PlanApproach::NoPlan => (
             "warning",

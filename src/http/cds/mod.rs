@@ -96,7 +96,7 @@ pub async fn discovery() -> Json<Services> {
         (status = 200, description = "Zero or one card", body = CdsResponse),
         (status = 400, description = "Not a valid patient-view call, or prefetched resources that are malformed or belong to another patient: every problem is listed", body = Problem, content_type = PROBLEM_JSON),
         (status = 413, description = "The body is over 1 MiB", body = Problem, content_type = PROBLEM_JSON),
-        (status = 415, description = "The body is not sent as `application/json`", body = Problem, content_type = PROBLEM_JSON),
+        (status = 415, description = "The body is not sent as `application/json`, or is sent compressed (`Content-Encoding`)", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 pub async fn call(
@@ -138,7 +138,7 @@ pub async fn call(
         (status = 200, description = "Counted", body = FeedbackReceipt),
         (status = 400, description = "Not valid CDS Hooks feedback: every problem is listed", body = Problem, content_type = PROBLEM_JSON),
         (status = 413, description = "The body is over 1 MiB", body = Problem, content_type = PROBLEM_JSON),
-        (status = 415, description = "The body is not sent as `application/json`", body = Problem, content_type = PROBLEM_JSON),
+        (status = 415, description = "The body is not sent as `application/json`, or is sent compressed (`Content-Encoding`)", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 pub async fn feedback(
