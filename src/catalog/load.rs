@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use serde::de::DeserializeOwned;
 
 use super::{
-    Catalog, Entity, KINDS, MESSAGES_FILE, POLICY_DIR, POLICY_FILE, query::SearchIndex, validate,
+    ACTIVITY_FILE, Catalog, Entity, KINDS, MESSAGES_FILE, POLICY_DIR, POLICY_FILE,
+    query::SearchIndex, validate,
 };
 
 mod embedded {
@@ -159,8 +160,10 @@ pub(super) fn load(
     let mut techniques = Vec::new();
     let mut exercises = Vec::new();
     let mut escalations = Vec::new();
+    let mut education = Vec::new();
     let mut policy = None;
     let mut messages = None;
+    let mut activity = None;
     for file in &files {
         let kind = file.path.split('/').next().unwrap_or_default();
         let slot = file.path.clone();
@@ -171,12 +174,16 @@ pub(super) fn load(
             "techniques" => techniques.extend(parse(file, &mut problems).map(|v| (slot, v))),
             "exercises" => exercises.extend(parse(file, &mut problems).map(|v| (slot, v))),
             "escalations" => escalations.extend(parse(file, &mut problems).map(|v| (slot, v))),
+            "education" => education.extend(parse(file, &mut problems).map(|v| (slot, v))),
+            POLICY_DIR if file.path == ACTIVITY_FILE => activity = parse(file, &mut problems),
             POLICY_DIR if file.path == POLICY_FILE => policy = parse(file, &mut problems),
             POLICY_DIR if file.path == MESSAGES_FILE => messages = parse(file, &mut problems),
             POLICY_DIR => problems.push(Problem::new(
                 &file.path,
                 "",
-                format!("the policy folder holds only {POLICY_FILE} and {MESSAGES_FILE}"),
+                format!(
+                    "the policy folder holds only {POLICY_FILE}, {MESSAGES_FILE} and {ACTIVITY_FILE}"
+                ),
             )),
             _ => problems.push(Problem::new(
                 &file.path,
@@ -230,6 +237,15 @@ pub(super) fn load(
     for (file, item) in &escalations {
         validate::escalation(&mut validate::Check::new(file, &ids, &mut problems), item);
     }
+    for (file, item) in &education {
+        validate::education(&mut validate::Check::new(file, &ids, &mut problems), item);
+    }
+    if let Some(activity) = &activity {
+        validate::activity(
+            &mut validate::Check::new(ACTIVITY_FILE, &ids, &mut problems),
+            activity,
+        );
+    }
     if let Some(policy) = &policy {
         validate::policy(
             &mut validate::Check::new(POLICY_FILE, &ids, &mut problems),
@@ -237,7 +253,7 @@ pub(super) fn load(
         );
     }
     drop(ids);
-    let (Some(policy), Some(messages)) = (policy, messages) else {
+    let (Some(policy), Some(messages), Some(activity)) = (policy, messages, activity) else {
         problems.sort_by(|a, b| (&a.file, &a.field).cmp(&(&b.file, &b.field)));
         problems.dedup();
         return Err(LoadError::Invalid(problems));
@@ -251,8 +267,10 @@ pub(super) fn load(
         techniques: sorted(techniques, &mut problems),
         exercises: sorted(exercises, &mut problems),
         escalations: sorted(escalations, &mut problems),
+        education: sorted(education, &mut problems),
         policy,
         messages,
+        activity,
         search: SearchIndex::default(),
         refs: Default::default(),
     };

@@ -14,26 +14,29 @@ pub mod vocab;
 pub use files::{Found, MAX_FILE_BYTES, find_files, read_dir};
 pub use load::{ContentFile, LoadError, Problem, embedded_files};
 pub use model::*;
-pub use policy::{AgeBand, Messages, Policy};
+pub use policy::{Activity, ActivityGoal, AgeBand, Messages, Policy};
 pub use query::{ExerciseFilter, TechniqueFilter};
 
-/// The six kinds of entity, as their content folder names.
-pub const KINDS: [&str; 6] = [
+/// The seven kinds of entity, as their content folder names.
+pub const KINDS: [&str; 7] = [
     "conditions",
     "red-flags",
     "techniques",
     "exercises",
     "sources",
     "escalations",
+    "education",
 ];
 
-/// The folder holding the engine's policy: [`POLICY_FILE`] and
-/// [`MESSAGES_FILE`].
+/// The folder holding the engine's policy: [`POLICY_FILE`],
+/// [`MESSAGES_FILE`] and [`ACTIVITY_FILE`].
 pub const POLICY_DIR: &str = "policy";
 /// The policy file, relative to the content root.
 pub const POLICY_FILE: &str = "policy/policy.json";
 /// The engine's sentences, relative to the content root.
 pub const MESSAGES_FILE: &str = "policy/messages.json";
+/// Walking and activity goals, relative to the content root.
+pub const ACTIVITY_FILE: &str = "policy/activity.json";
 
 /// The whole catalog, immutable once loaded. Each list is sorted by id, so
 /// listings come in a stable order and lookups are binary searches.
@@ -57,6 +60,10 @@ pub struct Catalog {
     pub policy: Policy,
     /// Every sentence the engine says to a person, by key.
     pub messages: Messages,
+    /// Walking and activity goals.
+    pub activity: Activity,
+    /// Education messages, by id.
+    pub education: Vec<Education>,
     search: query::SearchIndex,
     refs: Refs,
 }
@@ -192,7 +199,8 @@ entity!(
     RedFlag,
     Technique,
     Exercise,
-    EscalationRule
+    EscalationRule,
+    Education
 );
 
 /// The position of `item` in `list`, which it belongs to: callers only
@@ -274,7 +282,7 @@ impl Catalog {
     }
 
     /// How many entities of each kind, in [`KINDS`] order.
-    pub fn counts(&self) -> [(&'static str, usize); 6] {
+    pub fn counts(&self) -> [(&'static str, usize); 7] {
         [
             ("conditions", self.conditions.len()),
             ("red-flags", self.red_flags.len()),
@@ -282,6 +290,7 @@ impl Catalog {
             ("exercises", self.exercises.len()),
             ("sources", self.sources.len()),
             ("escalations", self.escalations.len()),
+            ("education", self.education.len()),
         ]
     }
 }

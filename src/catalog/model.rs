@@ -430,6 +430,13 @@ pub struct Exercise {
     pub aliases: Vec<String>,
     /// Plain-language summary.
     pub summary: String,
+    /// What it does for the person, said as the reason it is in a plan.
+    pub benefit: String,
+    /// How it should feel, and what means ease off.
+    pub feel: String,
+    /// What it mainly works, shared by exercises that do the same job: a
+    /// routine never holds two with the same target.
+    pub target: String,
     /// What it mainly does.
     pub kind: ExerciseKind,
     /// The way of stretching, for stretches.
@@ -472,6 +479,44 @@ pub struct Exercise {
     /// Harder variations (exercise ids).
     #[serde(default)]
     pub harder: Vec<String>,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+/// Who an education message is for: every list that is not empty must
+/// match (any of its entries), and an empty list matches anyone.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    /// Pain durations.
+    #[serde(default)]
+    pub durations: Vec<Duration>,
+    /// STarT Back tiers.
+    #[serde(default)]
+    pub risks: Vec<Risk>,
+    /// Condition ids.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+}
+
+/// A short educational message a plan carries (selfBACK's weekly
+/// messages; NICE: advice and self-management at every step).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Education {
+    /// Kebab-case id, equal to the file name.
+    pub id: String,
+    /// What it is about.
+    pub theme: Theme,
+    /// A short title.
+    pub title: String,
+    /// Two or three plain sentences.
+    pub text: String,
+    /// Who it is for.
+    #[serde(rename = "for")]
+    pub audience: Audience,
+    /// Higher shows first, 1 to 9.
+    pub priority: u8,
     /// Source ids.
     pub sources: Vec<String>,
 }

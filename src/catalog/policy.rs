@@ -119,6 +119,52 @@ pub struct Policy {
     pub rules: BTreeMap<String, Rule>,
 }
 
+/// When an activity goal applies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityWhen {
+    /// Pain durations it is for; any when empty.
+    #[serde(default)]
+    pub durations: Vec<Duration>,
+    /// Whether it is for severe (or unrecorded) pain; either when null.
+    #[serde(default)]
+    pub severe_pain: Option<bool>,
+}
+
+/// A daily walking or activity goal (NICE: encourage normal activity).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityGoal {
+    /// Kebab-case id.
+    pub id: String,
+    /// When it applies; the first goal that applies is given.
+    pub when: ActivityWhen,
+    /// A short title.
+    pub title: String,
+    /// Minutes a day the goal adds up to.
+    pub daily_goal_minutes: u16,
+    /// The goal in words.
+    pub goal: String,
+    /// Why, in a sentence.
+    pub why: String,
+    /// How to build it up.
+    pub progress: String,
+    /// What to do on a bad day.
+    pub on_a_bad_day: String,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+/// Walking and staying active: `content/policy/activity.json`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    /// Goals, first match wins.
+    pub goals: Vec<ActivityGoal>,
+    /// Source ids for the section as a whole.
+    pub sources: Vec<String>,
+}
+
 /// Every sentence the engine says to a person, by key, with
 /// `{placeholders}` it fills in.
 pub type Messages = BTreeMap<String, String>;

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::load::Problem;
 use super::model::*;
-use super::policy::Policy;
+use super::policy::{Activity, Policy};
 use super::{Entity, KINDS};
 
 /// The ids of every kind, for resolving cross-references.
@@ -382,6 +382,11 @@ pub(super) fn exercise(c: &mut Check, e: &Exercise) {
     c.text("name", &e.name);
     c.texts("aliases", &e.aliases, 0);
     c.text("summary", &e.summary);
+    c.text("benefit", &e.benefit);
+    c.text("feel", &e.feel);
+    if !is_kebab_case(&e.target) {
+        c.problem("target", format!("`{}` is not kebab-case", e.target));
+    }
     let stretches = matches!(e.kind, ExerciseKind::Stretch | ExerciseKind::Mobility);
     if e.stretch_type.is_some() && !stretches {
         c.problem(
@@ -710,4 +715,67 @@ pub(super) fn policy(c: &mut Check, p: &Policy) {
         );
         c.text(&format!("rules.{id}.decision"), &rule.decision);
     }
+}
+
+pub(super) fn education(c: &mut Check, m: &Education) {
+    c.id(&m.id);
+    c.text("title", &m.title);
+    c.text("text", &m.text);
+    c.refs("for.conditions", &m.audience.conditions, Target::Condition);
+    c.range("priority", m.priority, 1, 9);
+    c.sources(&m.sources);
+}
+
+pub(super) fn activity(c: &mut Check, a: &Activity) {
+    if a.goals.is_empty() {
+        c.problem("goals", "needs at least 1 goal");
+    }
+    for (i, g) in a.goals.iter().enumerate() {
+        let at = format!("goals[{i}]");
+        if !is_kebab_case(&g.id) {
+            c.problem(format!("{at}.id"), format!("`{}` is not kebab-case", g.id));
+        }
+        for (field, text) in [
+            ("title", &g.title),
+            ("goal", &g.goal),
+            ("why", &g.why),
+            ("progress", &g.progress),
+            ("on_a_bad_day", &g.on_a_bad_day),
+        ] {
+            c.text(&format!("{at}.{field}"), text);
+        }
+        c.range(
+            &format!("{at}.daily_goal_minutes"),
+            g.daily_goal_minutes,
+            1,
+            240,
+        );
+        c.refs(&format!("{at}.sources"), &g.sources, Target::Source);
+        if g.sources.is_empty() {
+            c.problem(
+                format!("{at}.sources"),
+                "every entry must cite at least one source",
+            );
+        }
+    }
+    // Every person must find a goal: some goal matches any duration and
+    // any pain.
+    for d in super::vocab::Duration::ALL {
+        for severe in [true, false] {
+            let found = a.goals.iter().any(|g| {
+                (g.when.durations.is_empty() || g.when.durations.contains(d))
+                    && g.when.severe_pain.is_none_or(|s| s == severe)
+            });
+            if !found {
+                c.problem(
+                    "goals",
+                    format!(
+                        "no goal for {d} pain{}",
+                        if severe { " that is severe" } else { "" }
+                    ),
+                );
+            }
+        }
+    }
+    c.sources(&a.sources);
 }

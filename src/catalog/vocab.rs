@@ -330,3 +330,37 @@ vocabulary! {
         Leg = "leg",
     }
 }
+
+vocabulary! {
+    /// STarT Back risk tier.
+    Risk {
+        /// Advice and self-management.
+        Low = "low",
+        /// Physiotherapy.
+        Medium = "medium",
+        /// Psychologically informed physiotherapy.
+        High = "high",
+    }
+}
+
+vocabulary! {
+    /// What an education message is about.
+    Theme {
+        /// Staying active and keeping up normal life.
+        StayingActive = "staying-active",
+        /// Pain is not a sign of damage.
+        HurtIsNotHarm = "hurt-is-not-harm",
+        /// Pacing and building up gradually.
+        Pacing = "pacing",
+        /// Sleep and back pain.
+        Sleep = "sleep",
+        /// Stress, worry and mood.
+        StressAndMood = "stress-and-mood",
+        /// When to get medical help.
+        WhenToSeekHelp = "when-to-seek-help",
+        /// What back pain is and is not.
+        WhatBackPainIs = "what-back-pain-is",
+        /// What to do in a flare-up.
+        FlareUps = "flare-ups",
+    }
+}

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use crate::catalog::Risk;
 use crate::catalog::vocab::vocabulary;
 use crate::catalog::{Pressure, Slot, Urgency};
 
@@ -37,18 +38,6 @@ vocabulary! {
         Combined = "combined",
         /// No self-care plan: get help first.
         NoPlan = "none",
-    }
-}
-
-vocabulary! {
-    /// STarT Back risk tier.
-    Risk {
-        /// Advice and self-management.
-        Low = "low",
-        /// Physiotherapy.
-        Medium = "medium",
-        /// Psychologically informed physiotherapy.
-        High = "high",
     }
 }
 

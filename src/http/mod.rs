@@ -9,6 +9,7 @@ mod conditions;
 pub mod error;
 mod exercises;
 pub mod extract;
+mod grammar;
 mod health;
 pub mod metrics;
 pub mod middleware;

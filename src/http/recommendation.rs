@@ -3,12 +3,15 @@
 
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use std::sync::OnceLock;
+
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::answer;
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
-use super::extract::{JsonBody, kind_of, parse_json};
+use super::extract::{JsonBody, parse_json};
+use super::grammar::{Bounded, Grammar};
 use super::state::Snapshot;
 use crate::catalog::{Catalog, Equipment, Position};
 use crate::engine::{
@@ -25,8 +28,7 @@ pub struct PainInput {
     /// How long it has lasted.
     pub duration: Duration,
     /// 0 (none) to 10 (worst imaginable).
-    #[schema(minimum = 0, maximum = 10)]
-    pub intensity: u8,
+    pub intensity: Bounded<0, 10>,
     /// Where it hurts; at least one.
     #[schema(min_items = 1, max_items = 64)]
     pub areas: Vec<PainArea>,
@@ -37,8 +39,8 @@ pub struct PainInput {
 #[serde(deny_unknown_fields)]
 pub struct PreferencesInput {
     /// Minutes a day for exercise, 5 to 120 (default 10).
-    #[schema(minimum = 5, maximum = 120, default = 10)]
-    pub minutes_per_day: Option<u8>,
+    #[schema(default = 10)]
+    pub minutes_per_day: Option<Bounded<5, 120>>,
     /// Equipment the person has (default: nothing beyond the floor and their body).
     #[schema(max_items = 64)]
     pub equipment: Option<Vec<Equipment>>,
@@ -94,395 +96,114 @@ pub struct RecommendationRequest {
     #[schema(max_items = 64)]
     pub red_flags: Option<Vec<String>>,
     /// Age in years, 0 to 120.
-    #[schema(minimum = 0, maximum = 120)]
-    pub age: Option<u8>,
+    pub age: Option<Bounded<0, 120>>,
     /// Time, equipment and access to massage.
     pub preferences: Option<PreferencesInput>,
     /// STarT Back answers, for risk stratification.
     pub start_back: Option<StartBackInput>,
 }
 
-/// The fields each request object accepts; a unit test keeps them equal to
-/// the documented schema.
-pub(crate) const REQUEST_FIELDS: [&str; 6] = [
-    "pain",
-    "conditions",
-    "red_flags",
-    "age",
-    "preferences",
-    "start_back",
-];
-pub(crate) const PAIN_FIELDS: [&str; 3] = ["duration", "intensity", "areas"];
-pub(crate) const PREFERENCE_FIELDS: [&str; 5] = [
-    "minutes_per_day",
-    "equipment",
-    "avoid_positions",
-    "massage_access",
-    "goal",
-];
-pub(crate) const START_BACK_FIELDS: [&str; 9] = [
-    "leg_pain",
-    "shoulder_or_neck_pain",
-    "walked_short_distances_only",
-    "dressed_slowly",
-    "not_safe_to_be_active",
-    "worrying_thoughts",
-    "pain_terrible_never_better",
-    "no_enjoyment",
-    "bothersomeness",
-];
+/// The request's lists of catalog ids, with the kind each names: checked
+/// against the catalog being served, typed body or not.
+const ID_LISTS: [(&str, &str); 2] = [("conditions", "condition"), ("red_flags", "red-flag")];
 
-/// Walks the request, collecting every problem instead of stopping at the
-/// first, so a client can fix them all in one go.
-struct Walker<'c> {
-    catalog: &'c Catalog,
-    errors: Vec<FieldError>,
+/// The grammar of a request body, from its wire types.
+fn grammar() -> &'static Grammar {
+    static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
+    GRAMMAR.get_or_init(Grammar::of::<RecommendationRequest>)
 }
 
-fn join(path: &str, field: &str) -> String {
-    if path.is_empty() {
-        field.to_owned()
-    } else {
-        format!("{path}.{field}")
-    }
+/// A problem for each id in `ids` that the catalog lacks.
+fn unknown_ids<'a>(
+    catalog: &Catalog,
+    field: &str,
+    kind: &str,
+    ids: impl Iterator<Item = (usize, &'a str)>,
+) -> Vec<FieldError> {
+    ids.filter(|(_, id)| match kind {
+        "condition" => catalog.condition(id).is_none(),
+        _ => catalog.red_flag(id).is_none(),
+    })
+    .map(|(i, id)| {
+        FieldError::new(
+            format!("{field}[{i}]"),
+            format!("no {kind} with id `{id}`; see GET /{kind}s"),
+        )
+    })
+    .collect()
 }
 
-impl<'c> Walker<'c> {
-    fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
-    }
-
-    /// The object at `path`, with unknown keys reported. Null counts as absent.
-    fn object<'v>(
-        &mut self,
-        v: &'v Value,
-        path: &str,
-        allowed: &[&str],
-    ) -> Option<&'v Map<String, Value>> {
-        let Value::Object(map) = v else {
-            self.error(
-                if path.is_empty() { "body" } else { path },
-                format!("must be an object, not {}", kind_of(v)),
-            );
-            return None;
+/// The checks no schema states: ids against the catalog, and list sizes.
+fn semantic(catalog: &Catalog, request: &RecommendationRequest) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (field, kind) in ID_LISTS {
+        let list = match field {
+            "conditions" => request.conditions.as_deref(),
+            _ => request.red_flags.as_deref(),
         };
-        for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
-                self.error(
-                    join(path, key),
-                    format!("unknown field; expected one of: {}", allowed.join(", ")),
-                );
-            }
-        }
-        Some(map)
-    }
-
-    fn integer(&mut self, v: &Value, path: &str, lo: u64, hi: u64) -> Option<u8> {
-        // JSON does not tell 9 from 9.0, and JSON Schema counts both as
-        // integers; a fraction is still an error.
-        let whole = v.as_u64().or_else(|| {
-            v.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
-                .map(|f| f as u64)
-        });
-        match whole {
-            Some(n) if (lo..=hi).contains(&n) => u8::try_from(n).ok(),
-            Some(n) => {
-                self.error(path, format!("{n} is outside {lo}..={hi}"));
-                None
-            }
-            None if v.is_number() => {
-                self.error(path, format!("must be a whole number from {lo} to {hi}"));
-                None
-            }
-            None => {
-                self.error(
-                    path,
-                    format!(
-                        "must be a whole number from {lo} to {hi}, not {}",
-                        kind_of(v)
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, v: &Value, path: &str) -> Option<bool> {
-        let b = v.as_bool();
-        if b.is_none() {
-            self.error(path, format!("must be true or false, not {}", kind_of(v)));
-        }
-        b
-    }
-
-    fn vocab<T: std::str::FromStr<Err = String>>(&mut self, v: &Value, path: &str) -> Option<T> {
-        match v.as_str() {
-            Some(s) => s.parse().map_err(|e: String| self.error(path, e)).ok(),
-            None => {
-                self.error(path, format!("must be a string, not {}", kind_of(v)));
-                None
-            }
-        }
-    }
-
-    /// A list whose items `item` checks; sorted and without repeats, so the
-    /// same request in any order gives the same answer.
-    fn list<T: Ord>(
-        &mut self,
-        v: &Value,
-        path: &str,
-        mut item: impl FnMut(&mut Self, &Value, &str) -> Option<T>,
-    ) -> Vec<T> {
-        let Value::Array(items) = v else {
-            self.error(path, format!("must be an array, not {}", kind_of(v)));
-            return Vec::new();
-        };
-        if items.len() > MAX_LIST {
-            self.error(
-                path,
-                format!(
-                    "{} entries is more than the limit of {MAX_LIST}",
-                    items.len()
-                ),
-            );
-            return Vec::new();
-        }
-        let mut out: Vec<T> = items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, x)| item(self, x, &format!("{path}[{i}]")))
-            .collect();
-        out.sort();
-        out.dedup();
-        out
-    }
-
-    fn ids(
-        &mut self,
-        v: &Value,
-        path: &str,
-        kind: &str,
-        exists: impl Fn(&Catalog, &str) -> bool,
-    ) -> Vec<String> {
-        self.list(v, path, |w, x, at| match x.as_str() {
-            Some(id) if exists(w.catalog, id) => Some(id.to_owned()),
-            Some(id) => {
-                w.error(
-                    at,
-                    format!("no {kind} with id `{id}`; see GET /{kind}s", kind = kind),
-                );
-                None
-            }
-            None => {
-                w.error(
-                    at,
-                    format!("must be a {kind} id string, not {}", kind_of(x)),
-                );
-                None
-            }
-        })
-    }
-
-    fn required<'v>(
-        &mut self,
-        map: &'v Map<String, Value>,
-        path: &str,
-        field: &str,
-    ) -> Option<&'v Value> {
-        match map.get(field) {
-            None | Some(Value::Null) => {
-                self.error(join(path, field), "is required");
-                None
-            }
-            some => some,
-        }
-    }
-
-    fn person(&mut self, body: &Value) -> Option<Person> {
-        let map = self.object(body, "", &REQUEST_FIELDS)?;
-        let pain = self.required(map, "", "pain").and_then(|p| self.pain(p));
-        let present = |field: &str| map.get(field).filter(|v| !v.is_null());
-        let conditions = present("conditions")
-            .map(|v| {
-                self.ids(v, "conditions", "condition", |c, id| {
-                    c.condition(id).is_some()
-                })
-            })
-            .unwrap_or_default();
-        let red_flags = present("red_flags")
-            .map(|v| self.ids(v, "red_flags", "red-flag", |c, id| c.red_flag(id).is_some()))
-            .unwrap_or_default();
-        let age = present("age").and_then(|v| self.integer(v, "age", 0, 120));
-        let preferences = present("preferences")
-            .map(|v| self.preferences(v))
-            .unwrap_or_default();
-        let start_back = present("start_back").and_then(|v| self.start_back(v));
-        if !self.errors.is_empty() {
-            return None;
-        }
-        Some(Person {
-            pain: pain?,
-            conditions,
-            red_flags,
-            age,
-            preferences: preferences.unwrap_or_default(),
-            start_back,
-        })
-    }
-
-    fn pain(&mut self, v: &Value) -> Option<engine::Pain> {
-        let map = self.object(v, "pain", &PAIN_FIELDS)?;
-        let duration = self
-            .required(map, "pain", "duration")
-            .and_then(|d| self.vocab(d, "pain.duration"));
-        let intensity = self
-            .required(map, "pain", "intensity")
-            .and_then(|i| self.integer(i, "pain.intensity", 0, 10));
-        let areas = self
-            .required(map, "pain", "areas")
-            .map(|a| self.list(a, "pain.areas", |w, x, at| w.vocab::<PainArea>(x, at)));
-        if areas.as_ref().is_some_and(Vec::is_empty)
-            && map
-                .get("areas")
-                .is_some_and(|a| a.as_array().is_some_and(Vec::is_empty))
-        {
-            self.error("pain.areas", "must name at least one area");
-        }
-        Some(engine::Pain {
-            duration: duration?,
-            intensity: Some(intensity?),
-            areas: areas.filter(|a| !a.is_empty())?,
-        })
-    }
-
-    fn preferences(&mut self, v: &Value) -> Option<engine::Preferences> {
-        let map = self.object(v, "preferences", &PREFERENCE_FIELDS)?;
-        let mut p = engine::Preferences::default();
-        let at = |f: &str| map.get(f).filter(|v| !v.is_null());
-        // Every field is checked even after one fails, so all problems are named.
-        if let Some(m) = at("minutes_per_day")
-            .and_then(|m| self.integer(m, "preferences.minutes_per_day", 5, 120))
-        {
-            p.minutes_per_day = m;
-        }
-        if let Some(e) = at("equipment") {
-            p.equipment = self.list(e, "preferences.equipment", |w, x, at| {
-                w.vocab::<Equipment>(x, at)
-            });
-            // `none` is what the default already means.
-            p.equipment.retain(|e| *e != Equipment::None);
-        }
-        if let Some(a) = at("avoid_positions") {
-            p.avoid_positions = self.list(a, "preferences.avoid_positions", |w, x, at| {
-                w.vocab::<Position>(x, at)
-            });
-        }
-        if let Some(m) =
-            at("massage_access").and_then(|m| self.vocab(m, "preferences.massage_access"))
-        {
-            p.massage_access = m;
-        }
-        if let Some(g) = at("goal").and_then(|g| self.vocab(g, "preferences.goal")) {
-            p.goal = g;
-        }
-        Some(p)
-    }
-
-    fn start_back(&mut self, v: &Value) -> Option<engine::StartBackAnswers> {
-        let map = self.object(v, "start_back", &START_BACK_FIELDS)?;
-        let mut flags = [false; 8];
-        let mut ok = true;
-        for (i, field) in START_BACK_FIELDS[..8].iter().enumerate() {
-            match self.required(map, "start_back", field) {
-                Some(x) => match self.boolean(x, &join("start_back", field)) {
-                    Some(b) => flags[i] = b,
-                    None => ok = false,
-                },
-                None => ok = false,
-            }
-        }
-        let bothersomeness = self
-            .required(map, "start_back", "bothersomeness")
-            .and_then(|b| self.vocab::<Bothersomeness>(b, "start_back.bothersomeness"));
-        let [
-            leg_pain,
-            shoulder_or_neck_pain,
-            walked_short_distances_only,
-            dressed_slowly,
-            not_safe_to_be_active,
-            worrying_thoughts,
-            pain_terrible_never_better,
-            no_enjoyment,
-        ] = flags;
-        (ok).then_some(engine::StartBackAnswers {
-            leg_pain,
-            shoulder_or_neck_pain,
-            walked_short_distances_only,
-            dressed_slowly,
-            not_safe_to_be_active,
-            worrying_thoughts,
-            pain_terrible_never_better,
-            no_enjoyment,
-            bothersomeness: bothersomeness?,
-        })
-    }
-}
-
-/// The fast path for a valid body: one typed parse straight into the wire
-/// types, then the same range, size and id checks the walker makes. Any
-/// doubt (a parse error, a value out of range, an unknown id, even `9.0`
-/// for `9`) answers `None` and the walker decides, so the walker alone
-/// defines what is accepted and every error message comes from it; a unit
-/// test holds the two paths to the same answers.
-///
-/// It exists because a valid request is the common case: it skips building
-/// a `serde_json::Value` tree and walking it (about a microsecond a request).
-fn parse_valid(catalog: &Catalog, bytes: &[u8]) -> Option<Person> {
-    let request: RecommendationRequest = serde_json::from_slice(bytes).ok()?;
-    let pain = request.pain;
-    if pain.intensity > 10 || pain.areas.is_empty() {
-        return None;
-    }
-    if request.age.is_some_and(|age| age > 120) {
-        return None;
-    }
-    let ids = |list: Option<Vec<String>>, exists: &dyn Fn(&str) -> bool| {
         let list = list.unwrap_or_default();
-        if !list.iter().all(|id| exists(id)) {
-            return None;
-        }
-        sorted(list)
-    };
-    let conditions = ids(request.conditions, &|id| catalog.condition(id).is_some())?;
-    let red_flags = ids(request.red_flags, &|id| catalog.red_flag(id).is_some())?;
+        errors.extend(unknown_ids(
+            catalog,
+            field,
+            kind,
+            list.iter().map(String::as_str).enumerate(),
+        ));
+    }
+    errors
+}
+
+/// Whether every list in the typed request is within [`MAX_LIST`]; the
+/// schema states the same limit (`maxItems`), which a unit test holds
+/// equal, and the grammar words the error when it is not.
+fn within_limits(request: &RecommendationRequest) -> bool {
+    let prefs = request.preferences.as_ref();
+    [
+        request.pain.areas.len(),
+        request.conditions.as_ref().map_or(0, Vec::len),
+        request.red_flags.as_ref().map_or(0, Vec::len),
+        prefs.and_then(|p| p.equipment.as_ref()).map_or(0, Vec::len),
+        prefs
+            .and_then(|p| p.avoid_positions.as_ref())
+            .map_or(0, Vec::len),
+    ]
+    .iter()
+    .all(|n| *n <= MAX_LIST)
+        && !request.pain.areas.is_empty()
+}
+
+/// The engine's person from a checked request: lists sorted and without
+/// repeats, so the same request in any order gives the same answer, and
+/// `none` equipment dropped, since it is what the default means.
+fn person(request: RecommendationRequest) -> Person {
+    fn sorted<T: Ord>(mut list: Vec<T>) -> Vec<T> {
+        list.sort();
+        list.dedup();
+        list
+    }
     let mut preferences = engine::Preferences::default();
     if let Some(p) = request.preferences {
         if let Some(m) = p.minutes_per_day {
-            if !(5..=120).contains(&m) {
-                return None;
-            }
-            preferences.minutes_per_day = m;
+            preferences.minutes_per_day = m.get();
         }
         if let Some(equipment) = p.equipment {
-            preferences.equipment = sorted(equipment)?;
+            preferences.equipment = sorted(equipment);
             preferences.equipment.retain(|e| *e != Equipment::None);
         }
         if let Some(positions) = p.avoid_positions {
-            preferences.avoid_positions = sorted(positions)?;
+            preferences.avoid_positions = sorted(positions);
         }
         preferences.massage_access = p.massage_access.unwrap_or(preferences.massage_access);
         preferences.goal = p.goal.unwrap_or(preferences.goal);
     }
-    Some(Person {
+    Person {
         pain: engine::Pain {
-            duration: pain.duration,
-            intensity: Some(pain.intensity),
-            areas: sorted(pain.areas)?,
+            duration: request.pain.duration,
+            intensity: Some(request.pain.intensity.get()),
+            areas: sorted(request.pain.areas),
         },
-        conditions,
-        red_flags,
-        age: request.age,
+        conditions: sorted(request.conditions.unwrap_or_default()),
+        red_flags: sorted(request.red_flags.unwrap_or_default()),
+        age: request.age.map(Bounded::get),
         preferences,
         start_back: request.start_back.map(|s| engine::StartBackAnswers {
             leg_pain: s.leg_pain,
@@ -495,39 +216,50 @@ fn parse_valid(catalog: &Catalog, bytes: &[u8]) -> Option<Person> {
             no_enjoyment: s.no_enjoyment,
             bothersomeness: s.bothersomeness,
         }),
-    })
-}
-
-/// A list sorted and without repeats, as the walker makes it; `None` when
-/// it is over the size limit.
-fn sorted<T: Ord>(mut list: Vec<T>) -> Option<Vec<T>> {
-    if list.len() > MAX_LIST {
-        return None;
     }
-    list.sort();
-    list.dedup();
-    Some(list)
 }
 
 /// Checks a request body against the catalog, naming every problem.
+///
+/// A valid body, the common case, is parsed once straight into the wire
+/// types. Anything else is read as JSON and checked against the grammar
+/// (every shape problem) and the catalog (every unknown id), so a client
+/// fixes them all in one go.
 pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError> {
-    match parse_valid(catalog, bytes) {
-        Some(person) => Ok(person),
-        None => parse_walked(catalog, bytes),
+    if let Ok(request) = serde_json::from_slice::<RecommendationRequest>(bytes)
+        && within_limits(&request)
+    {
+        let errors = semantic(catalog, &request);
+        return if errors.is_empty() {
+            Ok(person(request))
+        } else {
+            Err(ApiError::invalid_body(errors))
+        };
     }
-}
-
-/// The walker's answer: the person, or every problem with the body.
-fn parse_walked(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError> {
     let value = parse_json(bytes)?;
-    let mut walker = Walker {
-        catalog,
-        errors: Vec::new(),
-    };
-    match walker.person(&value) {
-        Some(person) if walker.errors.is_empty() => Ok(person),
-        _ => Err(ApiError::invalid_body(walker.errors)),
+    let mut errors = grammar().check(&value);
+    for (field, kind) in ID_LISTS {
+        if let Some(Value::Array(items)) = value.get(field) {
+            let ids = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.as_str().map(|s| (i, s)));
+            errors.extend(unknown_ids(catalog, field, kind, ids));
+        }
     }
+    if errors.is_empty() {
+        // The grammar and serde agree (a proptest holds them to it); this
+        // names what serde saw if they ever do not.
+        return match serde_json::from_value::<RecommendationRequest>(value) {
+            Ok(request) => Ok(person(request)),
+            Err(e) => Err(ApiError::invalid_body(vec![FieldError::new(
+                "body",
+                e.to_string(),
+            )])),
+        };
+    }
+    errors.sort_by(|a, b| a.field.cmp(&b.field));
+    Err(ApiError::invalid_body(errors))
 }
 
 /// Get a recommendation
@@ -656,6 +388,34 @@ mod tests {
         prop::collection::vec(leaf(), 0..4).prop_map(Value::from)
     }
 
+    const REQUEST_FIELDS: [&str; 6] = [
+        "pain",
+        "conditions",
+        "red_flags",
+        "age",
+        "preferences",
+        "start_back",
+    ];
+    const PAIN_FIELDS: [&str; 3] = ["duration", "intensity", "areas"];
+    const PREFERENCE_FIELDS: [&str; 5] = [
+        "minutes_per_day",
+        "equipment",
+        "avoid_positions",
+        "massage_access",
+        "goal",
+    ];
+    const START_BACK_FIELDS: [&str; 9] = [
+        "leg_pain",
+        "shoulder_or_neck_pain",
+        "walked_short_distances_only",
+        "dressed_slowly",
+        "not_safe_to_be_active",
+        "worrying_thoughts",
+        "pain_terrible_never_better",
+        "no_enjoyment",
+        "bothersomeness",
+    ];
+
     fn object(fields: &'static [&'static str]) -> impl Strategy<Value = Value> {
         let key = prop_oneof![4 => prop::sample::select(fields), 1 => prop::sample::select(&["pain", "typo"][..])];
         prop::collection::vec((key, prop_oneof![leaf(), list()]), 0..fields.len() + 2).prop_map(
@@ -694,51 +454,65 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
-        /// Whatever the fast path accepts, the walker accepts as the same
-        /// person: the fast path never widens what is valid.
+        /// The typed parse and the grammar agree: a body serde takes has no
+        /// problem in the grammar's eyes, and a body the grammar finds no
+        /// problem with is taken, as the same person.
         #[test]
-        fn fast_path_agrees_with_the_walker(body in body()) {
+        fn typed_parse_agrees_with_the_grammar(body in body()) {
             let catalog = catalog();
             let bytes = serde_json::to_vec(&body).expect("serialises");
-            if let Some(fast) = parse_valid(catalog, &bytes) {
-                let walked = parse_walked(catalog, &bytes);
-                prop_assert!(walked.is_ok(), "walker refused what the fast path took: {body}");
-                if let Ok(walked) = walked {
-                    prop_assert_eq!(format!("{fast:?}"), format!("{walked:?}"));
+            let typed = serde_json::from_slice::<RecommendationRequest>(&bytes)
+                .ok()
+                .filter(within_limits)
+                .filter(|r| semantic(catalog, r).is_empty());
+            let mut problems = grammar().check(&body);
+            for (field, kind) in ID_LISTS {
+                if let Some(Value::Array(items)) = body.get(field) {
+                    let ids = items.iter().enumerate().filter_map(|(i, v)| v.as_str().map(|s| (i, s)));
+                    problems.extend(unknown_ids(catalog, field, kind, ids));
                 }
+            }
+            prop_assert_eq!(typed.is_some(), problems.is_empty(), "{} -> {:?}", body, problems);
+            if let Some(request) = typed {
+                let answer = parse_person(catalog, &bytes).map(|p| format!("{p:?}"));
+                prop_assert_eq!(Ok(format!("{:?}", person(request))), answer.map_err(|e| format!("{e:?}")));
+            } else {
+                prop_assert!(parse_person(catalog, &bytes).is_err());
             }
         }
     }
 
-    /// The fast path takes ordinary valid bodies (so it is not silently
-    /// bypassed), and leaves duplicate keys and `9.0` to the walker.
+    /// Ordinary valid bodies, duplicate keys and whole floats.
     #[test]
-    fn fast_path_takes_valid_bodies_and_leaves_doubts_to_the_walker() {
+    fn valid_bodies_duplicates_and_whole_floats() {
         let catalog = catalog();
         let typical = br#"{"pain":{"duration":"chronic","intensity":4,"areas":["hips","lower_back","hips"]},"conditions":["prolonged-sitting","poor-posture"],"age":38,"preferences":{"minutes_per_day":15,"equipment":["chair","none"],"goal":"long_term"},"start_back":{"leg_pain":true,"shoulder_or_neck_pain":false,"walked_short_distances_only":true,"dressed_slowly":false,"not_safe_to_be_active":true,"worrying_thoughts":true,"pain_terrible_never_better":false,"no_enjoyment":true,"bothersomeness":"very_much"}}"#;
-        let fast = parse_valid(catalog, typical).expect("the fast path takes a valid body");
-        assert_eq!(
-            format!("{fast:?}"),
-            parse_walked(catalog, typical)
-                .map_or_else(|_| "refused".to_owned(), |p| format!("{p:?}"))
+        let p = parse_person(catalog, typical).expect("a valid body");
+        assert_eq!(p.pain.areas.len(), 2, "sorted and without repeats");
+        assert!(
+            p.preferences
+                .equipment
+                .iter()
+                .all(|e| *e != Equipment::None)
         );
         let duplicate =
             br#"{"pain":{"duration":"acute","intensity":4,"intensity":5,"areas":["leg"]}}"#;
-        assert!(parse_valid(catalog, duplicate).is_none());
         assert!(parse_person(catalog, duplicate).is_err());
         let whole_float = br#"{"pain":{"duration":"acute","intensity":4.0,"areas":["leg"]}}"#;
-        assert!(parse_valid(catalog, whole_float).is_none());
         assert!(parse_person(catalog, whole_float).is_ok());
     }
 
-    /// The walker's field lists and the documented schema must agree.
+    /// The one list limit the typed parse checks is the one the schema states.
     #[test]
-    fn documented_fields_are_the_accepted_fields() {
-        crate::http::openapi::assert_documented_fields(&[
-            ("RecommendationRequest", &REQUEST_FIELDS[..]),
-            ("PainInput", &PAIN_FIELDS[..]),
-            ("PreferencesInput", &PREFERENCE_FIELDS[..]),
-            ("StartBackInput", &START_BACK_FIELDS[..]),
-        ]);
+    fn every_list_limit_in_the_schema_is_max_list() {
+        let spec = serde_json::to_string(&crate::http::openapi()).expect("serialises");
+        for (at, _) in spec.match_indices("\"maxItems\":") {
+            let rest = &spec[at + 11..];
+            let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            assert!(
+                n == MAX_LIST.to_string() || n == "50" || n == "100",
+                "maxItems {n}"
+            );
+        }
     }
 }

@@ -425,6 +425,7 @@ fn content_copy(name: &str) -> std::path::PathBuf {
         "techniques",
         "exercises",
         "escalations",
+        "education",
         "policy",
     ] {
         copy_kind(&repo_root().join("content").join(kind), &dir.join(kind));

@@ -60,14 +60,25 @@ pub fn cards(
     if record.has_conditions && !record.concerns_back_pain(catalog) {
         return Vec::new();
     }
-    // The flags' names, or what else raised the level (the engine's
-    // stable `age-under-16` rule), so a summary never joins an empty list.
+    // The flags' names, or what else raised the level (an escalation rule,
+    // or an age band with no plan, named by the engine's stable
+    // `age-band-no-plan` rule), so a summary never joins an empty list.
     let flags: Vec<&str> = rec.triage.flags.iter().map(|f| f.name).collect();
-    let young = rec.explanation.iter().any(|s| s.rule == "age-under-16");
-    let why = match (flags.is_empty(), young) {
-        (false, _) => flags.join(", "),
-        (true, true) => "patient under 16".to_owned(),
-        (true, false) => "needs assessment".to_owned(),
+    let rules: Vec<&str> = rec.triage.escalations.iter().map(|r| r.name).collect();
+    let band = rec
+        .explanation
+        .iter()
+        .find(|s| s.rule == "age-band-no-plan")
+        .and_then(|s| s.catalog_ids.first())
+        .and_then(|id| catalog.policy.age_bands.iter().find(|b| b.id == *id));
+    let why = if !flags.is_empty() {
+        flags.join(", ")
+    } else if !rules.is_empty() {
+        rules.join(", ")
+    } else if let Some(band) = band {
+        format!("patient {}", band.name)
+    } else {
+        "needs assessment".to_owned()
     };
     let (indicator, headline) = match rec.triage.level {
         TriageLevel::Emergency => (
