@@ -33,6 +33,7 @@ fn typical() -> Person {
             ..Preferences::default()
         },
         start_back: None,
+        last_week: None,
     }
 }
 
@@ -54,8 +55,10 @@ fn worst_case(catalog: &Catalog) -> Person {
             avoid_positions: vec![],
             massage_access: MassageAccess::Professional,
             goal: Goal::Both,
+            ..Preferences::default()
         },
         start_back: None,
+        last_week: None,
     }
 }
 

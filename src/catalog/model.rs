@@ -109,6 +109,7 @@ impl Default for FlagModifiers {
             massage_reason: None,
             max_pressure: None,
             max_difficulty: None,
+            adjuncts: Vec::new(),
         }
     }
 }
@@ -200,6 +201,10 @@ pub struct FlagModifiers {
     /// The hardest exercises that are sensible.
     #[serde(default)]
     pub max_difficulty: Option<Difficulty>,
+    /// Adjunct technique ids its action suggests (a cold pack for an
+    /// inflamed flare).
+    #[serde(default)]
+    pub adjuncts: Vec<String>,
 }
 
 /// A sign that back pain may have a serious cause.
@@ -344,6 +349,10 @@ pub struct Technique {
     /// Condition ids it suits best.
     #[serde(default)]
     pub best_for: Vec<String>,
+    /// For a technique advised against: condition ids for which people
+    /// often seek it, so a plan for them says why not.
+    #[serde(default)]
+    pub sought_for: Vec<String>,
     /// Pressure used; required for massage and self-massage.
     #[serde(default)]
     pub pressure: Option<Pressure>,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::vocab::{Area, Duration, PainArea, Urgency};
+use super::vocab::{Area, Duration, Equipment, ExerciseKind, PainArea, Slot, Urgency};
 
 /// A band of ages that acts as a sign (in escalation rules) and as a
 /// modifier (the conditions it implies).
@@ -68,6 +68,23 @@ pub struct PlanLimits {
     pub max_after_massage: u8,
     /// The most hands-on and self-massage techniques a plan names.
     pub max_massage_picks: u8,
+    /// How many strength exercises a plan that needs strength holds, by
+    /// the minutes a day the person has.
+    pub strength_items: Vec<StrengthItems>,
+    /// Pain this many points higher than last week's means no step-ups.
+    pub pain_worse_by: u8,
+    /// The most education messages a plan carries.
+    pub max_education: u8,
+}
+
+/// How many strength exercises from how many minutes a day.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrengthItems {
+    /// From this many minutes a day.
+    pub from_minutes: u8,
+    /// This many strength exercises.
+    pub count: u8,
 }
 
 /// How exercises are ranked for a person.
@@ -84,6 +101,9 @@ pub struct Weights {
     pub strength_for_long_term: u32,
     /// Stretching and mobility, for quick relief.
     pub stretch_for_quick_relief: u32,
+    /// An exercise from last week's plan that went well (or its chosen
+    /// easier or harder version), so the plan stays steady week to week.
+    pub continuity: u32,
 }
 
 /// One rule the engine fires: the sources it rests on and the sentence it
@@ -117,6 +137,15 @@ pub struct Policy {
     pub gentle_massage: Vec<String>,
     /// Rules by id.
     pub rules: BTreeMap<String, Rule>,
+    /// Household items assumed present unless the person says otherwise.
+    pub household: Vec<Equipment>,
+    /// The time of day each kind of exercise goes in, unless the person's
+    /// conditions favour another of its times (mornings gentle mobility,
+    /// evenings deeper holds).
+    pub slot_by_kind: BTreeMap<ExerciseKind, Slot>,
+    /// The adjunct that, when in the plan, warms the muscles just before
+    /// the stretching session.
+    pub warm_up: String,
 }
 
 /// When an activity goal applies.

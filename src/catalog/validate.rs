@@ -308,6 +308,19 @@ pub(super) fn red_flag(c: &mut Check, f: &RedFlag) {
     }
     c.text("action", &f.action);
     let m = &f.modifiers;
+    c.refs("modifiers.adjuncts", &m.adjuncts, Target::Technique);
+    for (i, id) in m.adjuncts.iter().enumerate() {
+        if c.ids
+            .techniques
+            .get(id.as_str())
+            .is_some_and(|t| t.modality != Modality::Adjunct)
+        {
+            c.problem(
+                format!("modifiers.adjuncts[{i}]"),
+                format!("`{id}` is not an adjunct"),
+            );
+        }
+    }
     match (m.massage, &m.massage_reason) {
         (MassageRole::Allowed, _) => {
             c.opt_text("modifiers.massage_reason", m.massage_reason.as_ref())
@@ -340,6 +353,10 @@ pub(super) fn technique(c: &mut Check, t: &Technique) {
     c.text("summary", &t.summary);
     c.text("how_it_works", &t.how_it_works);
     c.refs("best_for", &t.best_for, Target::Condition);
+    c.refs("sought_for", &t.sought_for, Target::Condition);
+    if t.status == TechniqueStatus::Recommended && !t.sought_for.is_empty() {
+        c.problem("sought_for", "only for techniques advised against");
+    }
     let hands_on = matches!(t.modality, Modality::Massage | Modality::SelfMassage);
     match (hands_on, t.pressure) {
         (true, None) => c.problem(
@@ -695,6 +712,28 @@ pub(super) fn policy(c: &mut Check, p: &Policy) {
             }
             Some(_) => {}
         }
+    }
+    for (i, s) in l.strength_items.iter().enumerate() {
+        c.range(
+            &format!("limits.strength_items[{i}].from_minutes"),
+            s.from_minutes,
+            5,
+            120,
+        );
+        c.range(&format!("limits.strength_items[{i}].count"), s.count, 0, 5);
+    }
+    c.range("limits.pain_worse_by", l.pain_worse_by, 1, 10);
+    c.range("limits.max_education", l.max_education, 0, 10);
+    for kind in super::vocab::ExerciseKind::ALL {
+        if !p.slot_by_kind.contains_key(kind) {
+            c.problem("slot_by_kind", format!("`{kind}` has no time of day"));
+        }
+    }
+    if !c.ids.techniques.contains_key(p.warm_up.as_str()) {
+        c.problem(
+            "warm_up",
+            format!("no techniques entry with id `{}`", p.warm_up),
+        );
     }
     c.refs("gentle_massage", &p.gentle_massage, Target::Technique);
     for (i, id) in p.gentle_massage.iter().enumerate() {

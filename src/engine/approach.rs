@@ -186,6 +186,7 @@ mod tests {
                 ..Preferences::default()
             },
             start_back: None,
+            last_week: None,
         };
         let mut ctx = Context::new(&catalog, &p);
         ctx.limits = crate::engine::limits::decide(&mut ctx, crate::engine::TriageLevel::SelfCare);

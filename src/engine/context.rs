@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::catalog::{
-    Catalog, CautionNote, Condition, Difficulty, Pressure, RedFlag, Slot, Technique, position,
+    Catalog, CautionNote, Condition, Difficulty, Equipment, Pressure, RedFlag, Slot, Technique,
+    position,
 };
 
 use super::input::{MassageAccess, Person};
@@ -97,8 +98,38 @@ fn ids<'c>(by: &[Because<'c>]) -> Vec<&'c str> {
         .collect()
 }
 
-/// Why something is ruled out, and the catalog ids that rule it out.
-pub(super) type Exclusion<'c> = (Cow<'c, str>, Vec<&'c str>);
+/// Why something is ruled out, the catalog ids that rule it out, and
+/// whether the person would expect to hear it: what their conditions,
+/// flags or missing extras rule out is listed in `avoid`; what their own
+/// choices (positions, access to massage, household items they lack) rule
+/// out goes without saying, and so do treatments advised against that
+/// nothing in their situation brings up.
+#[derive(Debug, Clone)]
+pub(super) struct Exclusion<'c> {
+    pub(super) reason: Cow<'c, str>,
+    pub(super) because: Vec<&'c str>,
+    pub(super) listed: bool,
+}
+
+impl<'c> Exclusion<'c> {
+    /// An exclusion the person would expect to hear about.
+    pub(super) fn listed(reason: impl Into<Cow<'c, str>>, because: Vec<&'c str>) -> Self {
+        Self {
+            reason: reason.into(),
+            because,
+            listed: true,
+        }
+    }
+
+    /// An exclusion that follows from the person's own choices.
+    pub(super) fn quiet(reason: impl Into<Cow<'c, str>>) -> Self {
+        Self {
+            reason: reason.into(),
+            because: Vec::new(),
+            listed: false,
+        }
+    }
+}
 
 /// Everything a rule reads, and the explanation it writes to.
 pub(super) struct Context<'c> {
@@ -117,6 +148,9 @@ pub(super) struct Context<'c> {
     pub(super) flag_set: IdSet,
     pub(super) effective_set: IdSet,
     pub(super) preferred_slots: BTreeSet<Slot>,
+    /// What the person has to exercise with: their extras, and the
+    /// household items they did not say they lack.
+    pub(super) equipment: Vec<Equipment>,
     /// Each painful area's catalog areas as bits, for scoring exercises.
     pub(super) pain_bits: Vec<u32>,
     pub(super) limits: Limits<'c>,
@@ -199,6 +233,18 @@ impl<'c> Context<'c> {
                 .iter()
                 .flat_map(|c| c.modifiers.preferred_slots.iter().copied())
                 .collect(),
+            equipment: {
+                let prefs = &person.preferences;
+                let mut have: Vec<Equipment> = prefs
+                    .equipment
+                    .iter()
+                    .chain(policy.household.iter().filter(|h| !prefs.lacks.contains(h)))
+                    .copied()
+                    .collect();
+                have.sort();
+                have.dedup();
+                have
+            },
             conditions,
             flags,
             age_bands,
@@ -305,6 +351,28 @@ impl<'c> Context<'c> {
             })
             .map(|n| n.text.as_str())
             .collect()
+    }
+
+    /// Why `needed` is missing, when it is: a household item the person
+    /// said they lack goes without saying; a missing extra is listed.
+    pub(super) fn missing(&self, needed: &[Equipment]) -> Option<Exclusion<'c>> {
+        let missing = needed
+            .iter()
+            .find(|q| **q != Equipment::None && !self.equipment.contains(q))?;
+        let words = missing.as_str().replace('_', " ");
+        let args = [("equipment", words.as_str())];
+        Some(if self.catalog.policy.household.contains(missing) {
+            Exclusion::quiet(super::explanation::say(
+                self.catalog,
+                "reason.lacks_household",
+                &args,
+            ))
+        } else {
+            Exclusion::listed(
+                super::explanation::say(self.catalog, "reason.needs_equipment", &args),
+                vec![],
+            )
+        })
     }
 
     /// The technique with this id.

@@ -57,13 +57,53 @@ pub struct Pain {
     pub areas: Vec<PainArea>,
 }
 
+vocabulary! {
+    /// How an exercise felt last week.
+    Felt {
+        /// Too easy: time to step up.
+        TooEasy = "too_easy",
+        /// About right.
+        Right = "right",
+        /// Too hard to do well.
+        TooHard = "too_hard",
+        /// It hurt.
+        Painful = "painful",
+    }
+}
+
+/// How one exercise of last week's plan went.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ItemReport {
+    /// The exercise id.
+    pub exercise_id: String,
+    /// Days it was done, 0 to 7.
+    pub days_done: u8,
+    /// How it felt.
+    pub felt: Felt,
+}
+
+/// Last week's report, kept by the app: the service stores nothing.
+#[derive(Debug, Clone)]
+pub struct WeekReport {
+    /// Pain a week ago, 0 to 10, when the app recorded it.
+    pub pain_then: Option<u8>,
+    /// How each exercise went, sorted by id.
+    pub items: Vec<ItemReport>,
+}
+
 /// What fits the person's life.
 #[derive(Debug, Clone)]
 pub struct Preferences {
     /// Minutes a day for the routine, 5 to 120.
     pub minutes_per_day: u8,
-    /// Equipment they have, beyond the floor and their body.
+    /// Extra equipment they have; household items (policy `household`)
+    /// are assumed unless listed in `lacks`.
     pub equipment: Vec<Equipment>,
+    /// Household items they do not have.
+    pub lacks: Vec<Equipment>,
+    /// Technique ids the person asked about, so those advised against are
+    /// explained even when nothing else makes them relevant.
+    pub asked_about: Vec<String>,
     /// Positions they cannot or will not get into.
     pub avoid_positions: Vec<Position>,
     /// What massage they can get.
@@ -77,6 +117,8 @@ impl Default for Preferences {
         Self {
             minutes_per_day: 10,
             equipment: Vec::new(),
+            lacks: Vec::new(),
+            asked_about: Vec::new(),
             avoid_positions: Vec::new(),
             massage_access: MassageAccess::Professional,
             goal: Goal::Both,
@@ -123,4 +165,6 @@ pub struct Person {
     pub preferences: Preferences,
     /// STarT Back answers, when given.
     pub start_back: Option<StartBackAnswers>,
+    /// Last week's report, when the app sends it.
+    pub last_week: Option<WeekReport>,
 }

@@ -178,6 +178,7 @@ mod tests {
             age,
             preferences: Preferences::default(),
             start_back: None,
+            last_week: None,
         }
     }
 

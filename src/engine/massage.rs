@@ -1,8 +1,6 @@
 //! Choosing massage, self-massage and adjunct techniques, and saying why the
 //! others are left out.
 
-use std::borrow::Cow;
-
 use crate::catalog::{Modality, Pressure, Technique, TechniqueStatus, position};
 
 use super::context::{Context, Exclusion};
@@ -16,10 +14,22 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
     let catalog = ctx.catalog;
     if t.status == TechniqueStatus::NotRecommended {
         let reason = t.status_reason.as_deref().unwrap_or_default();
-        return Some((
-            say(catalog, "reason.not_recommended", &[("reason", reason)]).into(),
-            vec![],
-        ));
+        let text = say(catalog, "reason.not_recommended", &[("reason", reason)]);
+        // Said only where the person's situation brings it up, or they
+        // asked: repeating the do-not-offer list in every answer buries
+        // what matters to this person.
+        let sought: Vec<&'c str> = ctx
+            .effective
+            .iter()
+            .filter(|c| t.sought_for.contains(&c.id))
+            .map(|c| c.id.as_str())
+            .collect();
+        let asked = ctx.person.preferences.asked_about.contains(&t.id);
+        return Some(if asked || !sought.is_empty() {
+            Exclusion::listed(text, sought)
+        } else {
+            Exclusion::quiet(text)
+        });
     }
     let i = position(&catalog.techniques, t);
     let refs = catalog.refs();
@@ -28,8 +38,8 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
         &refs.technique_avoid_flags[i],
     ) {
         let name = ctx.name_of(id);
-        return Some((
-            say(catalog, "reason.not_safe_with", &[("name", &name)]).into(),
+        return Some(Exclusion::listed(
+            say(catalog, "reason.not_safe_with", &[("name", &name)]),
             vec![id],
         ));
     }
@@ -43,19 +53,20 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
             ("reason", b.reason.unwrap_or_default()),
         ];
         let ids = if b.id.is_empty() { vec![] } else { vec![b.id] };
-        return Some((say(catalog, "reason.no_massage_with", &args).into(), ids));
+        return Some(Exclusion::listed(
+            say(catalog, "reason.no_massage_with", &args),
+            ids,
+        ));
     }
     match (ctx.person.preferences.massage_access, t.modality) {
         (MassageAccess::NoAccess, _) => {
-            return Some((
-                Cow::Borrowed(catalog.message("reason.massage_unavailable")),
-                vec![],
+            return Some(Exclusion::quiet(
+                catalog.message("reason.massage_unavailable"),
             ));
         }
         (MassageAccess::SelfOnly, Modality::Massage) => {
-            return Some((
-                Cow::Borrowed(catalog.message("reason.self_massage_only")),
-                vec![],
+            return Some(Exclusion::quiet(
+                catalog.message("reason.self_massage_only"),
             ));
         }
         _ => {}
@@ -69,21 +80,12 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
             ("because", because.as_str()),
             ("max", ctx.limits.max_pressure.as_str()),
         ];
-        return Some((
-            say(catalog, "reason.pressure", &args).into(),
+        return Some(Exclusion::listed(
+            say(catalog, "reason.pressure", &args),
             ctx.limits.pressure_ids(),
         ));
     }
-    if let Some(missing) = t
-        .equipment
-        .iter()
-        .find(|e| !ctx.person.preferences.equipment.contains(e))
-    {
-        let equipment = missing.as_str().replace('_', " ");
-        let args = [("equipment", equipment.as_str())];
-        return Some((say(catalog, "reason.needs_equipment", &args).into(), vec![]));
-    }
-    None
+    ctx.missing(&t.equipment)
 }
 
 /// How well `t` suits the person: matching `best_for` conditions count most;
@@ -147,6 +149,7 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
         frequency,
         reason,
         cautions: ctx.cautions_for(&t.cautions),
+        session_minutes: [t.session_minutes.min, t.session_minutes.max],
     }
 }
 
@@ -177,16 +180,6 @@ pub(super) struct Chosen<'c> {
 }
 
 impl<'c> Chosen<'c> {
-    /// Every technique chosen.
-    pub(super) fn all(&self) -> Vec<&'c Technique> {
-        self.hands_on
-            .iter()
-            .chain(&self.lighter)
-            .chain(&self.self_massage)
-            .copied()
-            .collect()
-    }
-
     /// Whether nothing was chosen.
     pub(super) fn is_empty(&self) -> bool {
         self.hands_on.is_empty() && self.lighter.is_none() && self.self_massage.is_empty()
@@ -232,11 +225,19 @@ pub(super) fn choose<'c>(ctx: &Context<'c>) -> Chosen<'c> {
     }
 }
 
-/// Adjuncts (heat, cold, relaxation) that suit one of the person's conditions.
+/// Adjuncts (heat, cold, relaxation) that suit one of the person's
+/// conditions, or that a flag's action suggests (a cold pack for an
+/// inflamed flare).
 pub(super) fn adjuncts<'c>(ctx: &Context<'c>) -> Vec<&'c Technique> {
     usable(ctx, Modality::Adjunct)
         .into_iter()
-        .filter(|t| rank(ctx, t).0 > 0)
+        .filter(|t| {
+            rank(ctx, t).0 > 0
+                || ctx
+                    .flags
+                    .iter()
+                    .any(|f| f.modifiers.adjuncts.contains(&t.id))
+        })
         .collect()
 }
 
@@ -255,7 +256,8 @@ pub(super) fn hands_on_picks<'c>(ctx: &Context<'c>, chosen: &Chosen<'c>) -> Vec<
     out
 }
 
-/// Every technique this person must not be offered, with the reason.
+/// Every technique this person would expect to hear is left out, with
+/// the reason.
 pub(super) fn avoided<'c>(ctx: &mut Context<'c>) -> Vec<Avoided<'c>> {
     // The last use of the cache: take it rather than copy every reason.
     let exclusions = std::mem::take(&mut ctx.technique_exclusions);
@@ -264,12 +266,12 @@ pub(super) fn avoided<'c>(ctx: &mut Context<'c>) -> Vec<Avoided<'c>> {
         .iter()
         .zip(exclusions)
         .filter_map(|(t, excluded)| {
-            excluded.map(|(reason, because)| Avoided {
+            excluded.filter(|x| x.listed).map(|x| Avoided {
                 kind: "technique",
                 id: t.id.as_str(),
                 name: t.name.as_str(),
-                reason,
-                because,
+                reason: x.reason,
+                because: x.because,
             })
         })
         .collect()

@@ -12,10 +12,12 @@ mod approach;
 mod cautions;
 mod context;
 pub mod explanation;
+mod guidance;
 pub mod input;
 mod limits;
 mod massage;
 pub mod output;
+mod progression;
 mod routine;
 pub mod start_back;
 mod triage;
@@ -44,6 +46,8 @@ fn no_plan<'c>(
         massage: None,
         adjuncts: Vec::new(),
         routine: None,
+        activity: None,
+        education: Vec::new(),
         avoid: Vec::new(),
         // No plan, so no plan cautions: keeping active or how to stretch
         // would contradict "be seen first".
@@ -148,18 +152,42 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         ctx.fire("no-suitable-massage", &[], vec![], vec![]);
     }
     ctx.massage_in_plan = approach != Approach::Stretching;
-    let massage = ctx.massage_in_plan.then(|| MassagePlan {
-        techniques: massage::hands_on_picks(&ctx, &chosen),
-        self_massage: massage::picks(&ctx, &chosen.self_massage),
+    let massage = ctx.massage_in_plan.then(|| {
+        // One professional massage to book, the best fit; the others are
+        // alternatives.
+        let mut hands_on = massage::hands_on_picks(&ctx, &chosen);
+        let alternatives = hands_on.split_off(hands_on.len().min(1));
+        let after_massage = if hands_on.is_empty() {
+            Vec::new()
+        } else {
+            routine::after_massage(&ctx)
+        };
+        MassagePlan {
+            techniques: hands_on,
+            alternatives,
+            after_massage,
+            self_massage: massage::picks(&ctx, &chosen.self_massage),
+        }
     });
     let adjunct_techniques = massage::adjuncts(&ctx);
 
-    // 5. The routine; massage first still comes with gentle movement.
-    let routine = routine::build(&mut ctx, gentle_only && massage.is_some());
+    // 5. The daily routine, nudged by last week's report; massage first
+    // still comes with gentle movement.
+    let adjustments = progression::from_report(&mut ctx);
+    let warm_up = adjunct_techniques
+        .iter()
+        .copied()
+        .find(|t| t.id == catalog.policy.warm_up);
+    let routine = routine::build(
+        &mut ctx,
+        gentle_only && massage.is_some(),
+        &adjustments,
+        warm_up,
+    );
     let plan_approach = match (&routine, &massage) {
         (Some(_), Some(_)) => PlanApproach::Combined,
         (Some(_), None) => PlanApproach::Stretching,
-        (None, Some(_)) if massage_alone_allowed(&ctx, &chosen) => {
+        (None, Some(m)) if massage_alone_allowed(&ctx, m) => {
             ctx.fire("massage-only-acute", &[], vec![], vec![]);
             PlanApproach::Massage
         }
@@ -185,15 +213,28 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
                 vec![],
             );
         }
-        let all = chosen.all();
-        fire_techniques(&mut ctx, "massage", &all);
+        // The one to book and the self-massage; the alternatives are
+        // listed as such in the plan.
+        let named: Vec<&Technique> = massage
+            .iter()
+            .flat_map(|m| m.techniques.iter().chain(&m.self_massage))
+            .filter_map(|p| catalog.technique(p.technique_id))
+            .collect();
+        fire_techniques(&mut ctx, "massage", &named);
     }
     let adjuncts = massage::picks(&ctx, &adjunct_techniques);
     if !adjunct_techniques.is_empty() {
         fire_techniques(&mut ctx, "adjuncts", &adjunct_techniques);
     }
 
-    // 6. What was left out, and what to watch for: with no plan, nothing
+    // 6. Walking and education beside the plan.
+    let (activity, education) = if no_fit {
+        (None, Vec::new())
+    } else {
+        (guidance::activity(&mut ctx), guidance::education(&mut ctx))
+    };
+
+    // 7. What was left out, and what to watch for: with no plan, nothing
     // to watch for in it.
     let mut avoid = massage::avoided(&mut ctx);
     avoid.extend(routine::avoided(&mut ctx));
@@ -209,6 +250,8 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         massage,
         adjuncts,
         routine,
+        activity,
+        education,
         avoid,
         cautions,
         explanation: ctx.steps,
@@ -219,16 +262,16 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
 
 /// Massage with no exercise beside it only where the guidelines allow it:
 /// acute pain, no STarT Back tier asking for physiotherapy, no long-term
-/// goal, nothing that makes massage only a support, and a pick that is not
-/// firm (firm pressure is never the whole plan).
-fn massage_alone_allowed(ctx: &Context<'_>, chosen: &massage::Chosen<'_>) -> bool {
+/// goal, nothing that makes massage only a support, and a massage that is
+/// not firm (firm pressure is never the whole plan).
+fn massage_alone_allowed(ctx: &Context<'_>, m: &MassagePlan<'_>) -> bool {
     ctx.person.pain.duration == Duration::Acute
         && ctx.risk.is_none_or(|r| r == Risk::Low)
         && ctx.person.preferences.goal != Goal::LongTerm
         && ctx.limits.massage_supporting.is_none()
-        && chosen
-            .all()
+        && m.techniques
             .iter()
+            .chain(&m.self_massage)
             .any(|t| t.pressure != Some(Pressure::Firm))
 }
 

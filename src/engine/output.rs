@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 pub use crate::catalog::Risk;
 use crate::catalog::vocab::vocabulary;
-use crate::catalog::{Pressure, Slot, Urgency};
+use crate::catalog::{ExerciseKind, Pressure, Slot, Urgency};
 
 vocabulary! {
     /// What the person should do about their pain first.
@@ -105,18 +105,101 @@ pub struct TechniquePick<'c> {
     pub reason: String,
     /// Every caution of the technique that applies to this person.
     pub cautions: Vec<&'c str>,
+    /// Typical session length, minutes.
+    pub session_minutes: [u16; 2],
 }
 
-/// The massage part of the plan.
+/// The daily walking or activity goal.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActivityPlan<'c> {
+    /// Goal id (content `policy/activity.json`).
+    pub id: &'c str,
+    /// A short title.
+    pub title: &'c str,
+    /// Minutes a day the goal adds up to; not part of the routine's minutes.
+    pub daily_goal_minutes: u16,
+    /// The goal in words.
+    pub goal: &'c str,
+    /// Why.
+    pub why: &'c str,
+    /// How to build it up week by week.
+    pub progress: &'c str,
+    /// What to do on a bad day.
+    pub on_a_bad_day: &'c str,
+    /// Sources behind it.
+    pub source_ids: Vec<&'c str>,
+}
+
+/// A short educational message.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EducationItem<'c> {
+    /// Message id.
+    pub id: &'c str,
+    /// What it is about.
+    pub theme: crate::catalog::Theme,
+    /// A short title.
+    pub title: &'c str,
+    /// Two or three plain sentences.
+    pub text: &'c str,
+    /// Sources behind it.
+    pub source_ids: Vec<&'c str>,
+}
+
+/// The massage part of the plan. Professional massage is occasional (see
+/// each pick's `frequency`) and is not counted in the daily minutes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MassagePlan<'c> {
-    /// Hands-on massage to book with a therapist.
+    /// The one hands-on massage to book with a therapist, the best fit
+    /// (empty when none suits or is available).
     pub techniques: Vec<TechniquePick<'c>>,
-    /// Self-massage with the person's own tools.
+    /// Other hands-on massage that would also suit, if the first is not
+    /// available.
+    pub alternatives: Vec<TechniquePick<'c>>,
+    /// Stretches to do straight after a professional massage, while the
+    /// muscles are warm; occasional, like the massage, and not counted in
+    /// the daily minutes.
+    pub after_massage: Vec<RoutineItem<'c>>,
+    /// Self-massage with the person's own tools; the routine's
+    /// self-massage items come first in their session (roll, then stretch).
     pub self_massage: Vec<TechniquePick<'c>>,
 }
 
-/// One exercise in the routine.
+/// An easier or harder version of an exercise.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Variant<'c> {
+    /// Exercise id.
+    pub exercise_id: &'c str,
+    /// Its name.
+    pub name: &'c str,
+}
+
+/// How much of an exercise, structured: what `dose` says in words.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DoseParts {
+    /// Seconds to hold, for held exercises.
+    pub hold_seconds: Option<u16>,
+    /// Repetitions per set, for moving exercises.
+    pub reps: Option<u16>,
+    /// Number of sets.
+    pub sets: u8,
+    /// Whether the dose is for each side.
+    pub per_side: bool,
+}
+
+/// When to move on, and when to drop back.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Progression<'c> {
+    /// When to move to the harder version (or to more of this one).
+    pub progress_when: String,
+    /// The harder version to move to, when there is a safe one.
+    pub progress_to: Option<Variant<'c>>,
+    /// When to drop back to the easier version (or to less of this one).
+    pub drop_back_when: String,
+    /// The easier version to drop back to, when there is one.
+    pub drop_back_to: Option<Variant<'c>>,
+}
+
+/// One exercise in the routine, with everything an app shows for it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RoutineItem<'c> {
     /// Exercise id; `GET /exercises/{id}` has the steps.
@@ -124,7 +207,7 @@ pub struct RoutineItem<'c> {
     /// Its name.
     pub name: &'c str,
     /// How much, in words ("hold 30 s, 2 sets, each side").
-    pub dose: &'c str,
+    pub dose: Cow<'c, str>,
     /// Minutes it takes.
     pub minutes: u8,
     /// Why it was chosen, and any change to make.
@@ -135,6 +218,24 @@ pub struct RoutineItem<'c> {
     /// How to change it in pregnancy, when the person is pregnant and it
     /// needs a change.
     pub pregnancy_note: Option<&'c str>,
+    /// What to do, in order.
+    pub steps: &'c [String],
+    /// The dose, structured.
+    pub dose_parts: DoseParts,
+    /// How it should feel, and what means ease off.
+    pub feel: &'c str,
+    /// What it mainly works; no two items in a routine share one.
+    pub target: &'c str,
+    /// Stretch, mobility, strength or self-massage.
+    pub kind: ExerciseKind,
+    /// Easier versions that are safe for this person.
+    pub easier: Vec<Variant<'c>>,
+    /// Harder versions that are safe for this person.
+    pub harder: Vec<Variant<'c>>,
+    /// When to step up, and when to drop back.
+    pub progression: Progression<'c>,
+    /// What changed from last week's plan and why, when a report was sent.
+    pub change: Option<String>,
 }
 
 /// Exercises done together, at one time of day.
@@ -142,14 +243,18 @@ pub struct RoutineItem<'c> {
 pub struct Session<'c> {
     /// When.
     pub slot: Slot,
+    /// What to do first, such as warming up with heat before stretching.
+    pub before: Option<String>,
     /// What, in the order to do it.
     pub items: Vec<RoutineItem<'c>>,
 }
 
-/// The exercise routine.
+/// The daily exercise routine.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Routine<'c> {
-    /// Minutes for all the sessions together; never above `minutes_per_day`.
+    /// Minutes a day for all the sessions together; never above
+    /// `minutes_per_day`. Occasional parts (professional massage and the
+    /// stretches after it) and the walking goal are not counted.
     pub total_minutes: u16,
     /// Sessions in the order of the day.
     pub sessions: Vec<Session<'c>>,
@@ -218,8 +323,12 @@ pub struct Recommendation<'c> {
     pub massage: Option<MassagePlan<'c>>,
     /// Supporting techniques such as heat, cold or relaxation training.
     pub adjuncts: Vec<TechniquePick<'c>>,
-    /// The exercise routine, or null.
+    /// The daily exercise routine, or null.
     pub routine: Option<Routine<'c>>,
+    /// The daily walking goal, or null when no plan is given.
+    pub activity: Option<ActivityPlan<'c>>,
+    /// A few short messages for this person's situation.
+    pub education: Vec<EducationItem<'c>>,
     /// Techniques and exercises left out for this person, and why.
     pub avoid: Vec<Avoided<'c>>,
     /// What to watch for and when to stop or seek help.

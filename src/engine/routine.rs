@@ -1,17 +1,14 @@
 //! Building the exercise routine: filter for safety and fit, rank for
 //! relevance, fill the time budget, then schedule in a sensible order.
 
-use std::borrow::Cow;
-
-use crate::catalog::{
-    Area, Equipment, Exercise, ExerciseKind, PregnancySafety, Slot, StretchType, position,
-};
+use crate::catalog::{Area, Exercise, ExerciseKind, PregnancySafety, Slot, StretchType, position};
 
 use super::context::{Context, Exclusion};
 use super::explanation::say;
 use super::input::Goal;
 use super::limits::names_of;
-use super::output::{Avoided, Routine, RoutineItem, Session};
+use super::output::{Avoided, DoseParts, Progression, Routine, RoutineItem, Session, Variant};
+use super::progression::Adjustments;
 
 /// Why `e` is not safe or not possible for this person. An exercise is
 /// ruled out by its own rules and by every technique it applies: a ball
@@ -25,8 +22,8 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
         &refs.exercise_avoid_flags[i],
     ) {
         let name = ctx.name_of(id);
-        return Some((
-            say(catalog, "reason.not_safe_with", &[("name", &name)]).into(),
+        return Some(Exclusion::listed(
+            say(catalog, "reason.not_safe_with", &[("name", &name)]),
             vec![id],
         ));
     }
@@ -34,63 +31,68 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
         && e.pregnancy.status == PregnancySafety::Avoid
     {
         let note = e.pregnancy.note.as_deref().unwrap_or_default();
-        return Some((
+        return Some(Exclusion::listed(
             say(catalog, "reason.pregnancy", &[("note", note)])
                 .trim_end()
-                .to_owned()
-                .into(),
+                .to_owned(),
             vec![c.id.as_str()],
         ));
     }
     if ctx.person.preferences.avoid_positions.contains(&e.position) {
         let position = super::explanation::words(catalog, "position", e.position.as_str());
-        return Some((
-            say(catalog, "reason.position", &[("position", &position)]).into(),
-            vec![],
-        ));
+        return Some(Exclusion::quiet(say(
+            catalog,
+            "reason.position",
+            &[("position", &position)],
+        )));
     }
-    let prefs = &ctx.person.preferences;
-    if let Some(missing) = e
-        .equipment
-        .iter()
-        .find(|q| **q != Equipment::None && !prefs.equipment.contains(q))
-    {
-        let equipment = missing.as_str().replace('_', " ");
-        let args = [("equipment", equipment.as_str())];
-        return Some((say(catalog, "reason.needs_equipment", &args).into(), vec![]));
+    if let Some(missing) = ctx.missing(&e.equipment) {
+        return Some(missing);
     }
     if e.difficulty > ctx.limits.max_difficulty {
         let because = names_of(&ctx.limits.difficulty_by, catalog.message("names.and"));
         let difficulty = capitalise(e.difficulty.as_str());
-        return Some((
+        return Some(Exclusion::listed(
             say(
                 catalog,
                 "reason.too_hard",
                 &[("difficulty", &difficulty), ("because", &because)],
-            )
-            .into(),
+            ),
             ctx.limits.difficulty_ids(),
         ));
     }
     if e.kind == ExerciseKind::SelfMassage && !ctx.self_massage_allowed() {
-        return Some((
-            Cow::Borrowed(catalog.message("reason.self_massage_not_in_plan")),
-            vec![],
-        ));
+        // Listed only when a condition or flag keeps massage out; a person
+        // without access to massage knows.
+        return Some(match &ctx.limits.massage_excluded {
+            Some(b) if !b.id.is_empty() => Exclusion::listed(
+                say(
+                    catalog,
+                    "reason.no_massage_with",
+                    &[
+                        ("name", b.name.as_ref()),
+                        ("reason", b.reason.unwrap_or_default()),
+                    ],
+                ),
+                vec![b.id],
+            ),
+            _ => Exclusion::quiet(catalog.message("reason.self_massage_not_in_plan")),
+        });
     }
     for id in &e.applies {
         let Some(t) = ctx.technique(id) else { continue };
-        if let Some((why, because)) = &ctx.technique_exclusions[position(&catalog.techniques, t)] {
+        if let Some(x) = &ctx.technique_exclusions[position(&catalog.techniques, t)] {
             let name = t.name.to_lowercase();
-            return Some((
-                say(
+            return Some(Exclusion {
+                reason: say(
                     catalog,
                     "reason.applies",
-                    &[("technique", &name), ("why", why)],
+                    &[("technique", &name), ("why", &x.reason)],
                 )
                 .into(),
-                because.clone(),
-            ));
+                because: x.because.clone(),
+                listed: x.listed,
+            });
         }
     }
     None
@@ -160,32 +162,31 @@ fn order_in_session(e: &Exercise) -> u8 {
     }
 }
 
-/// The slot to do `e` in: a time the person's conditions favour, right after
-/// a massage for a few holds when the plan has massage, else the exercise's
-/// own first sensible time.
-fn slot_for(ctx: &Context<'_>, e: &Exercise, after_massage_used: usize) -> Slot {
-    if let Some(s) = e.best_time.iter().find(|s| ctx.preferred_slots.contains(s)) {
+/// The slot to do `e` in: a time the person's conditions favour among the
+/// exercise's own, else the time its kind goes in (mornings gentle
+/// mobility, the day strength, evenings deeper holds). Nothing daily goes
+/// after a massage that comes every few weeks.
+fn slot_for(ctx: &Context<'_>, e: &Exercise) -> Slot {
+    let own = ctx
+        .catalog
+        .policy
+        .slot_by_kind
+        .get(&e.kind)
+        .copied()
+        .unwrap_or(Slot::Evening);
+    // Mornings hold only the kinds the policy puts there (gentle
+    // mobility), whatever else a condition favours.
+    if let Some(s) = e.best_time.iter().find(|s| {
+        ctx.preferred_slots.contains(s)
+            && **s != Slot::AfterMassage
+            && (**s != Slot::Morning || own == Slot::Morning)
+    }) {
         return *s;
     }
-    if ctx.massage_in_plan
-        && after_massage_used < usize::from(ctx.catalog.policy.limits.max_after_massage)
-        && e.best_time.contains(&Slot::AfterMassage)
-    {
-        return Slot::AfterMassage;
-    }
-    // Exercise-day slots only make sense for people who exercise.
-    let daily = e
-        .best_time
-        .iter()
-        .find(|s| matches!(s, Slot::Morning | Slot::Daytime | Slot::Evening));
-    match daily {
-        Some(s) => *s,
-        None if matches!(e.kind, ExerciseKind::Mobility | ExerciseKind::Strength) => Slot::Morning,
-        None => Slot::Evening,
-    }
+    own
 }
 
-/// The exercises this person must not do, with reasons.
+/// The exercises this person would expect to hear are left out, with reasons.
 pub(super) fn avoided<'c>(ctx: &mut Context<'c>) -> Vec<Avoided<'c>> {
     // The last use of the cache: take it rather than copy every reason.
     let exclusions = std::mem::take(&mut ctx.exercise_exclusions);
@@ -194,21 +195,51 @@ pub(super) fn avoided<'c>(ctx: &mut Context<'c>) -> Vec<Avoided<'c>> {
         .iter()
         .zip(exclusions)
         .filter_map(|(e, excluded)| {
-            excluded.map(|(reason, because)| Avoided {
+            excluded.filter(|x| x.listed).map(|x| Avoided {
                 kind: "exercise",
                 id: e.id.as_str(),
                 name: e.name.as_str(),
-                reason,
-                because,
+                reason: x.reason,
+                because: x.because,
             })
         })
         .collect()
 }
 
-/// Builds the routine, or `None` when no exercise is both safe and suitable.
-/// With `gentle_only` (massage first) it holds gentle movement only, and
-/// strength work where the plan needs it.
-pub(super) fn build<'c>(ctx: &mut Context<'c>, gentle_only: bool) -> Option<Routine<'c>> {
+/// How many strength exercises a plan that needs strength holds, for this
+/// many minutes a day.
+fn strength_count(ctx: &Context<'_>, budget: u16) -> usize {
+    ctx.catalog
+        .policy
+        .limits
+        .strength_items
+        .iter()
+        .filter(|s| u16::from(s.from_minutes) <= budget)
+        .map(|s| usize::from(s.count))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The minutes `e` takes this week: one set when last week's report asks
+/// for a shorter version.
+fn minutes_of(e: &Exercise, adj: &Adjustments<'_>) -> u8 {
+    if adj.shorter.contains(e.id.as_str()) && e.dose.sets > 1 {
+        (e.minutes / e.dose.sets).max(1)
+    } else {
+        e.minutes
+    }
+}
+
+/// Builds the daily routine, or `None` when no exercise is both safe and
+/// suitable. With `gentle_only` (massage first) it holds gentle movement,
+/// and strength work where the plan needs it. `warm_up` names the adjunct
+/// in the plan that warms the muscles before the stretching session.
+pub(super) fn build<'c>(
+    ctx: &mut Context<'c>,
+    gentle_only: bool,
+    adj: &Adjustments<'c>,
+    warm_up: Option<&'c crate::catalog::Technique>,
+) -> Option<Routine<'c>> {
     let budget = u16::from(ctx.person.preferences.minutes_per_day);
     let refs = ctx.catalog.refs();
     let limits = &ctx.catalog.policy.limits;
@@ -218,6 +249,7 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>, gentle_only: bool) -> Option<Rout
     );
     let strength = super::approach::wants_strength(ctx);
     // Exclusions were decided once for the person (Context); reuse them.
+    // Last week's report only nudges the ranking among safe exercises.
     let mut candidates: Vec<(u32, &Exercise)> = ctx
         .catalog
         .exercises
@@ -226,25 +258,52 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>, gentle_only: bool) -> Option<Rout
         .zip(&refs.exercise_suitable)
         .filter(|((e, excluded), suitable)| {
             excluded.is_none()
-                && ctx.effective_set.count(suitable) > 0
+                && !adj.drop.contains(e.id.as_str())
+                && (ctx.effective_set.count(suitable) > 0 || adj.boost.contains_key(e.id.as_str()))
                 && (!gentle_only
                     || e.kind == ExerciseKind::Mobility
                     || (strength && e.kind == ExerciseKind::Strength))
         })
-        .map(|((e, _), _)| (score(ctx, e), e))
+        .map(|((e, _), _)| {
+            (
+                score(ctx, e) + adj.boost.get(e.id.as_str()).copied().unwrap_or(0),
+                e,
+            )
+        })
         .collect();
     // Stable sort: id order among equal scores keeps answers deterministic.
     candidates.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
 
-    // Strength work prevents recurrence (NICE, ACP R2): a long-term goal
-    // reserves room for the best strength exercise before anything else.
-    if strength
-        && let Some(at) = candidates
-            .iter()
-            .position(|(_, e)| e.kind == ExerciseKind::Strength)
-    {
-        let strength = candidates.remove(at);
-        candidates.insert(0, strength);
+    // Strength work prevents recurrence (NICE, ACP R2): a plan that needs
+    // it reserves room for the best strength exercises, of different
+    // targets, before anything else.
+    if strength {
+        let wanted = strength_count(ctx, budget);
+        let mut reserved: Vec<(u32, &Exercise)> = Vec::new();
+        // Strength for the areas that hurt first (for the lower back and
+        // hips: dead bug, bird dog, glute bridge), then any other.
+        let works_pain = |e: &Exercise| {
+            let worked = area_bits(&e.areas);
+            ctx.pain_bits.iter().any(|bits| bits & worked != 0)
+        };
+        for pass in [true, false] {
+            for (score, e) in &candidates {
+                if reserved.len() == wanted {
+                    break;
+                }
+                if e.kind == ExerciseKind::Strength
+                    && works_pain(e) == pass
+                    && !reserved
+                        .iter()
+                        .any(|(_, r)| r.target == e.target || r.id == e.id)
+                {
+                    reserved.push((*score, e));
+                }
+            }
+        }
+        candidates.retain(|(_, e)| !reserved.iter().any(|(_, r)| r.id == e.id));
+        reserved.extend(candidates);
+        candidates = reserved;
     }
     let mut chosen: Vec<&Exercise> = Vec::new();
     let mut used: u16 = 0;
@@ -257,8 +316,12 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>, gentle_only: bool) -> Option<Rout
             .iter()
             .filter(|c| c.areas.first() == main_area)
             .count();
-        if used + u16::from(e.minutes) <= budget && same_area < max_per_area {
-            used += u16::from(e.minutes);
+        // One exercise per target: two hamstring stretches, or cat-cow
+        // and its seated version, do the same job twice.
+        let same_target = chosen.iter().any(|c| c.target == e.target);
+        let minutes = u16::from(minutes_of(e, adj));
+        if used + minutes <= budget && same_area < max_per_area && !same_target {
+            used += minutes;
             chosen.push(e);
         }
     }
@@ -267,14 +330,8 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>, gentle_only: bool) -> Option<Rout
         return None;
     }
 
-    let mut placed: Vec<(Slot, &Exercise)> = Vec::new();
-    for e in &chosen {
-        let after_massage = placed
-            .iter()
-            .filter(|(s, _)| *s == Slot::AfterMassage)
-            .count();
-        placed.push((slot_for(ctx, e, after_massage), e));
-    }
+    let mut placed: Vec<(Slot, &Exercise)> =
+        chosen.iter().map(|e| (slot_for(ctx, e), *e)).collect();
     placed.sort_by_key(|(slot, e)| {
         let at = SLOT_ORDER
             .iter()
@@ -285,14 +342,27 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>, gentle_only: bool) -> Option<Rout
 
     let mut sessions: Vec<Session> = Vec::new();
     for (slot, e) in placed {
-        let item = item(ctx, e);
+        let item = item(ctx, e, adj);
         match sessions.last_mut() {
             Some(s) if s.slot == slot => s.items.push(item),
             _ => sessions.push(Session {
                 slot,
+                before: None,
                 items: vec![item],
             }),
         }
+    }
+    // Heat just before the stretching session, where heat is in the plan.
+    if let Some(t) = warm_up
+        && let Some(session) = sessions
+            .iter_mut()
+            .find(|s| s.items.iter().any(|i| i.kind == ExerciseKind::Stretch))
+    {
+        session.before = Some(say(
+            ctx.catalog,
+            "session.warm_up",
+            &[("technique", &t.name.to_lowercase())],
+        ));
     }
     let ids: Vec<&str> = chosen.iter().map(|e| e.id.as_str()).collect();
     let sources: Vec<u16> = chosen
@@ -326,26 +396,122 @@ pub(super) fn build<'c>(ctx: &mut Context<'c>, gentle_only: bool) -> Option<Rout
     })
 }
 
-fn item<'c>(ctx: &Context<'c>, e: &'c Exercise) -> RoutineItem<'c> {
+/// The stretches to do straight after a professional massage, while the
+/// muscles are warm: safe, suitable held stretches made for that moment,
+/// one per target.
+pub(super) fn after_massage<'c>(ctx: &Context<'c>) -> Vec<RoutineItem<'c>> {
+    let refs = ctx.catalog.refs();
+    let mut candidates: Vec<(u32, &Exercise)> = ctx
+        .catalog
+        .exercises
+        .iter()
+        .zip(&ctx.exercise_exclusions)
+        .zip(&refs.exercise_suitable)
+        .filter(|((e, excluded), suitable)| {
+            excluded.is_none()
+                && e.kind == ExerciseKind::Stretch
+                && e.best_time.contains(&Slot::AfterMassage)
+                && ctx.effective_set.count(suitable) > 0
+        })
+        .map(|((e, _), _)| (score(ctx, e), e))
+        .collect();
+    candidates.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+    let mut out: Vec<&Exercise> = Vec::new();
+    for (_, e) in candidates {
+        if out.len() == usize::from(ctx.catalog.policy.limits.max_after_massage) {
+            break;
+        }
+        if !out.iter().any(|o| o.target == e.target) {
+            out.push(e);
+        }
+    }
+    let none = Adjustments::default();
+    out.into_iter().map(|e| item(ctx, e, &none)).collect()
+}
+
+/// The safe versions of `e` among `ids`, as the person may be shown them.
+fn variants<'c>(ctx: &Context<'c>, ids: &'c [String]) -> Vec<Variant<'c>> {
+    ids.iter()
+        .filter_map(|id| ctx.catalog.exercise(id))
+        .filter(|v| ctx.exercise_exclusions[position(&ctx.catalog.exercises, v)].is_none())
+        .map(|v| Variant {
+            exercise_id: v.id.as_str(),
+            name: v.name.as_str(),
+        })
+        .collect()
+}
+
+fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> RoutineItem<'c> {
     let catalog = ctx.catalog;
     let at = position(&catalog.exercises, e);
     let suits = ctx.effective_among(&catalog.refs().exercise_suitable[at]);
-    let reason = say(catalog, "item.suits", &[("conditions", &ctx.names(&suits))]);
+    let reason = say(
+        catalog,
+        "item.reason",
+        &[("benefit", &e.benefit), ("conditions", &ctx.names(&suits))],
+    );
     let pregnancy_note =
         if ctx.limits.pregnancy_only.is_some() && e.pregnancy.status == PregnancySafety::Modify {
             e.pregnancy.note.as_deref()
         } else {
             None
         };
-
+    let easier = variants(ctx, &e.easier);
+    let harder = variants(ctx, &e.harder);
+    let progression = Progression {
+        progress_when: match harder.first() {
+            Some(h) => say(
+                catalog,
+                "progression.up_to",
+                &[("harder", &h.name.to_lowercase())],
+            ),
+            None => catalog.message("progression.up_more").to_owned(),
+        },
+        progress_to: harder.first().cloned(),
+        drop_back_when: match easier.first() {
+            Some(v) => say(
+                catalog,
+                "progression.down_to",
+                &[("easier", &v.name.to_lowercase())],
+            ),
+            None => catalog.message("progression.down_less").to_owned(),
+        },
+        drop_back_to: easier.first().cloned(),
+    };
+    let shorter = adj.shorter.contains(e.id.as_str()) && e.dose.sets > 1;
+    let dose_parts = DoseParts {
+        hold_seconds: e.dose.hold_seconds,
+        reps: e.dose.reps,
+        sets: if shorter { 1 } else { e.dose.sets },
+        per_side: e.dose.per_side,
+    };
+    let dose: std::borrow::Cow<'c, str> = if shorter {
+        crate::catalog::Dose {
+            sets: 1,
+            ..e.dose.clone()
+        }
+        .in_words()
+        .into()
+    } else {
+        // Worded once at load: the dose only changes with the content.
+        catalog.refs().exercise_dose[at].as_str().into()
+    };
     RoutineItem {
         exercise_id: e.id.as_str(),
         name: e.name.as_str(),
-        // Worded once at load: the dose only changes with the content.
-        dose: catalog.refs().exercise_dose[at].as_str(),
-        minutes: e.minutes,
+        dose,
+        minutes: minutes_of(e, adj),
         reason,
         cautions: ctx.cautions_for(&e.cautions),
         pregnancy_note,
+        steps: &e.steps,
+        dose_parts,
+        feel: e.feel.as_str(),
+        target: e.target.as_str(),
+        kind: e.kind,
+        easier,
+        harder,
+        progression,
+        change: adj.change.get(e.id.as_str()).cloned(),
     }
 }

@@ -64,6 +64,12 @@ pub struct Exercise {
     pub aliases: Vec<String>,
     /// Plain-language summary.
     pub summary: String,
+    /// What it does for the person, in a sentence.
+    pub benefit: String,
+    /// How it should feel, and what means ease off.
+    pub feel: String,
+    /// What it mainly works; a routine never holds two with one target.
+    pub target: String,
     /// What it mainly does.
     pub kind: ExerciseKind,
     /// The way of stretching, for stretches.
@@ -115,6 +121,9 @@ impl From<&catalog::Exercise> for Exercise {
             name: e.name.clone(),
             aliases: e.aliases.clone(),
             summary: e.summary.clone(),
+            benefit: e.benefit.clone(),
+            feel: e.feel.clone(),
+            target: e.target.clone(),
             kind: e.kind,
             stretch_type: e.stretch_type,
             areas: e.areas.clone(),

@@ -6,16 +6,16 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::answer;
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
-use super::extract::{JsonBody, parse_json};
+use super::extract::{JsonBody, Query, parse_json};
 use super::grammar::{Bounded, Grammar};
 use super::state::Snapshot;
 use crate::catalog::{Catalog, Equipment, Position};
 use crate::engine::{
-    self, Bothersomeness, Duration, Goal, MassageAccess, PainArea, Person, Recommendation,
+    self, Bothersomeness, Duration, Felt, Goal, MassageAccess, PainArea, Person, Recommendation,
 };
 
 /// The most ids or values any list in the request may hold.
@@ -41,9 +41,21 @@ pub struct PreferencesInput {
     /// Minutes a day for exercise, 5 to 120 (default 10).
     #[schema(default = 10)]
     pub minutes_per_day: Option<Bounded<5, 120>>,
-    /// Equipment the person has (default: nothing beyond the floor and their body).
+    /// Extra equipment the person has, such as a foam roller, massage
+    /// ball, yoga block or handheld massager. The floor, a wall, a chair
+    /// and a towel or cushion are assumed to be at hand unless listed in
+    /// `lacks`.
     #[schema(max_items = 64)]
     pub equipment: Option<Vec<Equipment>>,
+    /// Household items the person does not have (`wall`, `chair`,
+    /// `towel`); exercises needing them are left out without comment.
+    #[schema(max_items = 64)]
+    pub lacks: Option<Vec<Equipment>>,
+    /// Technique ids from `GET /techniques` the person asked about: those
+    /// advised against are then explained in `avoid` even when nothing else
+    /// in their situation brings them up.
+    #[schema(max_items = 64)]
+    pub asked_about: Option<Vec<String>>,
     /// Positions the person cannot or will not get into, e.g. every floor
     /// position for someone who cannot get down to the floor.
     #[schema(max_items = 64)]
@@ -81,6 +93,34 @@ pub struct StartBackInput {
     pub bothersomeness: Bothersomeness,
 }
 
+/// How one exercise of last week's plan went.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemReportInput {
+    /// The exercise id, from last week's `routine`.
+    pub exercise_id: String,
+    /// Days it was done last week, 0 to 7.
+    pub days_done: Bounded<0, 7>,
+    /// How it felt.
+    pub felt: Felt,
+}
+
+/// Last week's report, kept by the app and sent back: the service stores
+/// nothing. The plan adapts: easy items step up, painful ones step down or
+/// are swapped, items not done are made simpler or shorter, and the
+/// explanation says what changed and why. Every safety rule and the time
+/// budget still hold.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeekReportInput {
+    /// Pain a week ago, 0 to 10; with today's `pain.intensity` it tells
+    /// whether the pain is worse (then nothing steps up).
+    pub pain: Option<Bounded<0, 10>>,
+    /// How each exercise went.
+    #[schema(max_items = 64)]
+    pub items: Vec<ItemReportInput>,
+}
+
 /// A person's situation. Unknown fields are rejected, so a misspelt field
 /// is never silently ignored.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -101,11 +141,72 @@ pub struct RecommendationRequest {
     pub preferences: Option<PreferencesInput>,
     /// STarT Back answers, for risk stratification.
     pub start_back: Option<StartBackInput>,
+    /// Last week's report, to adapt the plan.
+    pub last_week: Option<WeekReportInput>,
 }
 
-/// The request's lists of catalog ids, with the kind each names: checked
-/// against the catalog being served, typed body or not.
-const ID_LISTS: [(&str, &str); 2] = [("conditions", "condition"), ("red_flags", "red-flag")];
+/// How much of the answer to send.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    /// Everything, with `explanation` and `avoid`.
+    #[default]
+    Full,
+    /// What an app renders: no `explanation` and no `avoid`.
+    Compact,
+}
+
+/// Query parameters of `POST /recommendation`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RecommendationParams {
+    /// `full` (default) or `compact`: the compact answer leaves out
+    /// `explanation` and `avoid`, for apps that only render the plan.
+    pub view: Option<View>,
+}
+
+/// The compact answer: the plan as an app renders it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompactRecommendation<'a> {
+    /// Red-flag screening: always first.
+    pub triage: &'a engine::Triage<'a>,
+    /// The main approach.
+    pub approach: engine::PlanApproach,
+    /// Massage to get or do, or null.
+    pub massage: &'a Option<engine::MassagePlan<'a>>,
+    /// Supporting techniques.
+    pub adjuncts: &'a [engine::TechniquePick<'a>],
+    /// The daily routine, or null.
+    pub routine: &'a Option<engine::Routine<'a>>,
+    /// The daily walking goal, or null.
+    pub activity: &'a Option<engine::ActivityPlan<'a>>,
+    /// Short messages for this person.
+    pub education: &'a [engine::EducationItem<'a>],
+    /// What to watch for.
+    pub cautions: &'a [engine::Caution<'a>],
+    /// STarT Back stratification, when answers were given.
+    pub start_back: &'a Option<engine::StartBackResult>,
+    /// The catalog version the answer was built from.
+    pub catalog_version: &'a str,
+}
+
+impl<'a> From<&'a Recommendation<'a>> for CompactRecommendation<'a> {
+    fn from(r: &'a Recommendation<'a>) -> Self {
+        Self {
+            triage: &r.triage,
+            approach: r.approach,
+            massage: &r.massage,
+            adjuncts: &r.adjuncts,
+            routine: &r.routine,
+            activity: &r.activity,
+            education: &r.education,
+            cautions: &r.cautions,
+            start_back: &r.start_back,
+            catalog_version: r.catalog_version,
+        }
+    }
+}
 
 /// The grammar of a request body, from its wire types.
 fn grammar() -> &'static Grammar {
@@ -113,43 +214,86 @@ fn grammar() -> &'static Grammar {
     GRAMMAR.get_or_init(Grammar::of::<RecommendationRequest>)
 }
 
-/// A problem for each id in `ids` that the catalog lacks.
-fn unknown_ids<'a>(
-    catalog: &Catalog,
-    field: &str,
-    kind: &str,
-    ids: impl Iterator<Item = (usize, &'a str)>,
-) -> Vec<FieldError> {
-    ids.filter(|(_, id)| match kind {
-        "condition" => catalog.condition(id).is_none(),
-        _ => catalog.red_flag(id).is_none(),
-    })
-    .map(|(i, id)| {
-        FieldError::new(
-            format!("{field}[{i}]"),
-            format!("no {kind} with id `{id}`; see GET /{kind}s"),
-        )
-    })
-    .collect()
-}
+/// Where a request names catalog ids: (field path, id, kind).
+type IdSite<'a> = (String, &'a str, &'static str);
 
-/// The checks no schema states: ids against the catalog, and list sizes.
-fn semantic(catalog: &Catalog, request: &RecommendationRequest) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    for (field, kind) in ID_LISTS {
-        let list = match field {
-            "conditions" => request.conditions.as_deref(),
-            _ => request.red_flags.as_deref(),
-        };
-        let list = list.unwrap_or_default();
-        errors.extend(unknown_ids(
-            catalog,
-            field,
-            kind,
-            list.iter().map(String::as_str).enumerate(),
+/// Every catalog id a typed request names, with where it is.
+fn typed_ids(r: &RecommendationRequest) -> Vec<IdSite<'_>> {
+    fn list<'a>(
+        out: &mut Vec<IdSite<'a>>,
+        field: &str,
+        kind: &'static str,
+        ids: Option<&'a [String]>,
+    ) {
+        for (i, id) in ids.unwrap_or_default().iter().enumerate() {
+            out.push((format!("{field}[{i}]"), id.as_str(), kind));
+        }
+    }
+    let mut out = Vec::new();
+    list(&mut out, "conditions", "condition", r.conditions.as_deref());
+    list(&mut out, "red_flags", "red-flag", r.red_flags.as_deref());
+    let asked = r
+        .preferences
+        .as_ref()
+        .and_then(|p| p.asked_about.as_deref());
+    list(&mut out, "preferences.asked_about", "technique", asked);
+    for (i, item) in r.last_week.iter().flat_map(|w| &w.items).enumerate() {
+        out.push((
+            format!("last_week.items[{i}].exercise_id"),
+            item.exercise_id.as_str(),
+            "exercise",
         ));
     }
-    errors
+    out
+}
+
+/// Every catalog id an untyped body names where the grammar expects one.
+fn value_ids(v: &Value) -> Vec<IdSite<'_>> {
+    fn strings<'a>(
+        out: &mut Vec<IdSite<'a>>,
+        field: &str,
+        kind: &'static str,
+        list: Option<&'a Value>,
+    ) {
+        for (i, id) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(id) = id.as_str() {
+                out.push((format!("{field}[{i}]"), id, kind));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    strings(&mut out, "conditions", "condition", v.get("conditions"));
+    strings(&mut out, "red_flags", "red-flag", v.get("red_flags"));
+    let asked = v.get("preferences").and_then(|p| p.get("asked_about"));
+    strings(&mut out, "preferences.asked_about", "technique", asked);
+    let items = v.pointer("/last_week/items").and_then(Value::as_array);
+    for (i, item) in items.into_iter().flatten().enumerate() {
+        if let Some(id) = item.get("exercise_id").and_then(Value::as_str) {
+            out.push((format!("last_week.items[{i}].exercise_id"), id, "exercise"));
+        }
+    }
+    out
+}
+
+/// A problem for each id the catalog lacks.
+fn unknown_ids(catalog: &Catalog, sites: Vec<IdSite<'_>>) -> Vec<FieldError> {
+    sites
+        .into_iter()
+        .filter(|(_, id, kind)| match *kind {
+            "condition" => catalog.condition(id).is_none(),
+            "red-flag" => catalog.red_flag(id).is_none(),
+            "technique" => catalog.technique(id).is_none(),
+            _ => catalog.exercise(id).is_none(),
+        })
+        .map(|(field, id, kind)| {
+            FieldError::new(field, format!("no {kind} with id `{id}`; see GET /{kind}s"))
+        })
+        .collect()
 }
 
 /// Whether every list in the typed request is within [`MAX_LIST`]; the
@@ -192,6 +336,12 @@ fn person(request: RecommendationRequest) -> Person {
         if let Some(positions) = p.avoid_positions {
             preferences.avoid_positions = sorted(positions);
         }
+        if let Some(lacks) = p.lacks {
+            preferences.lacks = sorted(lacks);
+        }
+        if let Some(asked) = p.asked_about {
+            preferences.asked_about = sorted(asked);
+        }
         preferences.massage_access = p.massage_access.unwrap_or(preferences.massage_access);
         preferences.goal = p.goal.unwrap_or(preferences.goal);
     }
@@ -216,6 +366,19 @@ fn person(request: RecommendationRequest) -> Person {
             no_enjoyment: s.no_enjoyment,
             bothersomeness: s.bothersomeness,
         }),
+        last_week: request.last_week.map(|w| engine::WeekReport {
+            pain_then: w.pain.map(Bounded::get),
+            items: sorted(
+                w.items
+                    .into_iter()
+                    .map(|i| engine::ItemReport {
+                        exercise_id: i.exercise_id,
+                        days_done: i.days_done.get(),
+                        felt: i.felt,
+                    })
+                    .collect(),
+            ),
+        }),
     }
 }
 
@@ -229,7 +392,7 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
     if let Ok(request) = serde_json::from_slice::<RecommendationRequest>(bytes)
         && within_limits(&request)
     {
-        let errors = semantic(catalog, &request);
+        let errors = unknown_ids(catalog, typed_ids(&request));
         return if errors.is_empty() {
             Ok(person(request))
         } else {
@@ -238,15 +401,7 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
     }
     let value = parse_json(bytes)?;
     let mut errors = grammar().check(&value);
-    for (field, kind) in ID_LISTS {
-        if let Some(Value::Array(items)) = value.get(field) {
-            let ids = items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.as_str().map(|s| (i, s)));
-            errors.extend(unknown_ids(catalog, field, kind, ids));
-        }
-    }
+    errors.extend(unknown_ids(catalog, value_ids(&value)));
     if errors.is_empty() {
         // The grammar and serde agree (a proptest holds them to it); this
         // names what serde saw if they ever do not.
@@ -313,11 +468,15 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
 )]
 pub async fn recommend(
     Snapshot(catalog): Snapshot,
+    Query(params): Query<RecommendationParams>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let person = parse_person(&catalog, &body)?;
     let answer = engine::recommend(&catalog, &person);
-    Ok(answer::json_response(&answer))
+    Ok(match params.view.unwrap_or_default() {
+        View::Full => answer::json_response(&answer),
+        View::Compact => answer::json_response(&CompactRecommendation::from(&answer)),
+    })
 }
 
 #[cfg(test)]
@@ -464,14 +623,9 @@ mod tests {
             let typed = serde_json::from_slice::<RecommendationRequest>(&bytes)
                 .ok()
                 .filter(within_limits)
-                .filter(|r| semantic(catalog, r).is_empty());
+                .filter(|r| unknown_ids(catalog, typed_ids(r)).is_empty());
             let mut problems = grammar().check(&body);
-            for (field, kind) in ID_LISTS {
-                if let Some(Value::Array(items)) = body.get(field) {
-                    let ids = items.iter().enumerate().filter_map(|(i, v)| v.as_str().map(|s| (i, s)));
-                    problems.extend(unknown_ids(catalog, field, kind, ids));
-                }
-            }
+            problems.extend(unknown_ids(catalog, value_ids(&body)));
             prop_assert_eq!(typed.is_some(), problems.is_empty(), "{} -> {:?}", body, problems);
             if let Some(request) = typed {
                 let answer = parse_person(catalog, &bytes).map(|p| format!("{p:?}"));

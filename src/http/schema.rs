@@ -8,7 +8,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 use crate::catalog::vocab::*;
 use crate::engine::{
-    Bothersomeness, Duration, Goal, MassageAccess, PainArea, PlanApproach, Risk, TriageLevel,
+    Bothersomeness, Duration, Felt, Goal, MassageAccess, PainArea, PlanApproach, Risk, TriageLevel,
 };
 
 macro_rules! vocabulary_schema {
@@ -55,6 +55,8 @@ vocabulary_schema! {
     TriageLevel: "What to do first: `self_care`; `see_clinician` (start gently and book a visit); `urgent` (same-day assessment, no plan); `emergency` (emergency department now, no plan).",
     PlanApproach: "The plan's main approach: `massage` (acute pain only), `stretching`, `combined` (massage first, stretching after) or `none` (get help first).",
     Risk: "STarT Back risk tier: `low` (advice and self-management), `medium` (physiotherapy), `high` (psychologically informed physiotherapy).",
+    Theme: "What an education message is about.",
+    Felt: "How an exercise felt last week: `too_easy`, `right`, `too_hard` or `painful`.",
 }
 
 /// A SNOMED CT concept, given only where the clinical reference verifies it.

@@ -9,8 +9,8 @@ use backcare::catalog::{
     TechniqueStatus, Urgency,
 };
 use backcare::engine::{
-    Bothersomeness, Duration, Goal, MassageAccess, Pain, PainArea, Person, PlanApproach,
-    Preferences, Risk, StartBackAnswers, TriageLevel, recommend,
+    Bothersomeness, Duration, Felt, Goal, ItemReport, MassageAccess, Pain, PainArea, Person,
+    PlanApproach, Preferences, Risk, StartBackAnswers, TriageLevel, WeekReport, recommend,
 };
 use backcare::http::cds::fhir::{
     Date, is_date_time, is_fhir_id, is_snomed_id, patient_reference, start_back_item,
@@ -49,40 +49,72 @@ fn person() -> impl Strategy<Value = Person> {
             subsequence(Position::ALL, 0..=Position::ALL.len()),
             prop::sample::select(MassageAccess::ALL),
             prop::sample::select(Goal::ALL),
+            subsequence(
+                vec![Equipment::Wall, Equipment::Chair, Equipment::Towel],
+                0..=3,
+            ),
         ),
         prop::option::of((
             prop::array::uniform8(any::<bool>()),
             prop::sample::select(Bothersomeness::ALL),
         )),
+        prop::option::of((
+            prop::option::of(0u8..=10),
+            prop::collection::vec(
+                (
+                    prop::sample::select(ids(&c.exercises, |x| &x.id)),
+                    0u8..=7,
+                    prop::sample::select(Felt::ALL),
+                ),
+                0..6,
+            ),
+        )),
     )
         .prop_map(
-            |((duration, intensity, areas), conditions, red_flags, age, prefs, sb)| Person {
-                pain: Pain {
-                    duration,
-                    intensity,
-                    areas,
-                },
-                conditions,
-                red_flags,
-                age,
-                preferences: Preferences {
-                    minutes_per_day: prefs.0,
-                    equipment: prefs.1,
-                    avoid_positions: prefs.2,
-                    massage_access: prefs.3,
-                    goal: prefs.4,
-                },
-                start_back: sb.map(|(a, bothersomeness)| StartBackAnswers {
-                    leg_pain: a[0],
-                    shoulder_or_neck_pain: a[1],
-                    walked_short_distances_only: a[2],
-                    dressed_slowly: a[3],
-                    not_safe_to_be_active: a[4],
-                    worrying_thoughts: a[5],
-                    pain_terrible_never_better: a[6],
-                    no_enjoyment: a[7],
-                    bothersomeness,
-                }),
+            |((duration, intensity, areas), conditions, red_flags, age, prefs, sb, report)| {
+                Person {
+                    pain: Pain {
+                        duration,
+                        intensity,
+                        areas,
+                    },
+                    conditions,
+                    red_flags,
+                    age,
+                    preferences: Preferences {
+                        minutes_per_day: prefs.0,
+                        equipment: prefs.1,
+                        avoid_positions: prefs.2,
+                        massage_access: prefs.3,
+                        goal: prefs.4,
+                        lacks: prefs.5,
+                        asked_about: vec![],
+                    },
+                    start_back: sb.map(|(a, bothersomeness)| StartBackAnswers {
+                        leg_pain: a[0],
+                        shoulder_or_neck_pain: a[1],
+                        walked_short_distances_only: a[2],
+                        dressed_slowly: a[3],
+                        not_safe_to_be_active: a[4],
+                        worrying_thoughts: a[5],
+                        pain_terrible_never_better: a[6],
+                        no_enjoyment: a[7],
+                        bothersomeness,
+                    }),
+                    last_week: report.map(|(pain_then, items)| {
+                        let mut items: Vec<ItemReport> = items
+                            .into_iter()
+                            .map(|(exercise_id, days_done, felt)| ItemReport {
+                                exercise_id,
+                                days_done,
+                                felt,
+                            })
+                            .collect();
+                        items.sort();
+                        items.dedup_by(|a, b| a.exercise_id == b.exercise_id);
+                        WeekReport { pain_then, items }
+                    }),
+                }
             },
         )
 }
@@ -181,13 +213,19 @@ proptest! {
                     prop_assert!(!e.avoid_if.conditions.iter().any(has), "{} excluded by a condition", e.id);
                     prop_assert!(!e.avoid_if.red_flags.iter().any(flagged), "{} excluded by a flag", e.id);
                     prop_assert!(!p.preferences.avoid_positions.contains(&e.position), "{} in an avoided position", e.id);
-                    prop_assert!(e.equipment.iter().all(|q| *q == Equipment::None || p.preferences.equipment.contains(q)), "{} needs equipment", e.id);
+                    prop_assert!(e.equipment.iter().all(|q| *q == Equipment::None || p.preferences.equipment.contains(q)
+                        || (c.policy.household.contains(q) && !p.preferences.lacks.contains(q))), "{} needs equipment", e.id);
                     if pregnant {
                         prop_assert!(e.pregnancy.status != PregnancySafety::Avoid, "{} in pregnancy", e.id);
                     }
                     let mut effective: Vec<&str> = if p.conditions.is_empty() { vec![c.policy.default_condition.as_str()] } else { p.conditions.iter().map(String::as_str).collect() };
                     effective.extend(implied(c, &p));
-                    prop_assert!(e.suitable_for.iter().any(|s| effective.contains(&s.as_str())), "{} suits none of the conditions", e.id);
+                    // An easier or harder version of a suitable exercise may come in
+                    // from last week's report.
+                    let suits = |x: &backcare::catalog::Exercise| x.suitable_for.iter().any(|s| effective.contains(&s.as_str()));
+                    let variant = p.last_week.is_some()
+                        && c.exercises.iter().any(|o| suits(o) && (o.easier.contains(&e.id) || o.harder.contains(&e.id)));
+                    prop_assert!(suits(e) || variant, "{} suits none of the conditions", e.id);
                 }
             }
             prop_assert!(items > 0);
@@ -325,6 +363,25 @@ proptest! {
                         prop_assert!(!whole.contains(&s), "a lower urgency's sentence in a {} answer: {}", level, s);
                     }
                 }
+            }
+        }
+        // A balanced daily routine: one item per target, within budget;
+        // the occasional part is not counted.
+        if let Some(routine) = &r.routine {
+            let mut targets: Vec<&str> = routine.sessions.iter().flat_map(|s| &s.items).map(|i| i.target).collect();
+            let n = targets.len();
+            targets.sort_unstable();
+            targets.dedup();
+            prop_assert_eq!(targets.len(), n, "two items share a target");
+            let summed: u16 = routine.sessions.iter().flat_map(|s| &s.items).map(|i| u16::from(i.minutes)).sum();
+            prop_assert_eq!(summed, routine.total_minutes);
+            prop_assert!(summed <= u16::from(p.preferences.minutes_per_day));
+        }
+        if let Some(m) = &r.massage {
+            prop_assert!(m.techniques.len() <= 1, "more than one massage to book");
+            for item in &m.after_massage {
+                let e = c.exercise(item.exercise_id).unwrap();
+                prop_assert!(!e.avoid_if.conditions.iter().any(has) && !e.avoid_if.red_flags.iter().any(flagged), "{} after massage", e.id);
             }
         }
         // Each flag's own action is said at most once in the answer.

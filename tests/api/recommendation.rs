@@ -443,7 +443,7 @@ async fn the_routine_fits_time_equipment_and_positions() {
         let body = json!({
             "pain": {"duration": "chronic", "intensity": 3, "areas": ["lower_back", "hips"]},
             "conditions": ["prolonged-sitting", "older-adult"],
-            "preferences": {"minutes_per_day": minutes, "equipment": ["chair"], "avoid_positions": floor}
+            "preferences": {"minutes_per_day": minutes, "equipment": ["chair"], "lacks": ["wall", "towel"], "avoid_positions": floor}
         });
         let r = recommend(&app, body).await;
         let total = r["routine"]["total_minutes"].as_u64().unwrap();

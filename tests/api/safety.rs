@@ -23,6 +23,7 @@ fn presenting(c: &Catalog, signs: &[&str]) -> Person {
         age: Some(35),
         preferences: Preferences::default(),
         start_back: None,
+        last_week: None,
     };
     for s in signs {
         if c.red_flag(s).is_some() {

@@ -372,6 +372,7 @@ pub fn read_call(
         age: record.age,
         preferences: Preferences::default(),
         start_back: record.start_back.as_ref().map(|(answers, _)| *answers),
+        last_week: None,
     };
     Ok((person, record))
 }

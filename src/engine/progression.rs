@@ -1,0 +1,245 @@
+//! Progression without storage: last week's report, which the app keeps and
+//! sends back, turned into this week's changes. An exercise that went well
+//! stays (the plan is steady week to week); one that felt easy steps up to
+//! its harder version unless the pain is worse; one that felt too hard, or
+//! was not done, steps down to its easier version; one that hurt is swapped
+//! for its easier version or left out. Every change goes through the same
+//! safety rules and budget as any other choice, because it only nudges the
+//! ranking: an excluded exercise is never brought back.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::{Exercise, position};
+
+use super::context::Context;
+use super::explanation::say;
+use super::input::Felt;
+
+/// This week's nudges from last week's report.
+#[derive(Debug, Default)]
+pub(super) struct Adjustments<'c> {
+    /// Extra score for exercises to keep or bring in.
+    pub(super) boost: BTreeMap<&'c str, u32>,
+    /// Exercises not to choose this week.
+    pub(super) drop: BTreeSet<&'c str>,
+    /// What changed for an exercise of this week's plan, and why.
+    pub(super) change: BTreeMap<&'c str, String>,
+    /// Exercises to keep but make shorter (one set).
+    pub(super) shorter: BTreeSet<&'c str>,
+}
+
+/// Whether `e` is safe for this person (no exclusion).
+fn safe(ctx: &Context<'_>, e: &Exercise) -> bool {
+    ctx.exercise_exclusions[position(&ctx.catalog.exercises, e)].is_none()
+}
+
+/// The first safe version of `e` in `ids` (its easier or harder list).
+fn version<'c>(ctx: &Context<'c>, ids: &'c [String]) -> Option<&'c Exercise> {
+    ids.iter()
+        .filter_map(|id| ctx.catalog.exercise(id))
+        .find(|v| safe(ctx, v))
+}
+
+/// Reads last week's report; fires a step for each change.
+pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
+    let mut adj = Adjustments::default();
+    let Some(report) = ctx.person.last_week.as_ref() else {
+        return adj;
+    };
+    let catalog = ctx.catalog;
+    let continuity = catalog.policy.weights.continuity;
+    let now = ctx.person.pain.intensity;
+    let worse = match (report.pain_then, now) {
+        (Some(then), Some(now)) => now >= then.saturating_add(catalog.policy.limits.pain_worse_by),
+        // Pain not recorded now is treated as worse: no step-ups.
+        (_, None) => true,
+        (None, Some(_)) => false,
+    };
+    if worse {
+        ctx.fire("progress-pain-worse", &[], vec![], vec![]);
+    }
+    for item in &report.items {
+        let Some(e) = catalog.exercise(&item.exercise_id) else {
+            continue;
+        };
+        // Only last week's own kind of item counts: an exercise that suits
+        // none of this person's conditions was not theirs to report on.
+        let suits = &catalog.refs().exercise_suitable[position(&catalog.exercises, e)];
+        if ctx.effective_set.count(suits) == 0 {
+            continue;
+        }
+        let name = e.name.to_lowercase();
+        let easier = version(ctx, &e.easier);
+        let harder = version(ctx, &e.harder);
+        let not_done = item.days_done == 0;
+        let (rule, into, text): (&'static str, Option<&Exercise>, String) = match item.felt {
+            Felt::Painful => {
+                adj.drop.insert(e.id.as_str());
+                match easier {
+                    Some(v) => (
+                        "progress-swap-painful",
+                        Some(v),
+                        say(catalog, "change.painful_swapped", &[("was", &name)]),
+                    ),
+                    None => ("progress-drop-painful", None, String::new()),
+                }
+            }
+            Felt::TooHard | Felt::Right | Felt::TooEasy if not_done => match easier {
+                Some(v) => {
+                    adj.drop.insert(e.id.as_str());
+                    (
+                        "progress-simpler-not-done",
+                        Some(v),
+                        say(catalog, "change.not_done_simpler", &[("was", &name)]),
+                    )
+                }
+                None => {
+                    adj.shorter.insert(e.id.as_str());
+                    (
+                        "progress-shorter-not-done",
+                        Some(e),
+                        catalog.message("change.not_done_shorter").to_owned(),
+                    )
+                }
+            },
+            Felt::TooHard => match easier {
+                Some(v) => {
+                    adj.drop.insert(e.id.as_str());
+                    (
+                        "progress-step-down",
+                        Some(v),
+                        say(catalog, "change.too_hard_easier", &[("was", &name)]),
+                    )
+                }
+                None => {
+                    adj.shorter.insert(e.id.as_str());
+                    (
+                        "progress-shorter-too-hard",
+                        Some(e),
+                        catalog.message("change.too_hard_shorter").to_owned(),
+                    )
+                }
+            },
+            Felt::TooEasy if !worse => match harder {
+                Some(v) => {
+                    adj.drop.insert(e.id.as_str());
+                    (
+                        "progress-step-up",
+                        Some(v),
+                        say(catalog, "change.too_easy_harder", &[("was", &name)]),
+                    )
+                }
+                None => (
+                    "progress-more",
+                    Some(e),
+                    catalog.message("change.too_easy_more").to_owned(),
+                ),
+            },
+            Felt::TooEasy | Felt::Right => ("progress-keep", Some(e), String::new()),
+        };
+        if let Some(v) = into {
+            *adj.boost.entry(v.id.as_str()).or_default() += continuity;
+            if !text.is_empty() {
+                adj.change.insert(v.id.as_str(), text);
+            }
+        }
+        let mut ids = vec![e.id.as_str()];
+        ids.extend(into.filter(|v| v.id != e.id).map(|v| v.id.as_str()));
+        let into_name = into.map_or(String::new(), |v| v.name.to_lowercase());
+        ctx.fire(rule, &[("was", &name), ("now", &into_name)], ids, vec![]);
+    }
+    adj
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::engine::input::{
+        Duration, ItemReport, Pain, PainArea, Person, Preferences, WeekReport,
+    };
+
+    fn adjust(
+        items: &[(&str, u8, Felt)],
+        then: u8,
+        now: u8,
+    ) -> (Vec<String>, Vec<String>, Vec<&'static str>) {
+        let catalog = Catalog::embedded().expect("embedded content is valid");
+        let person = Person {
+            pain: Pain {
+                duration: Duration::Subacute,
+                intensity: Some(now),
+                areas: vec![PainArea::LowerBack],
+            },
+            conditions: vec!["chronic-stiffness".to_owned()],
+            red_flags: vec![],
+            age: None,
+            preferences: Preferences::default(),
+            start_back: None,
+            last_week: Some(WeekReport {
+                pain_then: Some(then),
+                items: items
+                    .iter()
+                    .map(|(id, days, felt)| ItemReport {
+                        exercise_id: (*id).to_owned(),
+                        days_done: *days,
+                        felt: *felt,
+                    })
+                    .collect(),
+            }),
+        };
+        let mut ctx = Context::new(&catalog, &person);
+        ctx.exercise_exclusions = catalog.exercises.iter().map(|_| None).collect();
+        let adj = from_report(&mut ctx);
+        (
+            adj.boost.keys().map(|s| (*s).to_owned()).collect(),
+            adj.drop.iter().map(|s| (*s).to_owned()).collect(),
+            ctx.steps.iter().map(|s| s.rule).collect(),
+        )
+    }
+
+    #[test]
+    fn easy_steps_up_unless_pain_is_worse() {
+        let e = Catalog::embedded().unwrap();
+        let with_harder = e
+            .exercises
+            .iter()
+            .find(|x| !x.harder.is_empty())
+            .expect("an exercise with a harder version");
+        let harder = with_harder.harder[0].clone();
+        let (boost, drop, rules) = adjust(&[(&with_harder.id, 6, Felt::TooEasy)], 5, 5);
+        assert_eq!((boost, drop), (vec![harder], vec![with_harder.id.clone()]));
+        assert!(rules.contains(&"progress-step-up"));
+        // Pain up by the policy's margin: no step-up.
+        let (boost, drop, rules) = adjust(&[(&with_harder.id, 6, Felt::TooEasy)], 3, 6);
+        assert_eq!((boost, drop), (vec![with_harder.id.clone()], vec![]));
+        assert!(rules.contains(&"progress-pain-worse"));
+    }
+
+    #[test]
+    fn painful_and_not_done_step_down_or_go() {
+        let e = Catalog::embedded().unwrap();
+        let with_easier = e
+            .exercises
+            .iter()
+            .find(|x| !x.easier.is_empty())
+            .expect("an exercise with an easier version");
+        let easier = with_easier.easier[0].clone();
+        let (boost, drop, _) = adjust(&[(&with_easier.id, 3, Felt::Painful)], 5, 5);
+        assert_eq!(
+            (boost, drop),
+            (vec![easier.clone()], vec![with_easier.id.clone()])
+        );
+        let (boost, _, rules) = adjust(&[(&with_easier.id, 0, Felt::Right)], 5, 5);
+        assert_eq!(boost, vec![easier]);
+        assert!(rules.contains(&"progress-simpler-not-done"));
+        let alone = e
+            .exercises
+            .iter()
+            .find(|x| x.easier.is_empty())
+            .expect("an exercise with no easier version");
+        let (boost, drop, rules) = adjust(&[(&alone.id, 2, Felt::Painful)], 5, 5);
+        assert!(boost.is_empty() && drop == vec![alone.id.clone()]);
+        assert!(rules.contains(&"progress-drop-painful"));
+    }
+}
