@@ -84,7 +84,27 @@ pub struct ServeArgs {
     /// (`https://backcare.example.org`); from the request's Host when unset.
     #[arg(long, env = "BACKCARE_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Seconds to let in-flight requests finish after SIGTERM or SIGINT.
+    /// Seconds a request body may take to arrive (408 after it). A request
+    /// counts against --concurrency-limit only once its body has arrived.
+    #[arg(long, env = "BACKCARE_BODY_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub body_timeout: u64,
+    /// Seconds a request head may take to arrive, from the connection
+    /// opening or from its first byte; the connection is closed after it.
+    #[arg(long, env = "BACKCARE_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_timeout: u64,
+    /// Seconds a keep-alive connection may sit with no request before it is
+    /// closed; keep it above the load balancer's own idle timeout.
+    #[arg(long, env = "BACKCARE_IDLE_TIMEOUT", default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout: u64,
+    /// Connections open at once on the public listener; beyond it a
+    /// connection is answered 503 and closed.
+    #[arg(long, env = "BACKCARE_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+    /// Seconds to keep serving after SIGTERM or SIGINT with /readyz
+    /// answering 503, so load balancers stop sending work first.
+    #[arg(long, env = "BACKCARE_DRAIN_DELAY", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub drain_delay: u64,
+    /// Seconds to let in-flight requests finish once the drain delay is over.
     #[arg(long, env = "BACKCARE_SHUTDOWN_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub shutdown_timeout: u64,
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use axum::http::HeaderValue;
 use backcare::config::{Cli, Command, LogFormat, ServeArgs};
 use backcare::content;
+use backcare::http::serve::{self, ServeSettings};
 use backcare::http::{AppState, Settings};
 use clap::Parser;
 
@@ -76,6 +77,7 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
     Ok(Settings {
         body_limit: args.body_limit as usize,
         request_timeout: Duration::from_secs(args.request_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
         concurrency_limit: args.concurrency_limit as usize,
         cors_origins,
         public_url: match &args.public_url {
@@ -160,35 +162,21 @@ async fn run(args: ServeArgs, settings: Settings, state: AppState) -> ExitCode {
         }
     });
 
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let app = backcare::http::app_with(state, &settings);
-    let mut drained = stop_rx.clone();
-    let server = axum::serve(public, app).with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        let _ = stop_tx.send(true);
-    });
-    // Bounded drain: once a stop signal arrives, in-flight requests get
-    // `shutdown_timeout` seconds to finish.
-    let deadline = async move {
-        let _ = drained.wait_for(|stopped| *stopped).await;
-        tokio::time::sleep(Duration::from_secs(args.shutdown_timeout)).await;
+    let app = backcare::http::app_with(state.clone(), &settings);
+    let serving = ServeSettings {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        max_connections: args.max_connections as usize,
+        drain_delay: Duration::from_secs(args.drain_delay),
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
     };
-    tokio::select! {
-        result = server => match result {
-            Ok(()) => {
-                tracing::info!("stopped");
-                ExitCode::SUCCESS
-            }
-            Err(err) => {
-                eprintln!("server error: {err}");
-                ExitCode::FAILURE
-            }
-        },
-        () = deadline => {
-            tracing::warn!("in-flight requests did not finish in time; stopping anyway");
-            ExitCode::SUCCESS
+    match serve::serve(public, app, state, serving, shutdown_signal()).await {
+        serve::Stopped::Drained => tracing::info!("stopped"),
+        serve::Stopped::TimedOut => {
+            tracing::warn!("in-flight requests did not finish in time; stopping anyway")
         }
     }
+    ExitCode::SUCCESS
 }
 
 /// Reloads the content directory on every SIGHUP.
@@ -214,7 +202,7 @@ async fn reload_on_sighup(state: AppState, dir: std::path::PathBuf) {
     let _ = (state, dir);
 }
 
-/// Resolves on SIGINT or SIGTERM, so in-flight requests can finish.
+/// Resolves on SIGINT or SIGTERM; serving then drains (src/http/serve.rs).
 async fn shutdown_signal() {
     let interrupt = async {
         if let Err(err) = tokio::signal::ctrl_c().await {
@@ -240,5 +228,5 @@ async fn shutdown_signal() {
         () = interrupt => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down; finishing in-flight requests");
+    tracing::info!("stop signal received");
 }

@@ -296,6 +296,29 @@ impl ApiError {
         )
     }
 
+    /// 408: the request body did not arrive in time.
+    pub fn body_timed_out(limit: std::time::Duration) -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body-timeout",
+            "Request body timed out",
+            format!(
+                "the request body did not arrive within {} s",
+                limit.as_secs_f64()
+            ),
+        )
+    }
+
+    /// 503: the service is shutting down and no longer ready.
+    pub fn draining() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "draining",
+            "Shutting down",
+            "this replica is shutting down and takes no new work; another replica will answer",
+        )
+    }
+
     /// 500: something failed on our side. The detail stays generic; the cause
     /// goes to the log by the caller.
     pub fn internal() -> Self {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use super::error::{ApiError, PROBLEM_JSON, Problem};
 
 /// The process is up.
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,14 +53,22 @@ pub async fn healthz() -> impl IntoResponse {
 
 /// Readiness
 ///
-/// Answers 200 once the catalog is loaded, with its version and counts.
+/// Answers 200 once the catalog is loaded, with its version and counts; 503
+/// once the service is stopping, while it still serves for the drain delay.
 #[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "health",
-    responses((status = 200, description = "Ready, with the catalog served", body = Ready)))]
-pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    responses(
+        (status = 200, description = "Ready, with the catalog served", body = Ready),
+        (status = 503, description = "Shutting down: send new work elsewhere", body = Problem, content_type = PROBLEM_JSON),
+    ))]
+pub async fn readyz(State(state): State<AppState>) -> axum::response::Response {
+    if state.is_draining() {
+        return ApiError::draining().into_response();
+    }
     let catalog = state.catalog();
     no_store(Json(Ready {
         status: "ready",
         catalog_version: catalog.version.clone(),
         counts: catalog.counts().into_iter().collect(),
     }))
+    .into_response()
 }

@@ -63,6 +63,8 @@ pub struct Metrics {
     routes: Mutex<Routes>,
     in_flight: AtomicI64,
     shed: AtomicU64,
+    connections_open: AtomicI64,
+    connections_refused: AtomicU64,
     reloads_ok: AtomicU64,
     reloads_failed: AtomicU64,
     /// CDS cards served, by indicator (info, warning, critical).
@@ -157,6 +159,17 @@ impl Metrics {
         }
     }
 
+    /// A connection opened (`true`) or closed (`false`).
+    pub fn connection(&self, opened: bool) {
+        self.connections_open
+            .fetch_add(if opened { 1 } else { -1 }, Ordering::Relaxed);
+    }
+
+    /// A connection was refused because as many as allowed were open.
+    pub fn connection_refused(&self) {
+        self.connections_refused.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// A request was refused because the service was saturated.
     pub fn shed(&self) {
         self.shed.fetch_add(1, Ordering::Relaxed);
@@ -238,6 +251,18 @@ impl Metrics {
                 "counter",
                 "Requests refused with 503 because the service was saturated.",
                 self.shed.load(Ordering::Relaxed) as f64,
+            ),
+            (
+                "backcare_http_connections_open",
+                "gauge",
+                "Connections open on the public listener.",
+                self.connections_open.load(Ordering::Relaxed) as f64,
+            ),
+            (
+                "backcare_http_connections_refused_total",
+                "counter",
+                "Connections answered 503 and closed because as many as allowed were open.",
+                self.connections_refused.load(Ordering::Relaxed) as f64,
             ),
             (
                 "backcare_catalog_reloads_total",

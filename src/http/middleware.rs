@@ -14,10 +14,11 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tower::{Layer, Service};
 use tower_http::compression::{Compression, CompressionBody, CompressionLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -34,8 +35,11 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub struct Settings {
     /// The largest request body, in bytes (413 above it).
     pub body_limit: usize,
-    /// How long a request may take before it is answered 503.
+    /// How long a request may take before it is answered 503, counted
+    /// from when its body has arrived.
     pub request_timeout: Duration,
+    /// How long a request body may take to arrive before it is answered 408.
+    pub body_timeout: Duration,
     /// Requests served at once; more are answered 503 at once rather than queued.
     pub concurrency_limit: usize,
     /// Origins allowed to call the API from a browser; none by default.
@@ -50,6 +54,7 @@ impl Default for Settings {
         Self {
             body_limit: super::BODY_LIMIT,
             request_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
             concurrency_limit: 1024,
             cors_origins: Vec::new(),
             public_url: None,
@@ -87,6 +92,10 @@ struct Shared {
     /// Requests served at once; more are shed.
     concurrency_limit: i64,
     timeout: Duration,
+    /// The configured body limit (CDS routes take more, see `body_limit_of`).
+    body_limit: usize,
+    /// How long a request body may take to arrive.
+    body_timeout: Duration,
     /// A randomly keyed hasher, different in every process: ids are the
     /// keyed hash of a counter, so they do not collide within a process,
     /// are unlikely to across replicas, and tell nobody how many requests
@@ -197,6 +206,9 @@ where
         let route_name = route.as_ref().map_or("<unmatched>", MatchedPath::as_str);
         let method = request.method().clone();
         let docs = request.uri().path().starts_with("/docs");
+        // Probes are never shed: a saturated replica is alive, and shedding
+        // /healthz would have it restarted when it is only busy.
+        let probe = matches!(route_name, "/healthz" | "/readyz");
         let conditional = matches!(method, Method::GET | Method::HEAD)
             && request.headers().contains_key(header::IF_NONE_MATCH);
         let if_none_match = conditional.then(|| {
@@ -224,34 +236,46 @@ where
             route = route_name,
             request_id = id.to_str().unwrap_or("-"),
         );
-        // The in-flight gauge is also the admission count: one atomic for
-        // both, and a request over the limit is refused before it starts.
-        let admitted = InFlight(shared);
-        let shared = &admitted.0;
-        let over = shared.state.metrics().start() > shared.concurrency_limit;
-        let inner = (!over && !expectation_failed).then(|| {
-            panic::catch_unwind(AssertUnwindSafe(|| {
-                if wants_encoding {
-                    Call::Compressed(
-                        CompressionLayer::new()
-                            .layer(self.inner.clone())
-                            .call(request),
-                    )
-                } else {
-                    Call::Plain(self.inner.call(request))
-                }
-            }))
-        });
+        // A request with a body is admitted once the body has arrived, so a
+        // client sending slowly holds a connection, not one of the
+        // concurrency slots. Requests without one are admitted at once.
+        let pending = if expectation_failed {
+            Pending::Refused(ApiError::expectation_failed().into_response())
+        } else if request.body().is_end_stream() {
+            let admitted = admit(&shared, probe);
+            let call = admitted
+                .is_some()
+                .then(|| start(&mut self.inner, request, wants_encoding));
+            Pending::Started(admitted, call)
+        } else {
+            let limit = super::body_limit_of(request.uri().path(), shared.body_limit);
+            Pending::Body(self.inner.clone(), request, limit)
+        };
         let future = async move {
-            let shared = &admitted.0;
-            let response = match inner {
-                None if expectation_failed => ApiError::expectation_failed().into_response(),
-                None => {
+            let (admitted, call) = match pending {
+                Pending::Refused(response) => (None, Err(response)),
+                Pending::Started(admitted, call) => (admitted, Ok(call)),
+                Pending::Body(mut inner, request, limit) => {
+                    match buffer(request, limit, shared.body_timeout).await {
+                        Ok(request) => {
+                            let admitted = admit(&shared, probe);
+                            let call = admitted
+                                .is_some()
+                                .then(|| start(&mut inner, request, wants_encoding));
+                            (admitted, Ok(call))
+                        }
+                        Err(refused) => (None, Err(refused.into_response())),
+                    }
+                }
+            };
+            let response = match call {
+                Err(response) => response,
+                Ok(None) => {
                     shared.state.metrics().shed();
                     ApiError::overloaded().into_response()
                 }
-                Some(Err(panic)) => panic_response(panic),
-                Some(Ok(call)) => {
+                Ok(Some(Err(panic))) => panic_response(panic),
+                Ok(Some(Ok(call))) => {
                     let work = async move {
                         match call {
                             Call::Plain(future) => future.await,
@@ -279,6 +303,7 @@ where
                     }
                 }
             };
+            drop(admitted);
             let mut response = caching::not_modified(if_none_match.as_ref(), response);
             let headers = response.headers_mut();
             security_headers(headers, docs);
@@ -321,6 +346,72 @@ where
     }
 }
 
+/// Where a request stands when the guard's future first runs.
+enum Pending<S, A, B> {
+    /// Answered already, before the handler.
+    Refused(Response),
+    /// Admitted (or shed, when `None`) and, if admitted, started.
+    Started(Option<InFlight>, Option<Result<Call<A, B>, Panic>>),
+    /// Its body is still to arrive, up to the limit.
+    Body(S, Request, usize),
+}
+
+type Panic = Box<dyn std::any::Any + Send + 'static>;
+
+/// The handler's future, plain or through compression.
+type RouteCall<S> =
+    Call<<S as Service<Request>>::Future, <Compression<S> as Service<Request>>::Future>;
+
+/// Counts the request in flight; `None` when that is over the limit
+/// (never for probes). The in-flight gauge is also the admission count:
+/// one atomic for both.
+fn admit(shared: &Arc<Shared>, probe: bool) -> Option<InFlight> {
+    let admitted = InFlight(shared.clone());
+    let over = shared.state.metrics().start() > shared.concurrency_limit;
+    (probe || !over).then_some(admitted)
+}
+
+/// Calls the handler (through compression when the client asked for an
+/// encoding), catching a panic in the call itself.
+fn start<S>(inner: &mut S, request: Request, compress: bool) -> Result<RouteCall<S>, Panic>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone,
+    Compression<S>:
+        Service<Request, Response = Response<CompressionBody<Body>>, Error = Infallible>,
+{
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        if compress {
+            Call::Compressed(CompressionLayer::new().layer(inner.clone()).call(request))
+        } else {
+            Call::Plain(inner.call(request))
+        }
+    }))
+}
+
+/// Reads the whole body, up to `limit` bytes and within `timeout`. A
+/// declared length over the limit is refused before anything is read, so
+/// a client waiting on `Expect: 100-continue` is never told to send it.
+async fn buffer(request: Request, limit: usize, timeout: Duration) -> Result<Request, ApiError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .or(request.body().size_hint().exact());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::payload_too_large(limit));
+    }
+    let (parts, body) = request.into_parts();
+    match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+        Ok(Ok(collected)) => Ok(Request::from_parts(parts, Body::from(collected.to_bytes()))),
+        Ok(Err(err)) if err.is::<LengthLimitError>() => Err(ApiError::payload_too_large(limit)),
+        Ok(Err(_)) => Err(ApiError::malformed_body(
+            "the request body could not be read: the connection failed while sending it",
+        )),
+        Err(_) => Err(ApiError::body_timed_out(timeout)),
+    }
+}
+
 /// A panic in a handler becomes a 500 with a problem body; the connection
 /// and the server survive. The panic hook ([`log_panics`]) has logged where
 /// it happened, and the guard logs the 500 with its route and request id.
@@ -356,6 +447,8 @@ pub fn apply(router: Router<AppState>, state: &AppState, settings: &Settings) ->
         state: state.clone(),
         concurrency_limit: i64::try_from(settings.concurrency_limit).unwrap_or(i64::MAX),
         timeout: settings.request_timeout,
+        body_limit: settings.body_limit,
+        body_timeout: settings.body_timeout,
         id_key: RandomState::new(),
         id_counter: AtomicU64::new(0),
     }));

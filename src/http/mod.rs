@@ -18,6 +18,7 @@ mod page;
 mod recommendation;
 mod red_flags;
 mod schema;
+pub mod serve;
 mod sources;
 mod state;
 mod techniques;
@@ -40,6 +41,17 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// The largest CDS Hooks call accepted, in bytes: FHIR resources are
 /// verbose, and a patient's conditions can outgrow the default limit.
 pub const CDS_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The body limit of the route at `path`: the CDS Hooks routes take at
+/// least [`CDS_BODY_LIMIT`], every other route `configured`. The guard
+/// reads bodies up to it; the extractors apply the same rule.
+pub(crate) fn body_limit_of(path: &str, configured: usize) -> usize {
+    if path.starts_with("/cds-services/") {
+        configured.max(CDS_BODY_LIMIT)
+    } else {
+        configured
+    }
+}
 
 /// Every documented route, with its OpenAPI operations.
 fn api_routes() -> OpenApiRouter<AppState> {

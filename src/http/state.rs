@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
@@ -201,6 +202,8 @@ struct Shared {
     catalog: Arc<ArcSwap<Served>>,
     metrics: Arc<Metrics>,
     limits: Limits,
+    /// Set once the service is stopping: `/readyz` then answers 503.
+    draining: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -210,6 +213,7 @@ impl AppState {
             catalog: Arc::new(ArcSwap::from_pointee(Served::new(catalog))),
             metrics: Arc::new(Metrics::default()),
             limits: Limits::default(),
+            draining: Arc::new(AtomicBool::new(false)),
         }))
     }
 
@@ -219,12 +223,23 @@ impl AppState {
             catalog: self.0.catalog.clone(),
             metrics: self.0.metrics.clone(),
             limits,
+            draining: self.0.draining.clone(),
         }))
     }
 
     /// The request settings.
     pub fn limits(&self) -> &Limits {
         &self.0.limits
+    }
+
+    /// Marks the service as stopping, for every clone of this state.
+    pub fn set_draining(&self) {
+        self.0.draining.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the service is stopping.
+    pub fn is_draining(&self) -> bool {
+        self.0.draining.load(Ordering::Relaxed)
     }
 
     /// Request, shedding, reload and CDS counters.

@@ -36,7 +36,8 @@ fn stack(settings: &Settings) -> Router {
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 "done"
             }),
-        );
+        )
+        .route("/healthz", get(|| async { "ok" }));
     middleware::apply(routes, &state, settings).with_state(state)
 }
 
@@ -839,5 +840,274 @@ async fn request_ids_do_not_count_requests() {
         // apart that share their leading digits.
         assert!(a.abs_diff(b) > 1 << 64, "{a:032x} then {b:032x}");
         assert_ne!(a >> 64, b >> 64, "{a:032x} then {b:032x}");
+    }
+}
+
+#[tokio::test]
+async fn probes_are_never_shed() {
+    let settings = Settings {
+        concurrency_limit: 1,
+        ..Settings::default()
+    };
+    let router = stack(&settings);
+    let first = tokio::spawn({
+        let router = router.clone();
+        async move {
+            router
+                .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    call(&router, Request::get("/slow").body(Body::empty()).unwrap())
+        .await
+        .problem(503);
+    let probe = call(
+        &router,
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(probe.status, 200, "a busy replica is still alive");
+    assert_eq!(first.await.unwrap(), 200);
+}
+
+mod listener {
+    //! The public listener over real sockets: slow and idle clients, the
+    //! connection cap, admission after the body, and the drain.
+
+    use std::net::SocketAddr;
+    use std::time::{Duration, Instant};
+
+    use backcare::http::serve::{ServeSettings, Stopped, serve};
+    use backcare::http::{AppState, Settings};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    struct Server {
+        addr: SocketAddr,
+        stop: Option<tokio::sync::oneshot::Sender<()>>,
+        done: tokio::task::JoinHandle<Stopped>,
+        state: AppState,
+    }
+
+    async fn start(settings: Settings, serving: ServeSettings) -> Server {
+        let state = super::state();
+        let app = backcare::http::app_with(state.clone(), &settings);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let done = tokio::spawn(serve(listener, app, state.clone(), serving, async move {
+            let _ = stopped.await;
+        }));
+        Server {
+            addr,
+            stop: Some(stop),
+            done,
+            state,
+        }
+    }
+
+    fn quick() -> ServeSettings {
+        ServeSettings {
+            header_timeout: Duration::from_millis(300),
+            idle_timeout: Duration::from_millis(600),
+            max_connections: 64,
+            drain_delay: Duration::from_millis(0),
+            shutdown_timeout: Duration::from_secs(2),
+        }
+    }
+
+    /// Reads one response: its status and body.
+    async fn response(stream: &mut TcpStream) -> (u16, String) {
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk))
+                .await
+                .expect("a response within 5 s")
+                .unwrap();
+            assert!(n > 0, "closed before a whole response: {bytes:?}");
+            bytes.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(str::to_owned)
+                    })
+                    .map_or(0, |n| n.trim().parse::<usize>().unwrap());
+                if body.len() >= length {
+                    let status = head[9..12].parse().unwrap();
+                    return (status, body[..length].to_owned());
+                }
+            }
+        }
+    }
+
+    /// How long until the server closes `stream`, reading and dropping
+    /// anything it sends first.
+    async fn closed_after(stream: &mut TcpStream) -> Duration {
+        let started = Instant::now();
+        let mut chunk = [0u8; 1024];
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk)).await {
+                Ok(Ok(0) | Err(_)) => return started.elapsed(),
+                Ok(Ok(_)) => {}
+                Err(_) => panic!("still open after 5 s"),
+            }
+        }
+    }
+
+    const GET_HEALTHZ: &str = "GET /healthz HTTP/1.1\r\nhost: test\r\n\r\n";
+
+    #[tokio::test]
+    async fn slow_heads_idle_connections_and_slow_bodies_are_timed_out() {
+        let settings = Settings {
+            body_timeout: Duration::from_millis(300),
+            ..Settings::default()
+        };
+        let server = start(settings, quick()).await;
+
+        // A head sent in part, then nothing.
+        let mut slow = TcpStream::connect(server.addr).await.unwrap();
+        slow.write_all(b"GET /healthz HTTP/1.1\r\nhost: test\r\n")
+            .await
+            .unwrap();
+        let waited = closed_after(&mut slow).await;
+        assert!(waited < Duration::from_secs(2), "{waited:?}");
+
+        // A connection that never sends a byte.
+        let mut silent = TcpStream::connect(server.addr).await.unwrap();
+        let waited = closed_after(&mut silent).await;
+        assert!(waited < Duration::from_secs(2), "{waited:?}");
+
+        // Keep-alive: served, then closed after the idle timeout, not the
+        // shorter header timeout.
+        let mut idle = TcpStream::connect(server.addr).await.unwrap();
+        idle.write_all(GET_HEALTHZ.as_bytes()).await.unwrap();
+        assert_eq!(response(&mut idle).await.0, 200);
+        let waited = closed_after(&mut idle).await;
+        assert!(
+            waited >= Duration::from_millis(500) && waited < Duration::from_secs(3),
+            "closed after {waited:?}; the idle timeout is 600 ms"
+        );
+
+        // A body that stops halfway is a 408 problem.
+        let mut body = TcpStream::connect(server.addr).await.unwrap();
+        body.write_all(
+            b"POST /recommendation HTTP/1.1\r\nhost: test\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"pain\":",
+        )
+        .await
+        .unwrap();
+        let (status, problem) = response(&mut body).await;
+        assert_eq!(status, 408, "{problem}");
+        assert!(problem.contains("body-timeout"), "{problem}");
+    }
+
+    #[tokio::test]
+    async fn connections_over_the_cap_get_a_503_and_the_cap_frees_up() {
+        let serving = ServeSettings {
+            max_connections: 2,
+            header_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(5),
+            ..quick()
+        };
+        let server = start(Settings::default(), serving).await;
+        let mut first = TcpStream::connect(server.addr).await.unwrap();
+        first.write_all(GET_HEALTHZ.as_bytes()).await.unwrap();
+        assert_eq!(response(&mut first).await.0, 200);
+        let second = TcpStream::connect(server.addr).await.unwrap();
+        let mut third = TcpStream::connect(server.addr).await.unwrap();
+        let (status, problem) = response(&mut third).await;
+        assert_eq!(status, 503, "{problem}");
+        assert!(problem.contains("overloaded"), "{problem}");
+        closed_after(&mut third).await;
+        drop(second);
+        drop(first);
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            let mut again = TcpStream::connect(server.addr).await.unwrap();
+            again.write_all(GET_HEALTHZ.as_bytes()).await.unwrap();
+            if response(&mut again).await.0 == 200 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the cap never freed up");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let metrics = server.state.metrics().render(&server.state.catalog());
+        assert!(
+            metrics.contains("backcare_http_connections_refused_total 1"),
+            "{metrics}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_counts_against_the_limit_only_once_its_body_has_arrived() {
+        let settings = Settings {
+            concurrency_limit: 1,
+            ..Settings::default()
+        };
+        let serving = ServeSettings {
+            header_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(5),
+            ..quick()
+        };
+        let server = start(settings, serving).await;
+        let body = r#"{"pain": {"duration": "acute", "intensity": 3, "areas": ["leg"]}}"#;
+        let head = format!(
+            "POST /recommendation HTTP/1.1\r\nhost: test\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        let mut slow = TcpStream::connect(server.addr).await.unwrap();
+        slow.write_all(head.as_bytes()).await.unwrap();
+        slow.write_all(&body.as_bytes()[..10]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut fast = TcpStream::connect(server.addr).await.unwrap();
+        fast.write_all(format!("{head}{body}").as_bytes())
+            .await
+            .unwrap();
+        let (status, answer) = response(&mut fast).await;
+        assert_eq!(status, 200, "a slow upload held the only slot: {answer}");
+        slow.write_all(&body.as_bytes()[10..]).await.unwrap();
+        assert_eq!(response(&mut slow).await.0, 200);
+    }
+
+    #[tokio::test]
+    async fn on_stop_the_service_is_not_ready_but_serves_for_the_drain_delay() {
+        let serving = ServeSettings {
+            drain_delay: Duration::from_millis(500),
+            header_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(5),
+            ..quick()
+        };
+        let mut server = start(Settings::default(), serving).await;
+        let mut kept = TcpStream::connect(server.addr).await.unwrap();
+        kept.write_all(GET_HEALTHZ.as_bytes()).await.unwrap();
+        assert_eq!(response(&mut kept).await.0, 200);
+        let stopped_at = Instant::now();
+        server.stop.take().unwrap().send(()).unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut probe = TcpStream::connect(server.addr).await.unwrap();
+        probe
+            .write_all(b"GET /readyz HTTP/1.1\r\nhost: test\r\n\r\n")
+            .await
+            .unwrap();
+        let (status, problem) = response(&mut probe).await;
+        assert_eq!(status, 503, "{problem}");
+        assert!(problem.contains("draining"), "{problem}");
+        probe.write_all(GET_HEALTHZ.as_bytes()).await.unwrap();
+        assert_eq!(response(&mut probe).await.0, 200, "still serving");
+        // Then idle connections are closed and the listener is gone.
+        let waited = closed_after(&mut kept).await;
+        assert!(
+            stopped_at.elapsed() >= Duration::from_millis(450),
+            "{waited:?}"
+        );
+        assert_eq!(server.done.await.unwrap(), Stopped::Drained);
+        assert!(TcpStream::connect(server.addr).await.is_err());
     }
 }
