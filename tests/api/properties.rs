@@ -328,9 +328,14 @@ proptest! {
                     prop_assert_eq!(pick.cautions.contains(&note.text.as_str()), for_them, "{}: {}", t.id, &note.text);
                 }
             }
-            // Firm pressure is never the whole of the massage.
-            if !m.techniques.is_empty() {
-                prop_assert!(m.techniques.iter().chain(&m.self_massage).any(|t| t.pressure != Some(Pressure::Firm)), "only firm massage");
+            // Firm pressure is never the whole of the massage: a firm one to
+            // book has a lighter alternative beside it, and is never the
+            // whole plan.
+            let firm_only = !m.techniques.is_empty()
+                && m.techniques.iter().chain(&m.self_massage).all(|t| t.pressure == Some(Pressure::Firm));
+            if firm_only {
+                prop_assert!(m.alternatives.iter().any(|t| t.pressure != Some(Pressure::Firm)), "only firm massage, no lighter option");
+                prop_assert!(r.routine.is_some(), "firm massage as the whole plan");
             }
         }
 
