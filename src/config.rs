@@ -31,6 +31,21 @@ pub enum Command {
     Validate(ContentArgs),
     /// Print the OpenAPI document as JSON.
     Openapi,
+    /// Ask a running server's `/readyz`; exit 0 when it answers 200. For a
+    /// container `HEALTHCHECK` in an image with no shell or curl.
+    Healthcheck(HealthcheckArgs),
+}
+
+/// Options for `healthcheck`.
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// The server's address: the same variable `serve` listens on, with an
+    /// unspecified host (0.0.0.0) asked on loopback.
+    #[arg(long, env = "BACKCARE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Seconds to wait for the answer.
+    #[arg(long, default_value_t = 2)]
+    pub timeout: u64,
 }
 
 /// Where the catalog comes from.

@@ -6,4 +6,5 @@ pub mod catalog;
 pub mod config;
 pub mod content;
 pub mod engine;
+pub mod health;
 pub mod http;

@@ -43,6 +43,15 @@ fn main() -> ExitCode {
             println!("{}", backcare::http::openapi_json());
             ExitCode::SUCCESS
         }
+        Some(Command::Healthcheck(args)) => {
+            match backcare::health::check(args.bind, Duration::from_secs(args.timeout)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(why) => {
+                    eprintln!("not ready: {why}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(Command::Serve(args)) => serve(args),
         None => serve(cli.serve),
     }

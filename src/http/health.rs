@@ -45,7 +45,7 @@ fn no_store<T: IntoResponse>(body: T) -> impl IntoResponse {
 /// Liveness
 ///
 /// Answers 200 while the process can serve requests.
-#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "health",
+#[utoipa::path(get, path = "/healthz", operation_id = "checkLiveness", tag = "health",
     responses((status = 200, description = "Alive", body = Alive)))]
 pub async fn healthz() -> impl IntoResponse {
     no_store(Json(Alive { status: "ok" }))
@@ -55,7 +55,7 @@ pub async fn healthz() -> impl IntoResponse {
 ///
 /// Answers 200 once the catalog is loaded, with its version and counts; 503
 /// once the service is stopping, while it still serves for the drain delay.
-#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "health",
+#[utoipa::path(get, path = "/readyz", operation_id = "checkReadiness", tag = "health",
     responses(
         (status = 200, description = "Ready, with the catalog served", body = Ready),
         (status = 503, description = "Shutting down: send new work elsewhere", body = Problem, content_type = PROBLEM_JSON),

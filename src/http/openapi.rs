@@ -14,7 +14,7 @@ use super::error::{FieldError, Problem};
         title = "backcare",
         version = "0.1.0",
         description = "Back-pain self-care: is self-care safe for this person, and if so massage, stretching or both, and exactly what.\n\nThe catalog endpoints serve the content the decisions rest on: conditions, red flags, techniques, exercises and the sources every entry cites. Every error is an RFC 9457 `application/problem+json` body. Every catalog response carries an ETag (the catalog version) and honours `If-None-Match`.\n\nThis service gives general self-care information, not a diagnosis; it never suggests medicines.",
-        license(name = "MIT"),
+        license(name = "MIT", identifier = "MIT"),
         contact(name = "backcare team", url = "https://backcare.dev")
     ),
     servers((url = "/", description = "This service")),
@@ -65,6 +65,134 @@ pub(super) fn with_catalog_ids(
     for (field, ids) in [("conditions", &conditions), ("red_flags", &red_flags)] {
         if let Some(items) = doc.pointer_mut(&format!("{request}/{field}/items")) {
             items["enum"] = serde_json::json!(ids);
+        }
+    }
+    serde_json::from_value(doc).expect("the patched document is still an OpenAPI document")
+}
+
+/// Puts a real answer, computed from `catalog`, as the example of every
+/// catalog, health and recommendation 200 response, so Swagger UI and
+/// generated clients show real data rather than placeholders: an entity for
+/// each `GET /{kind}/{id}` (the id the path's example names), the first two
+/// items of each list, and the engine's answer to each request example of
+/// `POST /recommendation`. The document is regenerated whenever the content
+/// changes, so the examples never go stale.
+pub(super) fn with_examples(
+    spec: utoipa::openapi::OpenApi,
+    catalog: &crate::catalog::Catalog,
+) -> utoipa::openapi::OpenApi {
+    use serde_json::{Value, json};
+
+    use super::{conditions, exercises, red_flags, sources, techniques};
+
+    fn page(items: Vec<Value>, total: usize) -> Value {
+        json!({"items": items, "total": total, "limit": 2, "offset": 0})
+    }
+    fn two<T>(items: &[T], wire: impl Fn(&T) -> Value) -> Value {
+        page(items.iter().take(2).map(wire).collect(), items.len())
+    }
+    let mut doc = serde_json::to_value(&spec).expect("the OpenAPI document serialises");
+    let one = |kind: &str, id: &str| -> Option<Value> {
+        Some(match kind {
+            "conditions" => json!(conditions::Condition::from(catalog.condition(id)?)),
+            "red-flags" => json!(red_flags::RedFlag::new(catalog, catalog.red_flag(id)?)),
+            "techniques" => json!(techniques::Technique::from(catalog.technique(id)?)),
+            "exercises" => json!(exercises::Exercise::from(catalog.exercise(id)?)),
+            "sources" => json!(sources::Source::from(catalog.source(id)?)),
+            _ => return None,
+        })
+    };
+    let lists = [
+        (
+            "conditions",
+            two(&catalog.conditions, |c| {
+                json!(conditions::Condition::from(c))
+            }),
+        ),
+        (
+            "red-flags",
+            two(&catalog.red_flags, |f| {
+                json!(red_flags::RedFlag::new(catalog, f))
+            }),
+        ),
+        (
+            "techniques",
+            two(&catalog.techniques, |t| {
+                json!(techniques::Technique::from(t))
+            }),
+        ),
+        (
+            "exercises",
+            two(&catalog.exercises, |e| json!(exercises::Exercise::from(e))),
+        ),
+        (
+            "sources",
+            two(&catalog.sources, |s| json!(sources::Source::from(s))),
+        ),
+    ];
+    let paths: Vec<String> = doc["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for path in paths {
+        let pointer = format!("/paths/{}", path.replace('~', "~0").replace('/', "~1"));
+        let Some(ops) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        let kind = path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        for (method, op) in ops.as_object_mut().into_iter().flatten() {
+            let examples: Vec<(String, Value)> = match (method.as_str(), path.as_str()) {
+                ("get", "/healthz") => vec![("alive".into(), json!({"status": "ok"}))],
+                ("get", "/readyz") => vec![(
+                    "ready".into(),
+                    json!({"status": "ready", "catalog_version": catalog.version,
+                        "counts": catalog.counts().iter().map(|(k, n)| ((*k).to_owned(), json!(n))).collect::<serde_json::Map<_, _>>()}),
+                )],
+                ("post", "/recommendation") => {
+                    op["requestBody"]["content"]["application/json"]["examples"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(name, ex)| {
+                            let body = serde_json::to_vec(&ex["value"]).ok()?;
+                            let person =
+                                super::recommendation::parse_person(catalog, &body).ok()?;
+                            let answer = crate::engine::recommend(catalog, &person);
+                            Some((name.clone(), json!(answer)))
+                        })
+                        .collect()
+                }
+                ("get", p) if p.ends_with("/{id}") => op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|p| p["name"] == "id")
+                    .and_then(|p| p["example"].as_str())
+                    .and_then(|id| one(&kind, id))
+                    .map(|v| vec![("example".into(), v)])
+                    .unwrap_or_default(),
+                ("get", p) if p == format!("/{kind}") => lists
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .map(|(_, v)| vec![("first page".into(), v.clone())])
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            if examples.is_empty() {
+                continue;
+            }
+            if let Some(media) = op.pointer_mut("/responses/200/content/application~1json") {
+                let map: serde_json::Map<String, Value> = examples
+                    .into_iter()
+                    .map(|(name, value)| (name, json!({"value": value})))
+                    .collect();
+                media["examples"] = Value::Object(map);
+            }
         }
     }
     serde_json::from_value(doc).expect("the patched document is still an OpenAPI document")

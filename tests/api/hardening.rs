@@ -256,9 +256,24 @@ async fn metrics_count_requests_by_route_and_status() {
         "backcare_http_requests_in_flight 0",
         "backcare_catalog_entities{kind=\"exercises\"}",
         "backcare_http_request_duration_seconds_count{route=\"/exercises/{id}\"} 2",
+        "backcare_build_info{version=\"",
     ] {
         assert!(text.contains(line), "missing {line} in:\n{text}");
     }
+    // Process metrics with values an operator can trust: memory in bytes
+    // well above a page, descriptors open now, a start time after 2020.
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("missing {name} in:\n{text}"))
+            .parse()
+            .unwrap()
+    };
+    assert!(value("process_resident_memory_bytes") > 1e6);
+    assert!(value("process_open_fds") >= 3.0);
+    assert!(value("process_max_fds") >= value("process_open_fds"));
+    assert!(value("process_cpu_seconds_total") > 0.0);
+    assert!(value("process_start_time_seconds") > 1.6e9);
     assert_eq!(
         app.get("/metrics").await.status,
         404,
@@ -963,6 +978,28 @@ mod listener {
     }
 
     const GET_HEALTHZ: &str = "GET /healthz HTTP/1.1\r\nhost: test\r\n\r\n";
+
+    /// `backcare healthcheck` (for a distroless image's HEALTHCHECK) is
+    /// true exactly while the server answers /readyz with 200.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_healthcheck_command_asks_readyz() {
+        let server = start(Settings::default(), quick()).await;
+        let addr = server.addr;
+        let check = move || backcare::health::check(addr, Duration::from_secs(2));
+        assert_eq!(tokio::task::spawn_blocking(check).await.unwrap(), Ok(()));
+        let mut unspecified = addr;
+        unspecified.set_ip(std::net::Ipv4Addr::UNSPECIFIED.into());
+        let on_loopback = move || backcare::health::check(unspecified, Duration::from_secs(2));
+        assert_eq!(
+            tokio::task::spawn_blocking(on_loopback).await.unwrap(),
+            Ok(()),
+            "0.0.0.0 is asked on loopback"
+        );
+        drop(server);
+        let closed: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let refused = move || backcare::health::check(closed, Duration::from_millis(500));
+        assert!(tokio::task::spawn_blocking(refused).await.unwrap().is_err());
+    }
 
     #[tokio::test]
     async fn slow_heads_idle_connections_and_slow_bodies_are_timed_out() {
