@@ -7,14 +7,16 @@ mod files;
 mod load;
 pub mod model;
 pub mod policy;
+mod problem;
 mod query;
 mod validate;
 pub mod vocab;
 
 pub use files::{Found, MAX_FILE_BYTES, find_files, read_dir};
-pub use load::{ContentFile, LoadError, Problem, embedded_files};
+pub use load::{ContentFile, embedded_files};
 pub use model::*;
 pub use policy::{Activity, ActivityGoal, AgeBand, Messages, Policy};
+pub use problem::{LoadError, Problem};
 pub use query::{ExerciseFilter, TechniqueFilter};
 
 /// The seven kinds of entity, as their content folder names.

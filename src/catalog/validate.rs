@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::load::Problem;
 use super::model::*;
 use super::policy::{Activity, Policy};
+use super::problem::Problem;
 use super::{Entity, KINDS};
 
 /// The ids of every kind, for resolving cross-references.

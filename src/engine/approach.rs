@@ -22,15 +22,6 @@ pub(super) fn stratified_care(ctx: &mut Context<'_>) {
     ctx.fire(rule, &[], vec![], vec![]);
 }
 
-/// Whether the plan must build strength: a long-term goal, a STarT Back
-/// tier that calls for a physiotherapy-style programme, or pain that has
-/// lasted beyond the acute phase.
-pub(super) fn wants_strength(ctx: &Context<'_>) -> bool {
-    ctx.person.preferences.goal != Goal::QuickRelief
-        || ctx.risk.is_some_and(|r| r >= Risk::Medium)
-        || ctx.person.pain.duration != Duration::Acute
-}
-
 /// The approach the conditions prefer, adjusted by the guideline rules.
 /// `Massage` here means massage first, with gentle movement beside it:
 /// NICE 1.2.7 offers manual therapy only with exercise.

@@ -5,11 +5,11 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::catalog::{
-    Catalog, CautionNote, Condition, Difficulty, Equipment, Pressure, RedFlag, Slot, Technique,
-    position,
+    Area, Catalog, CautionNote, Condition, Difficulty, Equipment, Pressure, RedFlag, Slot,
+    Technique, position,
 };
 
-use super::input::{MassageAccess, Person};
+use super::input::{Duration, Goal, MassageAccess, Person};
 use super::output::{Risk, Step};
 
 /// A set of catalog positions (conditions or red flags), one bit each.
@@ -222,12 +222,7 @@ impl<'c> Context<'c> {
                 .pain
                 .areas
                 .iter()
-                .map(|p| {
-                    policy
-                        .area_map
-                        .get(p)
-                        .map_or(0, |areas| super::routine::area_bits(areas))
-                })
+                .map(|p| policy.area_map.get(p).map_or(0, |areas| area_bits(areas)))
                 .collect(),
             preferred_slots: effective
                 .iter()
@@ -256,6 +251,15 @@ impl<'c> Context<'c> {
             exercise_exclusions: Vec::new(),
             steps: Vec::new(),
         }
+    }
+
+    /// Whether the plan must build strength: a long-term goal, a STarT
+    /// Back tier that calls for a physiotherapy-style programme, or pain
+    /// that has lasted beyond the acute phase.
+    pub(super) fn needs_strength(&self) -> bool {
+        self.person.preferences.goal != Goal::QuickRelief
+            || self.risk.is_some_and(|r| r >= Risk::Medium)
+            || self.person.pain.duration != Duration::Acute
     }
 
     /// Whether the person has this condition (named or implied by age).
@@ -407,5 +411,72 @@ pub(super) fn entry_sources<T>(all: &[T], sources: &[Vec<u16>], entries: &[&T]) 
         .iter()
         .flat_map(|e| &sources[position(all, *e)])
         .copied()
+        .collect()
+}
+
+impl<'c> Context<'c> {
+    /// Records that `rule` fired: its decision (from the policy, filled in
+    /// with `args`), the catalog entries behind it, and its sources with
+    /// `more` sources (as catalog positions) from those entries.
+    pub(super) fn fire(
+        &mut self,
+        rule: &'static str,
+        args: &[(&str, &str)],
+        catalog_ids: Vec<&'c str>,
+        more: Vec<u16>,
+    ) {
+        let catalog = self.catalog;
+        let (decision, rule_sources) = match catalog.policy.rules.get(rule) {
+            Some(r) => (
+                crate::catalog::policy::fill(&r.decision, args),
+                r.sources.as_slice(),
+            ),
+            None => (String::new(), &[][..]),
+        };
+        let mut sources = more;
+        sources.extend(rule_sources.iter().filter_map(|id| {
+            catalog
+                .sources
+                .binary_search_by(|s| s.id.as_str().cmp(id))
+                .ok()
+                .and_then(|p| u16::try_from(p).ok())
+        }));
+        // Sources as catalog positions: the catalog keeps them in id order,
+        // so sorting numbers gives the ids in order without comparing text.
+        sources.sort_unstable();
+        sources.dedup();
+        self.steps.push(Step {
+            rule,
+            decision,
+            catalog_ids,
+            source_ids: sources
+                .iter()
+                .map(|p| catalog.sources[usize::from(*p)].id.as_str())
+                .collect(),
+        });
+    }
+}
+
+/// A set of areas as one bit per area.
+pub(super) fn area_bits(areas: &[Area]) -> u32 {
+    areas.iter().fold(0, |bits, a| bits | 1 << (*a as u32))
+}
+
+/// "a and b" from the names of who set a cap.
+pub(super) fn names_of(by: &[Because<'_>], and: &str) -> String {
+    let words: Vec<Cow<'_, str>> = by.iter().map(|b| Cow::Borrowed(b.name.as_ref())).collect();
+    join_words(&words, and)
+}
+
+/// The given source ids as catalog positions.
+pub(super) fn source_positions(catalog: &Catalog, ids: &[String]) -> Vec<u16> {
+    ids.iter()
+        .filter_map(|id| {
+            catalog
+                .sources
+                .binary_search_by(|s| s.id.as_str().cmp(id))
+                .ok()
+        })
+        .filter_map(|p| u16::try_from(p).ok())
         .collect()
 }

@@ -7,9 +7,6 @@
 use crate::catalog::Catalog;
 use crate::catalog::policy::{fill, placeholders};
 
-use super::context::Context;
-use super::output::Step;
-
 /// Every rule the engine fires, with the placeholders its decision may use.
 pub const RULES: &[(&str, &[&str])] = &[
     ("red-flag", &["flag", "urgency"]),
@@ -204,44 +201,4 @@ pub(super) fn words(catalog: &Catalog, vocabulary: &str, value: &str) -> String 
 /// A message with its placeholders filled in.
 pub(super) fn say(catalog: &Catalog, key: &str, args: &[(&str, &str)]) -> String {
     fill(catalog.message(key), args)
-}
-
-impl<'c> Context<'c> {
-    /// Records that `rule` fired: its decision (from the policy, filled in
-    /// with `args`), the catalog entries behind it, and its sources with
-    /// `more` sources (as catalog positions) from those entries.
-    pub(super) fn fire(
-        &mut self,
-        rule: &'static str,
-        args: &[(&str, &str)],
-        catalog_ids: Vec<&'c str>,
-        more: Vec<u16>,
-    ) {
-        let catalog = self.catalog;
-        let (decision, rule_sources) = match catalog.policy.rules.get(rule) {
-            Some(r) => (fill(&r.decision, args), r.sources.as_slice()),
-            None => (String::new(), &[][..]),
-        };
-        let mut sources = more;
-        sources.extend(rule_sources.iter().filter_map(|id| {
-            catalog
-                .sources
-                .binary_search_by(|s| s.id.as_str().cmp(id))
-                .ok()
-                .and_then(|p| u16::try_from(p).ok())
-        }));
-        // Sources as catalog positions: the catalog keeps them in id order,
-        // so sorting numbers gives the ids in order without comparing text.
-        sources.sort_unstable();
-        sources.dedup();
-        self.steps.push(Step {
-            rule,
-            decision,
-            catalog_ids,
-            source_ids: sources
-                .iter()
-                .map(|p| catalog.sources[usize::from(*p)].id.as_str())
-                .collect(),
-        });
-    }
 }

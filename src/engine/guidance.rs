@@ -4,7 +4,7 @@
 
 use crate::catalog::Education;
 
-use super::context::Context;
+use super::context::{Context, join_words, source_positions};
 use super::output::{ActivityPlan, EducationItem};
 
 /// The source ids of `ids`, in the catalog's spelling.
@@ -28,7 +28,7 @@ pub(super) fn activity<'c>(ctx: &mut Context<'c>) -> Option<ActivityPlan<'c>> {
             && g.when.severe_pain.is_none_or(|s| s == severe)
     })?;
     let minutes = goal.daily_goal_minutes.to_string();
-    let sources = super::triage::sources_of(ctx, &goal.sources);
+    let sources = source_positions(catalog, &goal.sources);
     ctx.fire("activity", &[("minutes", &minutes)], vec![], sources);
     Some(ActivityPlan {
         id: goal.id.as_str(),
@@ -68,13 +68,13 @@ pub(super) fn education<'c>(ctx: &mut Context<'c>) -> Vec<EducationItem<'c>> {
     let ids = chosen.iter().map(|m| m.id.as_str()).collect();
     let sources = chosen
         .iter()
-        .flat_map(|m| super::triage::sources_of(ctx, &m.sources))
+        .flat_map(|m| source_positions(catalog, &m.sources))
         .collect();
     let titles: Vec<std::borrow::Cow<'_, str>> = chosen
         .iter()
         .map(|m| m.title.to_lowercase().into())
         .collect();
-    let titles = super::context::join_words(&titles, catalog.message("names.and"));
+    let titles = join_words(&titles, catalog.message("names.and"));
     ctx.fire("education", &[("titles", &titles)], ids, sources);
     chosen
         .into_iter()

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::catalog::{Difficulty, MassageRole, Pressure};
 
-use super::context::{Because, Context, Limits};
+use super::context::{Because, Context, Limits, names_of};
 use super::explanation::say;
 use super::output::TriageLevel;
 
@@ -147,12 +147,6 @@ pub(super) fn decide<'c>(ctx: &mut Context<'c>, level: TriageLevel) -> Limits<'c
         );
     }
     l
-}
-
-/// "a and b" from the names of who set a cap.
-pub(super) fn names_of(by: &[Because<'_>], and: &str) -> String {
-    let words: Vec<Cow<'_, str>> = by.iter().map(|b| Cow::Borrowed(b.name.as_ref())).collect();
-    super::context::join_words(&words, and)
 }
 
 #[cfg(test)]

@@ -3,10 +3,9 @@
 
 use crate::catalog::{Modality, Pressure, Technique, TechniqueStatus, position};
 
-use super::context::{Context, Exclusion};
+use super::context::{Context, Exclusion, names_of};
 use super::explanation::say;
 use super::input::MassageAccess;
-use super::limits::names_of;
 use super::output::{Avoided, TechniquePick};
 
 /// Why `t` cannot be used by this person, with the ids that rule it out.

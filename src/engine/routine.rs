@@ -1,12 +1,11 @@
 //! Building the exercise routine: filter for safety and fit, rank for
 //! relevance, fill the time budget, then schedule in a sensible order.
 
-use crate::catalog::{Area, Exercise, ExerciseKind, PregnancySafety, Slot, StretchType, position};
+use crate::catalog::{Exercise, ExerciseKind, PregnancySafety, Slot, StretchType, position};
 
-use super::context::{Context, Exclusion};
+use super::context::{Context, Exclusion, area_bits, names_of};
 use super::explanation::say;
 use super::input::Goal;
-use super::limits::names_of;
 use super::output::{Avoided, DoseParts, Progression, Routine, RoutineItem, Session, Variant};
 use super::progression::Adjustments;
 
@@ -104,11 +103,6 @@ fn capitalise(s: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-/// A set of areas as one bit per area.
-pub(super) fn area_bits(areas: &[Area]) -> u32 {
-    areas.iter().fold(0, |bits, a| bits | 1 << (*a as u32))
 }
 
 /// Relevance: conditions it suits count most, then the areas that hurt,
@@ -247,7 +241,7 @@ pub(super) fn build<'c>(
         usize::from(limits.max_items),
         usize::from(limits.max_per_area),
     );
-    let strength = super::approach::wants_strength(ctx);
+    let strength = ctx.needs_strength();
     // Exclusions were decided once for the person (Context); reuse them.
     // Last week's report only nudges the ranking among safe exercises.
     let mut candidates: Vec<(u32, &Exercise)> = ctx

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use crate::catalog::{EscalationRule, Urgency, position};
 
-use super::context::Context;
+use super::context::{Context, source_positions};
 use super::explanation::{say, words};
 use super::output::{FiredFlag, RaisedBy, Triage, TriageLevel};
 
@@ -118,7 +118,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
         let names = ctx.names(&signs);
         let mut ids = vec![rule.id.as_str()];
         ids.extend(&signs);
-        let sources = sources_of(ctx, &rule.sources);
+        let sources = source_positions(ctx.catalog, &rule.sources);
         ctx.fire(
             "escalation",
             &[
@@ -148,7 +148,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
     for band in bands.iter().filter(|b| !b.implies_conditions.is_empty()) {
         let implied: Vec<&str> = band.implies_conditions.iter().map(String::as_str).collect();
         let names = ctx.names(&implied);
-        let sources = sources_of(ctx, &band.sources);
+        let sources = source_positions(ctx.catalog, &band.sources);
         ctx.fire(
             "age-band",
             &[("band", &band.name), ("conditions", &names)],
@@ -208,19 +208,6 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
         sentences.push(catalog.message("triage.severe_pain").to_owned());
     }
     unique_sentences(&sentences)
-}
-
-/// The given source ids as catalog positions.
-pub(super) fn sources_of(ctx: &Context<'_>, ids: &[String]) -> Vec<u16> {
-    ids.iter()
-        .filter_map(|id| {
-            ctx.catalog
-                .sources
-                .binary_search_by(|s| s.id.as_str().cmp(id))
-                .ok()
-        })
-        .filter_map(|p| u16::try_from(p).ok())
-        .collect()
 }
 
 /// The texts joined by spaces, each sentence once: two rules or a lead and
