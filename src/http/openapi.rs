@@ -61,10 +61,16 @@ pub(super) fn with_catalog_ids(
             }
         }
     }
-    let request = "/components/schemas/RecommendationRequest/properties";
-    for (field, ids) in [("conditions", &conditions), ("red_flags", &red_flags)] {
-        if let Some(items) = doc.pointer_mut(&format!("{request}/{field}/items")) {
-            items["enum"] = serde_json::json!(ids);
+    let techniques: Vec<&str> = catalog.techniques.iter().map(|t| t.id.as_str()).collect();
+    let exercises: Vec<&str> = catalog.exercises.iter().map(|e| e.id.as_str()).collect();
+    for (pointer, ids) in [
+        ("/components/schemas/RecommendationRequest/properties/conditions/items", &conditions),
+        ("/components/schemas/RecommendationRequest/properties/red_flags/items", &red_flags),
+        ("/components/schemas/PreferencesInput/properties/asked_about/items", &techniques),
+        ("/components/schemas/ItemReportInput/properties/exercise_id", &exercises),
+    ] {
+        if let Some(schema) = doc.pointer_mut(pointer) {
+            schema["enum"] = serde_json::json!(ids);
         }
     }
     serde_json::from_value(doc).expect("the patched document is still an OpenAPI document")
