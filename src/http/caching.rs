@@ -49,7 +49,7 @@ pub fn not_modified(if_none_match: Option<&HeaderMap>, response: Response) -> Re
         return response;
     }
     let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
-    for name in [header::ETAG, header::CACHE_CONTROL] {
+    for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
         if let Some(value) = response.headers().get(&name) {
             not_modified.headers_mut().insert(name, value.clone());
         }

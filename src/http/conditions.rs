@@ -1,6 +1,7 @@
 //! `/conditions`: kinds of back pain, situations that cause it, and modifiers
 //! that change what is safe.
 
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -8,6 +9,7 @@ use utoipa::ToSchema;
 use super::error::{ApiError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{self, PageParams, list_response};
+use super::pages;
 use super::schema::Snomed;
 use super::state::Snapshot;
 use crate::catalog::{self, Approach, ConditionCategory, Difficulty, MassageRole, Pressure, Slot};
@@ -119,8 +121,25 @@ list_response!(
 pub async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let window = params.window()?;
+    if pages::wants_html(&headers) {
+        let entries: Vec<(&str, &str, &str)> = catalog
+            .conditions
+            .iter()
+            .skip(window.offset)
+            .take(window.limit)
+            .map(|x| (x.id.as_str(), x.name.as_str(), x.summary.as_str()))
+            .collect();
+        let markup = pages::list_page(
+            "Conditions",
+            "Kinds of back pain, situations that cause it, and things that change what is safe.",
+            "/conditions",
+            &entries,
+        );
+        return Ok(pages::page(&catalog, markup));
+    }
     Ok(window.respond(&catalog, catalog.conditions_json().iter()))
 }
 
@@ -140,7 +159,17 @@ pub async fn list(
 pub async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    if pages::wants_html(&headers) {
+        let entry = catalog
+            .condition(&id)
+            .ok_or_else(|| ApiError::not_found("condition", &id))?;
+        return Ok(pages::page(
+            &catalog,
+            pages::condition_page(&catalog, entry),
+        ));
+    }
     catalog
         .condition_json(&id)
         .map(|json| page::json(&catalog, json.clone()))

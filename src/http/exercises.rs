@@ -1,6 +1,7 @@
 //! `/exercises`: stretches, mobility, strength and self-massage exercises
 //! with steps, doses and who they suit.
 
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -8,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{self, Window, list_response};
+use super::pages;
 use super::schema::{AvoidIf, KeyedCaution};
 use super::state::Snapshot;
 use crate::catalog::{
@@ -211,6 +213,7 @@ pub struct ExerciseParams {
 pub async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<ExerciseParams>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let mut errors = Vec::new();
     let window = Window::new(params.limit, params.offset, &mut errors);
@@ -246,6 +249,22 @@ pub async fn list(
         pregnancy_safe: params.pregnancy_safe,
         q: params.q.as_deref(),
     };
+    if pages::wants_html(&headers) {
+        let found = catalog.find_exercises(&filter);
+        let entries: Vec<(&str, &str, &str)> = found
+            .iter()
+            .skip(window.offset)
+            .take(window.limit)
+            .map(|e| (e.id.as_str(), e.name.as_str(), e.benefit.as_str()))
+            .collect();
+        let markup = pages::list_page(
+            "Exercises",
+            "Stretches, gentle movement, strength work and self-massage, each with steps, a dose and what to watch for.",
+            "/exercises",
+            &entries,
+        );
+        return Ok(pages::page(&catalog, markup));
+    }
     // Free text is never a cache key: a person may type anything in it.
     let key = params.q.is_none().then(|| PageKey {
         condition: filter
@@ -301,7 +320,14 @@ pub struct PageKey {
 pub async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    if pages::wants_html(&headers) {
+        let e = catalog
+            .exercise(&id)
+            .ok_or_else(|| ApiError::not_found("exercise", &id))?;
+        return Ok(pages::page(&catalog, pages::exercise_page(&catalog, e)));
+    }
     catalog
         .exercise_json(&id)
         .map(|json| page::json(&catalog, json.clone()))

@@ -63,8 +63,14 @@ impl Default for Settings {
 }
 
 /// Security headers for a JSON API; the docs page gets the relaxed policy
-/// Swagger UI needs (its own scripts, inline styles, data: images).
+/// Swagger UI needs (its own scripts, inline styles, data: images), and our
+/// own pages one that allows only this service's stylesheet and images.
 fn security_headers(headers: &mut HeaderMap, docs: bool) {
+    let page = !docs
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -76,6 +82,8 @@ fn security_headers(headers: &mut HeaderMap, docs: bool) {
     );
     let csp = if docs {
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+    } else if page {
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     } else {
         "default-src 'none'; frame-ancestors 'none'"
     };

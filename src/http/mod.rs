@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod middleware;
 mod openapi;
 mod page;
+mod pages;
 mod recommendation;
 mod red_flags;
 mod schema;
@@ -91,6 +92,7 @@ pub fn app_with(state: AppState, settings: &Settings) -> Router {
     let router = Router::new()
         .merge(api)
         .merge(docs)
+        .route(pages::STYLESHEET_PATH, axum::routing::get(stylesheet))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
     let state = state.with_limits(state::Limits {
@@ -129,6 +131,17 @@ pub(crate) fn spec() -> utoipa::openapi::OpenApi {
         Ok(catalog) => openapi::with_examples(openapi::with_catalog_ids(spec, &catalog), &catalog),
         Err(_) => spec,
     }
+}
+
+/// The pages' stylesheet: compiled in, so it changes only with the binary.
+async fn stylesheet() -> impl axum::response::IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        pages::STYLESHEET,
+    )
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -64,10 +64,22 @@ pub(super) fn with_catalog_ids(
     let techniques: Vec<&str> = catalog.techniques.iter().map(|t| t.id.as_str()).collect();
     let exercises: Vec<&str> = catalog.exercises.iter().map(|e| e.id.as_str()).collect();
     for (pointer, ids) in [
-        ("/components/schemas/RecommendationRequest/properties/conditions/items", &conditions),
-        ("/components/schemas/RecommendationRequest/properties/red_flags/items", &red_flags),
-        ("/components/schemas/PreferencesInput/properties/asked_about/items", &techniques),
-        ("/components/schemas/ItemReportInput/properties/exercise_id", &exercises),
+        (
+            "/components/schemas/RecommendationRequest/properties/conditions/items",
+            &conditions,
+        ),
+        (
+            "/components/schemas/RecommendationRequest/properties/red_flags/items",
+            &red_flags,
+        ),
+        (
+            "/components/schemas/PreferencesInput/properties/asked_about/items",
+            &techniques,
+        ),
+        (
+            "/components/schemas/ItemReportInput/properties/exercise_id",
+            &exercises,
+        ),
     ] {
         if let Some(schema) = doc.pointer_mut(pointer) {
             schema["enum"] = serde_json::json!(ids);

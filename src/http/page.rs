@@ -126,6 +126,8 @@ pub fn json(catalog: &Served, body: Bytes) -> Response {
                 header::CACHE_CONTROL,
                 HeaderValue::from_static(super::caching::CACHE_CONTROL),
             ),
+            // The same URL answers HTML to browsers (see `pages`).
+            (header::VARY, HeaderValue::from_static("Accept")),
         ],
         body,
     )

@@ -1,7 +1,7 @@
 //! `POST /recommendation`: parse and check the person's situation at the
 //! edge, then let the engine decide.
 
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -469,10 +469,24 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
 pub async fn recommend(
     Snapshot(catalog): Snapshot,
     Query(params): Query<RecommendationParams>,
+    headers: axum::http::HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let person = parse_person(&catalog, &body)?;
     let answer = engine::recommend(&catalog, &person);
+    if super::pages::wants_html(&headers) {
+        // A person's plan: never stored by a cache.
+        let markup = super::pages::handout(&catalog, &answer);
+        return Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (axum::http::header::CACHE_CONTROL, "no-store"),
+                (axum::http::header::VARY, "Accept"),
+            ],
+            markup.into_string(),
+        )
+            .into_response());
+    }
     Ok(match params.view.unwrap_or_default() {
         View::Full => answer::json_response(&answer),
         View::Compact => answer::json_response(&CompactRecommendation::from(&answer)),

@@ -1,6 +1,7 @@
 //! `/red-flags`: signs that back pain may have a serious cause, with the
 //! question to ask and what to do.
 
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -8,6 +9,7 @@ use utoipa::ToSchema;
 use super::error::{ApiError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{self, PageParams, list_response};
+use super::pages;
 use super::schema::Snomed;
 use super::state::Snapshot;
 use crate::catalog::{self, Urgency};
@@ -146,8 +148,25 @@ list_response!(
 pub async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let window = params.window()?;
+    if pages::wants_html(&headers) {
+        let entries: Vec<(&str, &str, &str)> = catalog
+            .red_flags
+            .iter()
+            .skip(window.offset)
+            .take(window.limit)
+            .map(|x| (x.id.as_str(), x.name.as_str(), x.question.as_str()))
+            .collect();
+        let markup = pages::list_page(
+            "Warning signs",
+            "Signs that back pain may have a serious cause, each with what to do.",
+            "/red-flags",
+            &entries,
+        );
+        return Ok(pages::page(&catalog, markup));
+    }
     Ok(window.respond(&catalog, catalog.red_flags_json().iter()))
 }
 
@@ -167,7 +186,14 @@ pub async fn list(
 pub async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    if pages::wants_html(&headers) {
+        let entry = catalog
+            .red_flag(&id)
+            .ok_or_else(|| ApiError::not_found("red flag", &id))?;
+        return Ok(pages::page(&catalog, pages::red_flag_page(&catalog, entry)));
+    }
     catalog
         .red_flag_json(&id)
         .map(|json| page::json(&catalog, json.clone()))

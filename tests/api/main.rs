@@ -8,6 +8,7 @@ mod errors;
 mod hardening;
 mod helpers;
 mod openapi;
+mod pages;
 mod plan;
 mod properties;
 mod recommendation;
