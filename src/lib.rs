@@ -1,9 +1,11 @@
 //! backcare: a back-pain self-care service.
 //!
-//! Layers depend one way: [`catalog`] (content) -> engine -> http -> main.
+//! Layers depend one way: [`catalog`] (content) -> engine -> http -> main;
+//! [`illustration`] draws the catalog's poses for http.
 
 pub mod catalog;
 pub mod config;
 pub mod content;
 pub mod engine;
 pub mod http;
+pub mod illustration;
