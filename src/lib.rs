@@ -1,6 +1,7 @@
 //! backcare: a back-pain self-care service.
 //!
-//! Layers depend one way: [`catalog`] (content) -> engine -> http -> main.
+//! Layers depend one way: [`catalog`] (content) -> engine -> http -> main;
+//! [`illustration`] draws the catalog's poses for http.
 
 pub mod catalog;
 pub mod config;
@@ -8,3 +9,4 @@ pub mod content;
 pub mod engine;
 pub mod health;
 pub mod http;
+pub mod illustration;

@@ -7,6 +7,7 @@ mod files;
 mod load;
 pub mod model;
 pub mod policy;
+pub mod pose;
 mod problem;
 mod query;
 mod validate;

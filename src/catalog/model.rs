@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+pub use super::pose::Pose;
 pub use super::vocab::*;
 
 /// A publication that catalog entries rest on.
@@ -465,6 +466,8 @@ pub struct Exercise {
     pub difficulty: Difficulty,
     /// What to do, in order.
     pub steps: Vec<String>,
+    /// The stick figure its illustration is drawn from.
+    pub pose: Pose,
     /// How much to do.
     pub dose: Dose,
     /// Estimated minutes for the whole dose.

@@ -426,6 +426,9 @@ pub(super) fn exercise(c: &mut Check, e: &Exercise) {
         c.problem("equipment", "`none` must stand alone");
     }
     c.texts("steps", &e.steps, 3);
+    for (field, message) in super::pose::check(&e.pose, &e.equipment, e.steps.len()) {
+        c.problem(field, message);
+    }
     match (e.dose.hold_seconds, e.dose.reps) {
         (None, None) => c.problem("dose", "needs hold_seconds, reps, or both"),
         (hold, reps) => {

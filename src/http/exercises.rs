@@ -53,6 +53,35 @@ pub struct Pregnancy {
     pub note: Option<String>,
 }
 
+/// Where an exercise's picture is, and on what terms it may be reused.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Illustration {
+    /// The picture: an SVG stick figure in its start and end positions.
+    #[schema(example = "/exercises/piriformis-stretch/illustration.svg")]
+    pub url: String,
+    /// The picture's licence: the project's own, as it is drawn from the
+    /// catalog's content by the service.
+    #[schema(example = "MIT")]
+    pub licence: &'static str,
+    /// Who made it.
+    #[schema(example = "backcare contributors")]
+    pub author: &'static str,
+}
+
+/// Who draws the illustrations: they are generated from content that the
+/// project's contributors write.
+const ILLUSTRATION_AUTHOR: &str = "backcare contributors";
+
+impl Illustration {
+    fn of(id: &str) -> Self {
+        Self {
+            url: format!("/exercises/{id}/illustration.svg"),
+            licence: env!("CARGO_PKG_LICENSE"),
+            author: ILLUSTRATION_AUTHOR,
+        }
+    }
+}
+
 /// A stretch, mobility, strength or self-massage exercise.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Exercise {
@@ -114,6 +143,8 @@ pub struct Exercise {
     pub harder: Vec<String>,
     /// Ids of the sources this entry rests on.
     pub sources: Vec<String>,
+    /// A picture of the exercise.
+    pub illustration: Illustration,
 }
 
 impl From<&catalog::Exercise> for Exercise {
@@ -149,6 +180,7 @@ impl From<&catalog::Exercise> for Exercise {
             easier: e.easier.clone(),
             harder: e.harder.clone(),
             sources: e.sources.clone(),
+            illustration: Illustration::of(&e.id),
         }
     }
 }
@@ -331,5 +363,35 @@ pub async fn get(
     catalog
         .exercise_json(&id)
         .map(|json| page::json(&catalog, json.clone()))
+        .ok_or_else(|| ApiError::not_found("exercise", &id))
+}
+
+/// The media type of exercise illustrations.
+const SVG: &str = "image/svg+xml";
+
+/// Get an exercise's illustration
+///
+/// An SVG picture of the exercise: a stick figure in its start position
+/// and, beside it, its end position over a ghost of the start, with an
+/// arrow showing the movement. Its `<title>` is the exercise's name and its
+/// `<desc>` says what each position shows. Drawn from the exercise's pose
+/// in the catalog, so it changes only when the catalog does.
+#[utoipa::path(
+    get, path = "/exercises/{id}/illustration.svg", operation_id = "getExerciseIllustration", tag = "exercises",
+    params(("id" = String, Path, description = "Exercise id", example = "piriformis-stretch")),
+    responses(
+        (status = 200, description = "The picture", body = String, content_type = "image/svg+xml"),
+        (status = 304, description = "Not modified: the client's copy (If-None-Match) is current"),
+        (status = 400, description = "The id is not valid UTF-8", body = Problem, content_type = PROBLEM_JSON),
+        (status = 404, description = "No exercise with this id", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
+pub async fn illustration(
+    Snapshot(catalog): Snapshot,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    catalog
+        .illustration_svg(&id)
+        .map(|svg| page::cached(&catalog, SVG, svg.clone()))
         .ok_or_else(|| ApiError::not_found("exercise", &id))
 }

@@ -65,6 +65,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(techniques::get))
         .routes(routes!(exercises::list))
         .routes(routes!(exercises::get))
+        .routes(routes!(exercises::illustration))
         .routes(routes!(sources::list))
         .routes(routes!(sources::get));
     let cds = OpenApiRouter::new()

@@ -115,12 +115,14 @@ impl PageParams {
 /// the catalog's ETag and cache policy (the guard answers 304 when the
 /// client already has this version).
 pub fn json(catalog: &Served, body: Bytes) -> Response {
+    cached(catalog, "application/json", body)
+}
+
+/// A catalog response of any media type, stamped like [`json`].
+pub fn cached(catalog: &Served, content_type: &'static str, body: Bytes) -> Response {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (header::ETAG, catalog.etag().clone()),
             (
                 header::CACHE_CONTROL,

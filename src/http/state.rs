@@ -27,6 +27,8 @@ pub struct Served {
     red_flags: Vec<Bytes>,
     techniques: Vec<Bytes>,
     exercises: Vec<Bytes>,
+    /// Every exercise's illustration, drawn once like its JSON.
+    illustrations: Vec<Bytes>,
     sources: Vec<Bytes>,
     exercise_pages: PageCache<exercises::PageKey>,
 }
@@ -111,6 +113,11 @@ impl Served {
                 .collect(),
             techniques: serialise::<_, techniques::Technique>(&catalog.techniques),
             exercises: serialise::<_, exercises::Exercise>(&catalog.exercises),
+            illustrations: catalog
+                .exercises
+                .iter()
+                .map(|e| Bytes::from(crate::illustration::svg(e)))
+                .collect(),
             sources: serialise::<_, sources::Source>(&catalog.sources),
             exercise_pages: PageCache::default(),
             catalog,
@@ -149,6 +156,10 @@ impl Served {
     /// One exercise's JSON.
     pub fn exercise_json(&self, id: &str) -> Option<&Bytes> {
         lookup(&self.catalog.exercises, &self.exercises, id)
+    }
+    /// One exercise's illustration (SVG).
+    pub fn illustration_svg(&self, id: &str) -> Option<&Bytes> {
+        lookup(&self.catalog.exercises, &self.illustrations, id)
     }
     /// The JSON of an exercise taken from this catalog (no search by id).
     pub fn json_of_exercise(&self, exercise: &crate::catalog::Exercise) -> &Bytes {

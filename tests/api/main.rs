@@ -7,6 +7,7 @@ mod content;
 mod errors;
 mod hardening;
 mod helpers;
+mod illustrations;
 mod openapi;
 mod pages;
 mod plan;
