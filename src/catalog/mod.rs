@@ -154,8 +154,16 @@ impl Refs {
                 .map(|t| positions(&t.avoid_if.red_flags, &flag))
                 .collect(),
             exercise_dose: c.exercises.iter().map(|e| e.dose.in_words()).collect(),
-            condition_lower_names: c.conditions.iter().map(|x| x.name.to_lowercase()).collect(),
-            red_flag_lower_names: c.red_flags.iter().map(|f| f.name.to_lowercase()).collect(),
+            condition_lower_names: c
+                .conditions
+                .iter()
+                .map(|x| x.phrase.clone().unwrap_or_else(|| x.name.to_lowercase()))
+                .collect(),
+            red_flag_lower_names: c
+                .red_flags
+                .iter()
+                .map(|f| f.phrase.clone().unwrap_or_else(|| f.name.to_lowercase()))
+                .collect(),
             exercise_sources: c
                 .exercises
                 .iter()

@@ -124,6 +124,10 @@ pub struct Condition {
     pub id: String,
     /// Plain name.
     pub name: String,
+    /// The entry as a noun phrase for use mid-sentence ("a history of
+    /// cancer"); its name, lower-cased, when absent.
+    #[serde(default)]
+    pub phrase: Option<String>,
     /// Plain-language summary.
     pub summary: String,
     /// Presentation, situation or modifier.
@@ -132,8 +136,9 @@ pub struct Condition {
     pub symptoms: Vec<String>,
     /// The approach that helps most, and why.
     pub helps: Helps,
-    /// What to be careful about.
-    pub cautions: Vec<String>,
+    /// What to be careful about; a caution may be only for pain of some
+    /// durations.
+    pub cautions: Vec<CautionNote>,
     /// How this condition changes the plan.
     #[serde(default)]
     pub modifiers: ConditionModifiers,
@@ -216,6 +221,10 @@ pub struct RedFlag {
     pub id: String,
     /// Plain name.
     pub name: String,
+    /// The entry as a noun phrase for use mid-sentence ("a history of
+    /// cancer"); its name, lower-cased, when absent.
+    #[serde(default)]
+    pub phrase: Option<String>,
     /// The serious cause it may point to.
     pub group: String,
     /// A yes/no question a person can answer about themselves.
@@ -224,6 +233,11 @@ pub struct RedFlag {
     pub urgency: Urgency,
     /// What to do, in plain words.
     pub action: String,
+    /// Condition ids this sign counts as for the plan (a minor fall is a
+    /// recent injury; numbness down a leg is nerve root pain): their
+    /// exclusions, caps and cautions apply.
+    #[serde(default)]
+    pub counts_as: Vec<String>,
     /// How it limits massage and exercise.
     #[serde(default)]
     pub modifiers: FlagModifiers,
@@ -261,9 +275,10 @@ impl AvoidIf {
     }
 }
 
-/// A caution on a technique or exercise: for everyone, or only for people
-/// with one of the listed conditions or red flags. In content it is a plain
-/// sentence, or `{"text", "conditions", "red_flags"}`.
+/// A caution: for everyone, or only for people with one of the listed
+/// conditions or red flags, and only for pain of the listed durations. In
+/// content it is a plain sentence, or `{"text", "conditions", "red_flags",
+/// "durations"}`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(from = "CautionText")]
 pub struct CautionNote {
@@ -271,12 +286,16 @@ pub struct CautionNote {
     pub text: String,
     /// Shown only to people with one of these; empty for everyone.
     pub only_with: AvoidIf,
+    /// Shown only for pain of these durations; empty for any.
+    pub durations: Vec<Duration>,
 }
 
 impl CautionNote {
     /// Whether the caution is for everyone.
     pub fn is_general(&self) -> bool {
-        self.only_with.conditions.is_empty() && self.only_with.red_flags.is_empty()
+        self.only_with.conditions.is_empty()
+            && self.only_with.red_flags.is_empty()
+            && self.durations.is_empty()
     }
 }
 
@@ -293,6 +312,8 @@ enum CautionText {
         conditions: Vec<String>,
         #[serde(default)]
         red_flags: Vec<String>,
+        #[serde(default)]
+        durations: Vec<Duration>,
     },
 }
 
@@ -302,17 +323,20 @@ impl From<CautionText> for CautionNote {
             CautionText::General(text) => Self {
                 text,
                 only_with: AvoidIf::default(),
+                durations: Vec::new(),
             },
             CautionText::Keyed {
                 text,
                 conditions,
                 red_flags,
+                durations,
             } => Self {
                 text,
                 only_with: AvoidIf {
                     conditions,
                     red_flags,
                 },
+                durations,
             },
         }
     }

@@ -75,6 +75,8 @@ pub struct PlanLimits {
     pub pain_worse_by: u8,
     /// The most education messages a plan carries.
     pub max_education: u8,
+    /// The most exercises that step up to a harder version in one week.
+    pub max_step_ups: u8,
 }
 
 /// How many strength exercises from how many minutes a day.
@@ -146,6 +148,10 @@ pub struct Policy {
     /// The adjunct that, when in the plan, warms the muscles just before
     /// the stretching session.
     pub warm_up: String,
+    /// Adjunct technique ids a STarT Back tier brings in (relaxation
+    /// training at high risk, where worry and low mood keep pain going).
+    #[serde(default)]
+    pub risk_adjuncts: BTreeMap<super::vocab::Risk, Vec<String>>,
 }
 
 /// When an activity goal applies.

@@ -272,10 +272,11 @@ pub(super) fn source(c: &mut Check, s: &Source) {
 pub(super) fn condition(c: &mut Check, x: &Condition) {
     c.id(&x.id);
     c.text("name", &x.name);
+    c.opt_text("phrase", x.phrase.as_ref());
     c.text("summary", &x.summary);
     c.texts("symptoms", &x.symptoms, 1);
     c.text("helps.why", &x.helps.why);
-    c.texts("cautions", &x.cautions, 1);
+    c.cautions(&x.cautions);
     let m = &x.modifiers;
     match (m.massage, &m.massage_reason) {
         (MassageRole::Allowed, _) => {
@@ -301,6 +302,8 @@ pub(super) fn condition(c: &mut Check, x: &Condition) {
 pub(super) fn red_flag(c: &mut Check, f: &RedFlag) {
     c.id(&f.id);
     c.text("name", &f.name);
+    c.opt_text("phrase", f.phrase.as_ref());
+    c.refs("counts_as", &f.counts_as, Target::Condition);
     c.text("group", &f.group);
     c.text("question", &f.question);
     if !f.question.trim_end().ends_with('?') {
@@ -727,6 +730,10 @@ pub(super) fn policy(c: &mut Check, p: &Policy) {
     }
     c.range("limits.pain_worse_by", l.pain_worse_by, 1, 10);
     c.range("limits.max_education", l.max_education, 0, 10);
+    c.range("limits.max_step_ups", l.max_step_ups, 0, 10);
+    for (risk, ids) in &p.risk_adjuncts {
+        c.refs(&format!("risk_adjuncts.{risk}"), ids, Target::Technique);
+    }
     for kind in super::vocab::ExerciseKind::ALL {
         if !p.slot_by_kind.contains_key(kind) {
             c.problem("slot_by_kind", format!("`{kind}` has no time of day"));

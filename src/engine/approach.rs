@@ -93,6 +93,17 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
             vec![b.id],
         );
     }
+    // Combined already: still say that massage only supports the exercise.
+    if approach == Approach::Combined
+        && let Some(b) = ctx.limits.massage_supporting.clone()
+    {
+        let args = [
+            ("because", b.name.as_ref()),
+            ("reason", b.reason.unwrap_or_default()),
+        ];
+        let ids = if b.id.is_empty() { vec![] } else { vec![b.id] };
+        ctx.fire("massage-supporting-only", &args, ids, vec![]);
+    }
     if approach == Approach::Massage && person.pain.duration != Duration::Acute {
         let args = [("duration", person.pain.duration.as_str())];
         adjust(

@@ -15,12 +15,18 @@ pub(super) fn plan<'c>(
     start_back: Option<&StartBackResult>,
 ) -> Vec<Caution<'c>> {
     let catalog = ctx.catalog;
-    let mut out = Vec::new();
+    let mut out: Vec<Caution<'c>> = Vec::new();
     for c in &ctx.effective {
-        out.extend(c.cautions.iter().map(|t| Caution {
-            text: Cow::Borrowed(t.as_str()),
-            from: c.id.as_str(),
-        }));
+        for text in ctx.cautions_for(&c.cautions) {
+            // Two conditions may share a warning (the emergency signs of
+            // nerve pressure): said once.
+            if !out.iter().any(|o| o.text == text) {
+                out.push(Caution {
+                    text: Cow::Borrowed(text),
+                    from: c.id.as_str(),
+                });
+            }
+        }
     }
     if let Some(sb) = start_back {
         let key = match sb.risk {
@@ -44,4 +50,25 @@ pub(super) fn plan<'c>(
         });
     }
     out
+}
+
+/// With no plan: only the signs that mean emergency help, unless the
+/// answer already sends the person to an emergency department.
+pub(super) fn safety_net<'c>(
+    ctx: &Context<'c>,
+    level: super::output::TriageLevel,
+) -> Vec<Caution<'c>> {
+    let emergencies = &ctx.catalog.refs().emergency_names;
+    if level == super::output::TriageLevel::Emergency || emergencies.is_empty() {
+        return Vec::new();
+    }
+    vec![Caution {
+        text: say(
+            ctx.catalog,
+            "cautions.emergency",
+            &[("emergencies", emergencies)],
+        )
+        .into(),
+        from: "red-flags",
+    }]
 }

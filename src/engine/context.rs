@@ -178,6 +178,13 @@ impl<'c> Context<'c> {
                     .collect()
             })
             .unwrap_or_default();
+        let flags: Vec<&RedFlag> = person
+            .red_flags
+            .iter()
+            .filter_map(|id| catalog.red_flag(id))
+            .collect();
+        // The person's conditions: those named, those their age brings in,
+        // and those their signs count as (a minor fall is a recent injury).
         let mut conditions: Vec<&Condition> = person
             .conditions
             .iter()
@@ -186,6 +193,11 @@ impl<'c> Context<'c> {
                 age_bands
                     .iter()
                     .flat_map(|b| b.implies_conditions.iter().map(String::as_str)),
+            )
+            .chain(
+                flags
+                    .iter()
+                    .flat_map(|f| f.counts_as.iter().map(String::as_str)),
             )
             .filter_map(|id| catalog.condition(id))
             .collect();
@@ -199,11 +211,6 @@ impl<'c> Context<'c> {
             effective.push(default);
             effective.sort_by(|a, b| a.id.cmp(&b.id));
         }
-        let flags: Vec<&RedFlag> = person
-            .red_flags
-            .iter()
-            .filter_map(|id| catalog.red_flag(id))
-            .collect();
         let positions = |cs: &[&Condition]| {
             IdSet::of(
                 cs.iter()
@@ -346,12 +353,15 @@ impl<'c> Context<'c> {
     /// The cautions among `notes` that apply to this person: every general
     /// one, and each keyed one whose condition or flag they have.
     pub(super) fn cautions_for(&self, notes: &'c [CautionNote]) -> Vec<&'c str> {
+        let duration = self.person.pain.duration;
         notes
             .iter()
             .filter(|n| {
-                n.is_general()
+                let keyed = !n.only_with.conditions.is_empty() || !n.only_with.red_flags.is_empty();
+                let theirs = !keyed
                     || n.only_with.conditions.iter().any(|c| self.has_condition(c))
-                    || n.only_with.red_flags.iter().any(|f| self.has_flag(f))
+                    || n.only_with.red_flags.iter().any(|f| self.has_flag(f));
+                theirs && (n.durations.is_empty() || n.durations.contains(&duration))
             })
             .map(|n| n.text.as_str())
             .collect()

@@ -6,7 +6,7 @@ use crate::catalog::{Modality, Pressure, Technique, TechniqueStatus, position};
 use super::context::{Context, Exclusion, names_of};
 use super::explanation::say;
 use super::input::MassageAccess;
-use super::output::{Avoided, TechniquePick};
+use super::output::{Avoided, SessionMinutes, TechniquePick};
 
 /// Why `t` cannot be used by this person, with the ids that rule it out.
 pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusion<'c>> {
@@ -115,9 +115,14 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
         reason.push(' ');
         if p == ctx.limits.max_pressure && p < Pressure::Firm {
             let because = names_of(&ctx.limits.pressure_by, catalog.message("names.and"));
+            let key = if t.modality == Modality::SelfMassage {
+                "pick.pressure_capped_self"
+            } else {
+                "pick.pressure_capped"
+            };
             reason.push_str(&say(
                 catalog,
-                "pick.pressure_capped",
+                key,
                 &[("pressure", p.as_str()), ("because", &because)],
             ));
         } else if t.modality == Modality::SelfMassage {
@@ -148,7 +153,10 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
         frequency,
         reason,
         cautions: ctx.cautions_for(&t.cautions),
-        session_minutes: [t.session_minutes.min, t.session_minutes.max],
+        session_minutes: SessionMinutes {
+            min: t.session_minutes.min,
+            max: t.session_minutes.max,
+        },
     }
 }
 
@@ -236,6 +244,13 @@ pub(super) fn adjuncts<'c>(ctx: &Context<'c>) -> Vec<&'c Technique> {
                     .flags
                     .iter()
                     .any(|f| f.modifiers.adjuncts.contains(&t.id))
+                || ctx.risk.is_some_and(|r| {
+                    ctx.catalog
+                        .policy
+                        .risk_adjuncts
+                        .get(&r)
+                        .is_some_and(|ids| ids.contains(&t.id))
+                })
         })
         .collect()
 }

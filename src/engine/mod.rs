@@ -40,6 +40,7 @@ fn no_plan<'c>(
     start_back: Option<StartBackResult>,
 ) -> Recommendation<'c> {
     triage.message = triage::message(&ctx, &triage, false);
+    let triage_level = triage.level;
     Recommendation {
         triage,
         approach: PlanApproach::NoPlan,
@@ -49,9 +50,10 @@ fn no_plan<'c>(
         activity: None,
         education: Vec::new(),
         avoid: Vec::new(),
-        // No plan, so no plan cautions: keeping active or how to stretch
-        // would contradict "be seen first".
-        cautions: Vec::new(),
+        // No plan, so no plan cautions (keeping active or how to stretch
+        // would contradict "be seen first"); only the signs that mean
+        // emergency help, below an emergency answer.
+        cautions: cautions::safety_net(&ctx, triage_level),
         explanation: ctx.steps,
         start_back,
         catalog_version: ctx.catalog.version.as_str(),
@@ -152,23 +154,6 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         ctx.fire("no-suitable-massage", &[], vec![], vec![]);
     }
     ctx.massage_in_plan = approach != Approach::Stretching;
-    let massage = ctx.massage_in_plan.then(|| {
-        // One professional massage to book, the best fit; the others are
-        // alternatives.
-        let mut hands_on = massage::hands_on_picks(&ctx, &chosen);
-        let alternatives = hands_on.split_off(hands_on.len().min(1));
-        let after_massage = if hands_on.is_empty() {
-            Vec::new()
-        } else {
-            routine::after_massage(&ctx)
-        };
-        MassagePlan {
-            techniques: hands_on,
-            alternatives,
-            after_massage,
-            self_massage: massage::picks(&ctx, &chosen.self_massage),
-        }
-    });
     let adjunct_techniques = massage::adjuncts(&ctx);
 
     // 5. The daily routine, nudged by last week's report; massage first
@@ -178,12 +163,25 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         .iter()
         .copied()
         .find(|t| t.id == catalog.policy.warm_up);
-    let routine = routine::build(
-        &mut ctx,
-        gentle_only && massage.is_some(),
-        &adjustments,
-        warm_up,
-    );
+    let gentle_only = gentle_only && ctx.massage_in_plan;
+    let routine = routine::build(&mut ctx, gentle_only, &adjustments, warm_up);
+    let massage = ctx.massage_in_plan.then(|| {
+        // One professional massage to book, the best fit; the others are
+        // alternatives.
+        let mut hands_on = massage::hands_on_picks(&ctx, &chosen);
+        let alternatives = hands_on.split_off(hands_on.len().min(1));
+        let after_massage = if hands_on.is_empty() {
+            Vec::new()
+        } else {
+            routine::after_massage(&ctx, routine.as_ref(), &adjustments)
+        };
+        MassagePlan {
+            techniques: hands_on,
+            alternatives,
+            after_massage,
+            self_massage: massage::picks(&ctx, &chosen.self_massage),
+        }
+    });
     let plan_approach = match (&routine, &massage) {
         (Some(_), Some(_)) => PlanApproach::Combined,
         (Some(_), None) => PlanApproach::Stretching,
@@ -205,7 +203,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         if let Some(t) = chosen.lighter
             && !chosen.hands_on.is_empty()
         {
-            let name = t.name.to_lowercase();
+            let name = t.name.clone();
             ctx.fire(
                 "lighter-massage-offered",
                 &[("technique", &name)],
@@ -239,7 +237,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     let mut avoid = massage::avoided(&mut ctx);
     avoid.extend(routine::avoided(&mut ctx));
     let cautions = if no_fit {
-        Vec::new()
+        cautions::safety_net(&ctx, triage.level)
     } else {
         cautions::plan(&ctx, start_back.as_ref())
     };
@@ -279,10 +277,8 @@ fn massage_alone_allowed(ctx: &Context<'_>, m: &MassagePlan<'_>) -> bool {
 fn fire_techniques<'c>(ctx: &mut Context<'c>, rule: &'static str, chosen: &[&'c Technique]) {
     let catalog = ctx.catalog;
     let ids: Vec<&str> = chosen.iter().map(|t| t.id.as_str()).collect();
-    let names: Vec<std::borrow::Cow<'_, str>> = chosen
-        .iter()
-        .map(|t| t.name.to_lowercase().into())
-        .collect();
+    let names: Vec<std::borrow::Cow<'_, str>> =
+        chosen.iter().map(|t| t.name.as_str().into()).collect();
     let names = context::join_words(&names, catalog.message("names.and"));
     let sources = entry_sources(
         &catalog.techniques,

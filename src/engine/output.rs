@@ -34,7 +34,7 @@ vocabulary! {
         Massage = "massage",
         /// Stretching, mobility and strength exercise.
         Stretching = "stretching",
-        /// Massage first, exercise after, and exercise on the other days.
+        /// Exercise every day, with massage now and then beside it.
         Combined = "combined",
         /// No self-care plan: get help first.
         NoPlan = "none",
@@ -105,8 +105,17 @@ pub struct TechniquePick<'c> {
     pub reason: String,
     /// Every caution of the technique that applies to this person.
     pub cautions: Vec<&'c str>,
-    /// Typical session length, minutes.
-    pub session_minutes: [u16; 2],
+    /// Typical session length, in minutes.
+    pub session_minutes: SessionMinutes,
+}
+
+/// A range of minutes, as the technique's own entry gives it.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct SessionMinutes {
+    /// Shortest sensible session.
+    pub min: u16,
+    /// Longest sensible session.
+    pub max: u16,
 }
 
 /// The daily walking or activity goal.

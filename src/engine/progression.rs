@@ -26,6 +26,8 @@ pub(super) struct Adjustments<'c> {
     pub(super) change: BTreeMap<&'c str, String>,
     /// Exercises to keep but make shorter (one set).
     pub(super) shorter: BTreeSet<&'c str>,
+    /// Exercises to keep with one set more (easy, with no harder version).
+    pub(super) more: BTreeSet<&'c str>,
 }
 
 /// Whether `e` is safe for this person (no exclusion).
@@ -58,10 +60,17 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
     if worse {
         ctx.fire("progress-pain-worse", &[], vec![], vec![]);
     }
+    // A week steps up at most this many exercises, so a change in pain can
+    // be traced to one change.
+    let mut step_ups_left = usize::from(catalog.policy.limits.max_step_ups);
     for item in &report.items {
         let Some(e) = catalog.exercise(&item.exercise_id) else {
             continue;
         };
+        if worse {
+            // Worse pain: nothing harder comes in, by a step-up or otherwise.
+            adj.drop.extend(e.harder.iter().map(String::as_str));
+        }
         // Only last week's own kind of item counts: an exercise that suits
         // none of this person's conditions was not theirs to report on.
         let suits = &catalog.refs().exercise_suitable[position(&catalog.exercises, e)];
@@ -120,21 +129,31 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
                     )
                 }
             },
-            Felt::TooEasy if !worse => match harder {
-                Some(v) => {
-                    adj.drop.insert(e.id.as_str());
-                    (
-                        "progress-step-up",
-                        Some(v),
-                        say(catalog, "change.too_easy_harder", &[("was", &name)]),
-                    )
+            Felt::TooEasy if !worse && step_ups_left > 0 => {
+                step_ups_left -= 1;
+                match harder {
+                    Some(v) => {
+                        adj.drop.insert(e.id.as_str());
+                        (
+                            "progress-step-up",
+                            Some(v),
+                            say(catalog, "change.too_easy_harder", &[("was", &name)]),
+                        )
+                    }
+                    None => {
+                        adj.more.insert(e.id.as_str());
+                        (
+                            "progress-more",
+                            Some(e),
+                            super::explanation::words(
+                                catalog,
+                                "change.too_easy_more",
+                                e.kind.as_str(),
+                            ),
+                        )
+                    }
                 }
-                None => (
-                    "progress-more",
-                    Some(e),
-                    catalog.message("change.too_easy_more").to_owned(),
-                ),
-            },
+            }
             Felt::TooEasy | Felt::Right => ("progress-keep", Some(e), String::new()),
         };
         if let Some(v) = into {
@@ -210,9 +229,13 @@ mod tests {
         let (boost, drop, rules) = adjust(&[(&with_harder.id, 6, Felt::TooEasy)], 5, 5);
         assert_eq!((boost, drop), (vec![harder], vec![with_harder.id.clone()]));
         assert!(rules.contains(&"progress-step-up"));
-        // Pain up by the policy's margin: no step-up.
+        // Pain up by the policy's margin: no step-up, and no harder
+        // version comes in by another way either.
         let (boost, drop, rules) = adjust(&[(&with_harder.id, 6, Felt::TooEasy)], 3, 6);
-        assert_eq!((boost, drop), (vec![with_harder.id.clone()], vec![]));
+        assert_eq!(boost, vec![with_harder.id.clone()]);
+        let mut harder_all = with_harder.harder.clone();
+        harder_all.sort();
+        assert_eq!(drop, harder_all);
         assert!(rules.contains(&"progress-pain-worse"));
     }
 

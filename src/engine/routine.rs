@@ -50,12 +50,12 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
     }
     if e.difficulty > ctx.limits.max_difficulty {
         let because = names_of(&ctx.limits.difficulty_by, catalog.message("names.and"));
-        let difficulty = capitalise(e.difficulty.as_str());
+        let difficulty = e.difficulty.as_str();
         return Some(Exclusion::listed(
             say(
                 catalog,
                 "reason.too_hard",
-                &[("difficulty", &difficulty), ("because", &because)],
+                &[("difficulty", difficulty), ("because", &because)],
             ),
             ctx.limits.difficulty_ids(),
         ));
@@ -95,14 +95,6 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
         }
     }
     None
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Relevance: conditions it suits count most, then the areas that hurt,
@@ -214,13 +206,26 @@ fn strength_count(ctx: &Context<'_>, budget: u16) -> usize {
         .unwrap_or(0)
 }
 
-/// The minutes `e` takes this week: one set when last week's report asks
-/// for a shorter version.
-fn minutes_of(e: &Exercise, adj: &Adjustments<'_>) -> u8 {
-    if adj.shorter.contains(e.id.as_str()) && e.dose.sets > 1 {
-        (e.minutes / e.dose.sets).max(1)
+/// The sets of `e` this week: one when last week's report asks for a
+/// shorter version, one more when it felt easy and has no harder version.
+fn sets_of(e: &Exercise, adj: &Adjustments<'_>) -> u8 {
+    if adj.shorter.contains(e.id.as_str()) {
+        1
+    } else if adj.more.contains(e.id.as_str()) {
+        e.dose.sets.saturating_add(1).min(5)
     } else {
+        e.dose.sets
+    }
+}
+
+/// The minutes `e` takes this week, in step with its sets.
+fn minutes_of(e: &Exercise, adj: &Adjustments<'_>) -> u8 {
+    let sets = sets_of(e, adj);
+    if sets == e.dose.sets {
         e.minutes
+    } else {
+        let per_set = f32::from(e.minutes) / f32::from(e.dose.sets.max(1));
+        (per_set * f32::from(sets)).round().max(1.0) as u8
     }
 }
 
@@ -251,9 +256,16 @@ pub(super) fn build<'c>(
         .zip(&ctx.exercise_exclusions)
         .zip(&refs.exercise_suitable)
         .filter(|((e, excluded), suitable)| {
+            // Strength for the areas that hurt suits anyone whose plan needs
+            // strength, whatever the condition's own list names.
+            let strength_for_pain = strength
+                && e.kind == ExerciseKind::Strength
+                && ctx.pain_bits.iter().any(|b| b & area_bits(&e.areas) != 0);
             excluded.is_none()
                 && !adj.drop.contains(e.id.as_str())
-                && (ctx.effective_set.count(suitable) > 0 || adj.boost.contains_key(e.id.as_str()))
+                && (ctx.effective_set.count(suitable) > 0
+                    || adj.boost.contains_key(e.id.as_str())
+                    || strength_for_pain)
                 && (!gentle_only
                     || e.kind == ExerciseKind::Mobility
                     || (strength && e.kind == ExerciseKind::Strength))
@@ -355,7 +367,7 @@ pub(super) fn build<'c>(
         session.before = Some(say(
             ctx.catalog,
             "session.warm_up",
-            &[("technique", &t.name.to_lowercase())],
+            &[("technique", &t.name)],
         ));
     }
     let ids: Vec<&str> = chosen.iter().map(|e| e.id.as_str()).collect();
@@ -392,9 +404,20 @@ pub(super) fn build<'c>(
 
 /// The stretches to do straight after a professional massage, while the
 /// muscles are warm: safe, suitable held stretches made for that moment,
-/// one per target.
-pub(super) fn after_massage<'c>(ctx: &Context<'c>) -> Vec<RoutineItem<'c>> {
+/// one per target, none that the daily routine already holds (its target
+/// is already worked) or that last week's report keeps out.
+pub(super) fn after_massage<'c>(
+    ctx: &Context<'c>,
+    routine: Option<&Routine<'c>>,
+    adj: &Adjustments<'c>,
+) -> Vec<RoutineItem<'c>> {
     let refs = ctx.catalog.refs();
+    let daily: Vec<&str> = routine
+        .iter()
+        .flat_map(|r| &r.sessions)
+        .flat_map(|s| &s.items)
+        .map(|i| i.target)
+        .collect();
     let mut candidates: Vec<(u32, &Exercise)> = ctx
         .catalog
         .exercises
@@ -406,6 +429,8 @@ pub(super) fn after_massage<'c>(ctx: &Context<'c>) -> Vec<RoutineItem<'c>> {
                 && e.kind == ExerciseKind::Stretch
                 && e.best_time.contains(&Slot::AfterMassage)
                 && ctx.effective_set.count(suitable) > 0
+                && !adj.drop.contains(e.id.as_str())
+                && !daily.contains(&e.target.as_str())
         })
         .map(|((e, _), _)| (score(ctx, e), e))
         .collect();
@@ -419,15 +444,16 @@ pub(super) fn after_massage<'c>(ctx: &Context<'c>) -> Vec<RoutineItem<'c>> {
             out.push(e);
         }
     }
-    let none = Adjustments::default();
-    out.into_iter().map(|e| item(ctx, e, &none)).collect()
+    out.into_iter().map(|e| item(ctx, e, adj)).collect()
 }
 
-/// The safe versions of `e` among `ids`, as the person may be shown them.
-fn variants<'c>(ctx: &Context<'c>, ids: &'c [String]) -> Vec<Variant<'c>> {
+/// The safe versions of `e` among `ids`, as the person may be shown them:
+/// never one that hurt last week.
+fn variants<'c>(ctx: &Context<'c>, ids: &'c [String], adj: &Adjustments<'c>) -> Vec<Variant<'c>> {
     ids.iter()
         .filter_map(|id| ctx.catalog.exercise(id))
         .filter(|v| ctx.exercise_exclusions[position(&ctx.catalog.exercises, v)].is_none())
+        .filter(|v| !adj.drop.contains(v.id.as_str()))
         .map(|v| Variant {
             exercise_id: v.id.as_str(),
             name: v.name.as_str(),
@@ -450,8 +476,8 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
         } else {
             None
         };
-    let easier = variants(ctx, &e.easier);
-    let harder = variants(ctx, &e.harder);
+    let easier = variants(ctx, &e.easier, adj);
+    let harder = variants(ctx, &e.harder, adj);
     let progression = Progression {
         progress_when: match harder.first() {
             Some(h) => say(
@@ -459,7 +485,7 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
                 "progression.up_to",
                 &[("harder", &h.name.to_lowercase())],
             ),
-            None => catalog.message("progression.up_more").to_owned(),
+            None => super::explanation::words(catalog, "progression.up_more", e.kind.as_str()),
         },
         progress_to: harder.first().cloned(),
         drop_back_when: match easier.first() {
@@ -472,16 +498,16 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
         },
         drop_back_to: easier.first().cloned(),
     };
-    let shorter = adj.shorter.contains(e.id.as_str()) && e.dose.sets > 1;
+    let sets = sets_of(e, adj);
     let dose_parts = DoseParts {
         hold_seconds: e.dose.hold_seconds,
         reps: e.dose.reps,
-        sets: if shorter { 1 } else { e.dose.sets },
+        sets,
         per_side: e.dose.per_side,
     };
-    let dose: std::borrow::Cow<'c, str> = if shorter {
+    let dose: std::borrow::Cow<'c, str> = if sets != e.dose.sets {
         crate::catalog::Dose {
-            sets: 1,
+            sets,
             ..e.dose.clone()
         }
         .in_words()

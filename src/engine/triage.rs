@@ -106,7 +106,15 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
             name: flag.name.as_str(),
             urgency,
             action,
-            escalated_because: raising.map(|r| r.reason.clone()),
+            // The reason itself is in the message and the rule's entry:
+            // here only which rule raised it, so nothing is said twice.
+            escalated_because: raising.map(|r| {
+                say(
+                    catalog,
+                    "triage.raised_by",
+                    &[("rule", &r.name.to_lowercase())],
+                )
+            }),
         });
     }
     // Most urgent first; id order among equals keeps the answer deterministic.
@@ -175,8 +183,18 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
         .age_bands
         .iter()
         .find(|b| b.no_plan && b.urgency.map(level_of) == Some(level));
+    // An age band that alone sets the urgency says what to do in its own
+    // words, which replace the level's general lead.
+    let band_alone = ctx.age_bands.iter().find(|b| {
+        b.urgency.map(level_of) == Some(level)
+            && !triage.flags.iter().any(|f| level_of(f.urgency) == level)
+            && !triage.escalations.iter().any(|r| r.action.is_some())
+    });
     let mut sentences: Vec<String> = Vec::new();
-    match no_plan_band.and_then(|b| b.action.as_deref()) {
+    match no_plan_band
+        .or(band_alone)
+        .and_then(|b| b.action.as_deref())
+    {
         Some(action) => sentences.push(action.to_owned()),
         None if no_plan_fits => sentences.push(catalog.message("triage.no_plan_fits").to_owned()),
         None => sentences.push(
@@ -185,10 +203,11 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
                 .to_owned(),
         ),
     }
-    // Age bands that set the urgency on their own say what to do.
+    // Other age bands at this urgency add what to do.
     for band in &ctx.age_bands {
         if !band.no_plan
             && band.urgency.map(level_of) == Some(level)
+            && band_alone.is_none_or(|b| b.id != band.id)
             && let Some(action) = &band.action
         {
             sentences.push(action.clone());

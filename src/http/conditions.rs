@@ -10,7 +10,7 @@ use super::error::{ApiError, PROBLEM_JSON, Problem};
 use super::extract::{Path, Query};
 use super::page::{self, PageParams, list_response};
 use super::pages;
-use super::schema::Snomed;
+use super::schema::{KeyedCaution, Snomed};
 use super::state::Snapshot;
 use crate::catalog::{self, Approach, ConditionCategory, Difficulty, MassageRole, Pressure, Slot};
 
@@ -62,6 +62,8 @@ pub struct Condition {
     pub helps: Helps,
     /// What to be careful about.
     pub cautions: Vec<String>,
+    /// The same cautions with who each is for.
+    pub caution_details: Vec<KeyedCaution>,
     /// How the condition changes the plan.
     pub modifiers: Modifiers,
     /// SNOMED CT concepts for this entry, only verified ones; EHR records
@@ -84,7 +86,8 @@ impl From<&catalog::Condition> for Condition {
                 approach: c.helps.approach,
                 why: c.helps.why.clone(),
             },
-            cautions: c.cautions.clone(),
+            cautions: c.cautions.iter().map(|n| n.text.clone()).collect(),
+            caution_details: c.cautions.iter().map(KeyedCaution::from).collect(),
             modifiers: Modifiers {
                 massage: m.massage,
                 massage_reason: m.massage_reason.clone(),

@@ -109,6 +109,8 @@ pub struct KeyedCaution {
     pub conditions: Vec<String>,
     /// Red-flag ids it is for.
     pub red_flags: Vec<String>,
+    /// Pain durations it is for; any when empty.
+    pub durations: Vec<crate::engine::Duration>,
 }
 
 impl From<&crate::catalog::CautionNote> for KeyedCaution {
@@ -117,6 +119,7 @@ impl From<&crate::catalog::CautionNote> for KeyedCaution {
             text: n.text.clone(),
             conditions: n.only_with.conditions.clone(),
             red_flags: n.only_with.red_flags.clone(),
+            durations: n.durations.clone(),
         }
     }
 }

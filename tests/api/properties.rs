@@ -119,13 +119,20 @@ fn person() -> impl Strategy<Value = Person> {
         )
 }
 
-/// The conditions a person's age brings in (70 and over: older adult).
+/// The conditions a person's age brings in (70 and over: older adult) and
+/// those their signs count as (a minor fall is a recent injury).
 fn implied<'c>(c: &'c Catalog, p: &Person) -> Vec<&'c str> {
     c.policy
         .age_bands
         .iter()
         .filter(|b| p.age.is_some_and(|a| b.holds(a, p.pain.duration)))
         .flat_map(|b| b.implies_conditions.iter().map(String::as_str))
+        .chain(
+            p.red_flags
+                .iter()
+                .filter_map(|f| c.red_flag(f))
+                .flat_map(|f| f.counts_as.iter().map(String::as_str)),
+        )
         .collect()
 }
 
@@ -225,7 +232,10 @@ proptest! {
                     let suits = |x: &backcare::catalog::Exercise| x.suitable_for.iter().any(|s| effective.contains(&s.as_str()));
                     let variant = p.last_week.is_some()
                         && c.exercises.iter().any(|o| suits(o) && (o.easier.contains(&e.id) || o.harder.contains(&e.id)));
-                    prop_assert!(suits(e) || variant, "{} suits none of the conditions", e.id);
+                    // Strength for an area in pain suits anyone whose plan needs it.
+                    let for_pain = e.kind == backcare::catalog::ExerciseKind::Strength
+                        && p.pain.areas.iter().any(|a| c.policy.area_map.get(a).is_some_and(|areas| e.areas.iter().any(|x| areas.contains(x))));
+                    prop_assert!(suits(e) || variant || for_pain, "{} suits none of the conditions", e.id);
                 }
             }
             prop_assert!(items > 0);
@@ -305,9 +315,11 @@ proptest! {
             // Every caution for this person's conditions or flags, and
             // none for anyone else.
             for note in &e.cautions {
-                let for_them = note.is_general()
+                let keyed = !note.only_with.conditions.is_empty() || !note.only_with.red_flags.is_empty();
+                let for_them = (!keyed
                     || note.only_with.conditions.iter().any(has)
-                    || note.only_with.red_flags.iter().any(flagged);
+                    || note.only_with.red_flags.iter().any(flagged))
+                    && (note.durations.is_empty() || note.durations.contains(&p.pain.duration));
                 prop_assert_eq!(item.cautions.contains(&note.text.as_str()), for_them, "{}: {}", e.id, &note.text);
             }
         }
@@ -322,9 +334,11 @@ proptest! {
                     prop_assert!(t.pressure != Some(Pressure::Firm), "{} firm at 70 or over", t.id);
                 }
                 for note in &t.cautions {
-                    let for_them = note.is_general()
+                    let keyed = !note.only_with.conditions.is_empty() || !note.only_with.red_flags.is_empty();
+                    let for_them = (!keyed
                         || note.only_with.conditions.iter().any(has)
-                        || note.only_with.red_flags.iter().any(flagged);
+                        || note.only_with.red_flags.iter().any(flagged))
+                        && (note.durations.is_empty() || note.durations.contains(&p.pain.duration));
                     prop_assert_eq!(pick.cautions.contains(&note.text.as_str()), for_them, "{}: {}", t.id, &note.text);
                 }
             }
@@ -388,6 +402,44 @@ proptest! {
                 let e = c.exercise(item.exercise_id).unwrap();
                 prop_assert!(!e.avoid_if.conditions.iter().any(has) && !e.avoid_if.red_flags.iter().any(flagged), "{} after massage", e.id);
             }
+        }
+        // Last week's report: what hurt stays out everywhere (routine, the
+        // stretches after massage, every progression); worse pain brings in
+        // nothing harder; at most the policy's number of step-ups.
+        if let Some(report) = &p.last_week {
+            let all_items: Vec<_> = r.routine.iter().flat_map(|x| &x.sessions).flat_map(|s| &s.items)
+                .chain(r.massage.iter().flat_map(|m| &m.after_massage)).collect();
+            let suits_them = |id: &str| c.exercise(id).is_some_and(|e| {
+                let mut eff = conditions.clone();
+                if p.conditions.is_empty() { eff.push(c.policy.default_condition.as_str()); }
+                e.suitable_for.iter().any(|s| eff.contains(&s.as_str()))
+            });
+            for ri in report.items.iter().filter(|i| suits_them(&i.exercise_id)) {
+                if ri.felt == Felt::Painful {
+                    for item in &all_items {
+                        prop_assert!(item.exercise_id != ri.exercise_id, "{} hurt last week but is back", ri.exercise_id);
+                        for v in item.progression.progress_to.iter().chain(&item.progression.drop_back_to) {
+                            prop_assert!(v.exercise_id != ri.exercise_id, "{} hurt last week but is offered as a next step", ri.exercise_id);
+                        }
+                    }
+                }
+            }
+            let worse = match (report.pain_then, p.pain.intensity) {
+                (Some(then), Some(now)) => now >= then.saturating_add(c.policy.limits.pain_worse_by),
+                (_, None) => true,
+                _ => false,
+            };
+            let reported = |id: &str| report.items.iter().any(|i| i.exercise_id == id);
+            let mut stepped = 0;
+            for item in r.routine.iter().flat_map(|x| &x.sessions).flat_map(|s| &s.items) {
+                let from: Vec<&ItemReport> = report.items.iter().filter(|i| suits_them(&i.exercise_id)
+                    && c.exercise(&i.exercise_id).is_some_and(|e| e.harder.iter().any(|h| h == item.exercise_id))).collect();
+                if !from.is_empty() && !reported(item.exercise_id) {
+                    prop_assert!(!worse, "{} is harder than last week's item with worse pain", item.exercise_id);
+                    if from.iter().any(|i| i.felt == Felt::TooEasy) { stepped += 1; }
+                }
+            }
+            prop_assert!(stepped <= usize::from(c.policy.limits.max_step_ups) + 1, "{} step-ups", stepped);
         }
         // Each flag's own action is said at most once in the answer.
         let whole = serde_json::to_string(&r).unwrap();

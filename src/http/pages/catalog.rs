@@ -140,7 +140,7 @@ pub(crate) fn condition_page(catalog: &Catalog, c: &crate::catalog::Condition) -
             h2 { "What helps" }
             (paragraphs(&c.helps.why))
             h2 { "Be careful" }
-            ul.list { @for s in &c.cautions { li { (s) } } }
+            (cautions(catalog, &c.cautions))
             @if !exercises.is_empty() {
                 h2 { "Exercises that suit it" }
                 ul.plain { @for e in exercises { li { a href={ "/exercises/" (e.id) } { (e.name) } } } }
