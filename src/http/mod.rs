@@ -23,6 +23,7 @@ pub mod serve;
 mod sources;
 mod state;
 mod techniques;
+pub mod wire;
 
 use axum::Router;
 use axum::http::Method;

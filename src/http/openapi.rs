@@ -101,7 +101,7 @@ pub(super) fn with_examples(
 ) -> utoipa::openapi::OpenApi {
     use serde_json::{Value, json};
 
-    use super::{conditions, exercises, red_flags, sources, techniques};
+    use super::wire;
 
     fn page(items: Vec<Value>, total: usize) -> Value {
         json!({"items": items, "total": total, "limit": 2, "offset": 0})
@@ -112,11 +112,14 @@ pub(super) fn with_examples(
     let mut doc = serde_json::to_value(&spec).expect("the OpenAPI document serialises");
     let one = |kind: &str, id: &str| -> Option<Value> {
         Some(match kind {
-            "conditions" => json!(conditions::Condition::from(catalog.condition(id)?)),
-            "red-flags" => json!(red_flags::RedFlag::new(catalog, catalog.red_flag(id)?)),
-            "techniques" => json!(techniques::Technique::from(catalog.technique(id)?)),
-            "exercises" => json!(exercises::Exercise::from(catalog.exercise(id)?)),
-            "sources" => json!(sources::Source::from(catalog.source(id)?)),
+            "conditions" => json!(wire::conditions::Condition::from(catalog.condition(id)?)),
+            "red-flags" => json!(wire::red_flags::RedFlag::new(
+                catalog,
+                catalog.red_flag(id)?
+            )),
+            "techniques" => json!(wire::techniques::Technique::from(catalog.technique(id)?)),
+            "exercises" => json!(wire::exercises::Exercise::from(catalog.exercise(id)?)),
+            "sources" => json!(wire::sources::Source::from(catalog.source(id)?)),
             _ => return None,
         })
     };
@@ -124,28 +127,30 @@ pub(super) fn with_examples(
         (
             "conditions",
             two(&catalog.conditions, |c| {
-                json!(conditions::Condition::from(c))
+                json!(wire::conditions::Condition::from(c))
             }),
         ),
         (
             "red-flags",
             two(&catalog.red_flags, |f| {
-                json!(red_flags::RedFlag::new(catalog, f))
+                json!(wire::red_flags::RedFlag::new(catalog, f))
             }),
         ),
         (
             "techniques",
             two(&catalog.techniques, |t| {
-                json!(techniques::Technique::from(t))
+                json!(wire::techniques::Technique::from(t))
             }),
         ),
         (
             "exercises",
-            two(&catalog.exercises, |e| json!(exercises::Exercise::from(e))),
+            two(&catalog.exercises, |e| {
+                json!(wire::exercises::Exercise::from(e))
+            }),
         ),
         (
             "sources",
-            two(&catalog.sources, |s| json!(sources::Source::from(s))),
+            two(&catalog.sources, |s| json!(wire::sources::Source::from(s))),
         ),
     ];
     let paths: Vec<String> = doc["paths"]

@@ -13,7 +13,8 @@ use bytes::Bytes;
 use serde::Serialize;
 
 use super::metrics::Metrics;
-use super::{conditions, exercises, red_flags, sources, techniques};
+use super::wire;
+use crate::catalog::{Area, Equipment, ExerciseKind, Position};
 use crate::catalog::{Catalog, Entity};
 
 /// A catalog with every entity's wire JSON serialised once, when it is
@@ -30,7 +31,7 @@ pub struct Served {
     /// Every exercise's illustration, drawn once like its JSON.
     illustrations: Vec<Bytes>,
     sources: Vec<Bytes>,
-    exercise_pages: PageCache<exercises::PageKey>,
+    exercise_pages: PageCache<PageKey>,
 }
 
 /// The most bytes of assembled list pages one catalog keeps. Past it,
@@ -100,25 +101,25 @@ impl Served {
     pub fn new(catalog: Catalog) -> Self {
         Self {
             etag: super::caching::etag(&catalog.version),
-            conditions: serialise::<_, conditions::Condition>(&catalog.conditions),
+            conditions: serialise::<_, wire::conditions::Condition>(&catalog.conditions),
             red_flags: catalog
                 .red_flags
                 .iter()
                 .map(|f| {
                     Bytes::from(
-                        serde_json::to_vec(&red_flags::RedFlag::new(&catalog, f))
+                        serde_json::to_vec(&wire::red_flags::RedFlag::new(&catalog, f))
                             .expect("wire types always serialise"),
                     )
                 })
                 .collect(),
-            techniques: serialise::<_, techniques::Technique>(&catalog.techniques),
-            exercises: serialise::<_, exercises::Exercise>(&catalog.exercises),
+            techniques: serialise::<_, wire::techniques::Technique>(&catalog.techniques),
+            exercises: serialise::<_, wire::exercises::Exercise>(&catalog.exercises),
             illustrations: catalog
                 .exercises
                 .iter()
                 .map(|e| Bytes::from(crate::illustration::svg(e)))
                 .collect(),
-            sources: serialise::<_, sources::Source>(&catalog.sources),
+            sources: serialise::<_, wire::sources::Source>(&catalog.sources),
             exercise_pages: PageCache::default(),
             catalog,
         }
@@ -166,7 +167,7 @@ impl Served {
         &self.exercises[crate::catalog::position(&self.catalog.exercises, exercise)]
     }
     /// Exercise list pages assembled so far for this catalog.
-    pub fn exercise_pages(&self) -> &PageCache<exercises::PageKey> {
+    pub fn exercise_pages(&self) -> &PageCache<PageKey> {
         &self.exercise_pages
     }
     /// One source's JSON.
@@ -174,6 +175,7 @@ impl Served {
         lookup(&self.catalog.sources, &self.sources, id)
     }
 }
+
 
 impl std::ops::Deref for Served {
     type Target = Catalog;
@@ -283,10 +285,28 @@ impl FromRequestParts<AppState> for Snapshot {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<Snapshot>()
-            .cloned()
-            .unwrap_or_else(|| Snapshot(state.catalog())))
+        Ok(Snapshot(state.catalog()))
     }
+}
+
+/// A checked exercise list query without free text: what a cached page is
+/// kept under (the condition as its catalog position).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    /// The condition filter, as a catalog position.
+    pub(super) condition: Option<usize>,
+    /// The area filter.
+    pub(super) area: Option<Area>,
+    /// The equipment filter.
+    pub(super) equipment: Option<Equipment>,
+    /// The position filter.
+    pub(super) position: Option<Position>,
+    /// The kind filter.
+    pub(super) kind: Option<ExerciseKind>,
+    /// The pregnancy filter.
+    pub(super) pregnancy_safe: Option<bool>,
+    /// The page size.
+    pub(super) limit: usize,
+    /// The items skipped.
+    pub(super) offset: usize,
 }
