@@ -282,7 +282,7 @@ impl FromRequestParts<AppState> for Snapshot {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
-        parts: &mut Parts,
+        _parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         Ok(Snapshot(state.catalog()))
