@@ -95,6 +95,7 @@ pub fn app_with(state: AppState, settings: &Settings) -> Router {
         .merge(api)
         .merge(docs)
         .route(pages::STYLESHEET_PATH, axum::routing::get(stylesheet))
+        .route(pages::ICON_PATH, axum::routing::get(icon))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
     let state = state.with_limits(state::Limits {
@@ -143,6 +144,17 @@ async fn stylesheet() -> impl axum::response::IntoResponse {
             (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
         ],
         pages::STYLESHEET,
+    )
+}
+
+/// The pages' icon.
+async fn icon() -> impl axum::response::IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        pages::ICON,
     )
 }
 

@@ -176,7 +176,6 @@ impl Served {
     }
 }
 
-
 impl std::ops::Deref for Served {
     type Target = Catalog;
     fn deref(&self) -> &Catalog {

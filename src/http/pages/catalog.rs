@@ -71,7 +71,7 @@ pub(crate) fn illustration(e: &Exercise) -> Markup {
     html! {
         figure.illustration {
             img src={ "/exercises/" (e.id) "/illustration.svg" } alt={ (e.name) ": start and end positions" } width="640" height="300";
-            figcaption { "Start (grey) and end (dark) positions." }
+            figcaption { "Where to start, and where to move to." }
         }
     }
 }

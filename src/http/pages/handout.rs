@@ -96,7 +96,7 @@ pub(crate) fn handout(catalog: &Catalog, r: &Recommendation<'_>) -> Markup {
                 @for s in &routine.sessions {
                     h3 { (slot_words(s.slot)) }
                     @if let Some(before) = &s.before { p.notice { (before) } }
-                    @for i in &s.items { (item(catalog, i)) }
+                    div.cards { @for i in &s.items { (item(catalog, i)) } }
                 }
             }
             @if let Some(m) = &r.massage {
@@ -113,7 +113,7 @@ pub(crate) fn handout(catalog: &Catalog, r: &Recommendation<'_>) -> Markup {
                     }
                     @if !m.after_massage.is_empty() {
                         h3 { "Straight after a massage" }
-                        @for i in &m.after_massage { (item(catalog, i)) }
+                        div.cards { @for i in &m.after_massage { (item(catalog, i)) } }
                     }
                     @for t in &m.self_massage { (technique(t)) }
                 }

@@ -26,6 +26,12 @@ pub(crate) const STYLESHEET: &str = include_str!("site.css");
 /// The path the stylesheet is served at.
 pub(crate) const STYLESHEET_PATH: &str = "/assets/site.css";
 
+/// The pages' icon: a plain mark in the illustrations' colour.
+pub(crate) const ICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1f3a5f"/><path d="M11 7c5 4 5 9 1 13s-3 6 1 6" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>"##;
+
+/// The path the icon is served at.
+pub(crate) const ICON_PATH: &str = "/assets/icon.svg";
+
 /// Whether the client prefers HTML to JSON: `text/html` with a higher
 /// quality than `application/json` (a browser's `Accept`). A tie, `*/*`,
 /// no `Accept` or an unreadable one all mean JSON.
@@ -63,6 +69,7 @@ pub(crate) fn layout(title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · backcare" }
                 link rel="stylesheet" href=(STYLESHEET_PATH);
+                link rel="icon" href=(ICON_PATH) type="image/svg+xml";
             }
             body {
                 header.site {
