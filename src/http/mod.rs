@@ -131,7 +131,10 @@ pub fn admin(state: AppState) -> Router {
 pub(crate) fn spec() -> utoipa::openapi::OpenApi {
     let spec = api_routes().into_openapi();
     match Catalog::embedded() {
-        Ok(catalog) => openapi::with_examples(openapi::with_catalog_ids(spec, &catalog), &catalog),
+        Ok(catalog) => openapi::with_pages(openapi::with_examples(
+            openapi::with_catalog_ids(spec, &catalog),
+            &catalog,
+        )),
         Err(_) => spec,
     }
 }

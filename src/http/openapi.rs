@@ -221,6 +221,63 @@ pub(super) fn with_examples(
     serde_json::from_value(doc).expect("the patched document is still an OpenAPI document")
 }
 
+/// Lists the `text/html` answer beside the JSON of every resource that has
+/// a page (an exercise, a condition, a red flag and their lists) and of
+/// `POST /recommendation` (the printable handout), so clients know what a
+/// browser's `Accept` gets.
+pub(super) fn with_pages(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use serde_json::json;
+    let mut doc = serde_json::to_value(&spec).expect("the OpenAPI document serialises");
+    let pages = [
+        (
+            "/exercises",
+            "get",
+            "The list as a page with links, when the client prefers `text/html` (a browser).",
+        ),
+        (
+            "/exercises/{id}",
+            "get",
+            "The exercise as a page (illustration, steps, dose, how it should feel, cautions, common mistakes, easier and harder versions, sources), when the client prefers `text/html`.",
+        ),
+        (
+            "/conditions",
+            "get",
+            "The list as a page with links, when the client prefers `text/html`.",
+        ),
+        (
+            "/conditions/{id}",
+            "get",
+            "The condition as a page, when the client prefers `text/html`.",
+        ),
+        (
+            "/red-flags",
+            "get",
+            "The list as a page with links, when the client prefers `text/html`.",
+        ),
+        (
+            "/red-flags/{id}",
+            "get",
+            "The red flag as a page, with what to do and the combinations that make it more urgent, when the client prefers `text/html`.",
+        ),
+        (
+            "/recommendation",
+            "post",
+            "The plan as a printable handout (A4 or Letter), when the client prefers `text/html`; never cached.",
+        ),
+    ];
+    for (path, method, description) in pages {
+        let pointer = format!(
+            "/paths/{}/{method}/responses/200/content",
+            path.replace('/', "~1")
+        );
+        if let Some(content) = doc.pointer_mut(&pointer) {
+            content["text/html"] =
+                json!({"schema": {"type": "string", "description": description}});
+        }
+    }
+    serde_json::from_value(doc).expect("the patched document is still an OpenAPI document")
+}
+
 /// The OpenAPI document of the whole API, built once.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     static SPEC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();

@@ -197,3 +197,18 @@ async fn a_recommendation_is_a_printable_handout_when_a_browser_asks() {
         "no plan in an emergency handout"
     );
 }
+
+/// The README shows an illustration; it is the service's own, so a change
+/// to the pose or the renderer rewrites it here and fails until committed.
+#[tokio::test]
+async fn the_readme_illustration_is_the_one_the_service_draws() {
+    let app = TestApp::embedded();
+    let served = app.get("/exercises/cat-cow/illustration.svg").await;
+    assert_eq!(served.status, 200);
+    let path = crate::helpers::repo_root().join("docs/images/cat-cow.svg");
+    let committed = std::fs::read(&path).unwrap_or_default();
+    if committed != served.body {
+        std::fs::write(&path, &served.body).unwrap();
+        panic!("docs/images/cat-cow.svg was out of date and has been rewritten; commit it");
+    }
+}
