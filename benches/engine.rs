@@ -106,6 +106,18 @@ fn bench_router(c: &mut Criterion) {
             )
         })
     });
+    // A 100-letter query: lengths rule every catalog word out before any
+    // edit distance is computed.
+    let long_q = format!("/exercises?q={}", "a".repeat(100));
+    c.bench_function("router/search_long_query", |b| {
+        b.iter(|| {
+            call(
+                Request::get(long_q.as_str())
+                    .body(Body::empty())
+                    .expect("a valid request"),
+            )
+        })
+    });
     c.bench_function("router/list_exercises_lower_back", |b| {
         b.iter(|| {
             call(

@@ -69,10 +69,31 @@ pub(super) struct SearchIndex {
     docs: Vec<[(u32, Vec<String>); 3]>,
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+/// Text as search compares it: compatibility-decomposed (NFKD, so a
+/// precomposed `é` and `e` with a combining accent are the same), without
+/// combining marks, soft hyphens or zero-width characters, and lower-cased.
+/// unicode-normalization does the decomposition; its tables are the
+/// Unicode standard's, which no hand-written fold would keep up with.
+pub(crate) fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfkd()
+        .filter(|c| {
+            !is_combining_mark(*c)
+                && !matches!(
+                    c,
+                    '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+                )
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+pub(crate) fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(str::to_owned)
         .collect()
 }
 
@@ -90,16 +111,19 @@ fn allowed_edits(len: usize) -> usize {
 /// 1 within the typo allowance, 0 no match.
 fn word_score(query: &str, word: &str) -> u32 {
     if word == query {
-        3
-    } else if query.len() >= 3 && word.starts_with(query) {
-        2
-    } else if strsim::damerau_levenshtein(query, word) <= allowed_edits(query.chars().count())
-        && allowed_edits(query.chars().count()) > 0
-    {
-        1
-    } else {
-        0
+        return 3;
     }
+    if query.len() >= 3 && word.starts_with(query) {
+        return 2;
+    }
+    let allowed = allowed_edits(query.chars().count());
+    // Words whose lengths differ by more than the allowance cannot be
+    // within it: no need to compute the distance (a 100-letter query would
+    // otherwise cost a full table against every catalog word).
+    if allowed == 0 || query.chars().count().abs_diff(word.chars().count()) > allowed {
+        return 0;
+    }
+    u32::from(strsim::damerau_levenshtein(query, word) <= allowed)
 }
 
 impl SearchIndex {
@@ -160,5 +184,35 @@ impl super::Catalog {
         // Stable sort keeps id order among equal scores.
         hits.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
         hits.into_iter().map(|(_, e)| e).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decomposed_accents_soft_hyphens_and_case_fold_alike() {
+        assert_eq!(fold("Hamstring"), fold("ham\u{ad}string"));
+        assert_eq!(fold("caf\u{e9}"), fold("cafe\u{301}"));
+        assert_eq!(
+            fold("ＣＡＴ"),
+            "cat",
+            "full-width letters are compatibility forms"
+        );
+        assert_eq!(words("Knee-to-chest\u{200b}!"), vec!["knee", "to", "chest"]);
+    }
+
+    #[test]
+    fn typos_match_within_their_allowance_and_lengths_rule_out_the_rest() {
+        assert_eq!(word_score("hamstrng", "hamstring"), 1);
+        assert_eq!(word_score("ham", "hamstring"), 2);
+        assert_eq!(
+            word_score("cat", "bat"),
+            0,
+            "short words need an exact match"
+        );
+        let long = "a".repeat(100);
+        assert_eq!(word_score(&long, "hamstring"), 0);
     }
 }

@@ -363,3 +363,31 @@ async fn docs_are_served_without_the_network() {
         "the Swagger UI bundle is vendored into the binary"
     );
 }
+
+#[tokio::test]
+async fn text_search_folds_accents_soft_hyphens_and_width() {
+    let app = TestApp::embedded();
+    for q in [
+        "ham%C2%ADstring",
+        "hamstr%C3%AFng",
+        "hamstri%CC%88ng",
+        "%EF%BD%88amstring",
+    ] {
+        let r = app.get(&format!("/exercises?q={q}")).await.json();
+        let ids: Vec<&str> = r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            ids.iter().any(|id| id.contains("hamstring")),
+            "{q}: {ids:?}"
+        );
+    }
+    // A very long query is answered (nothing matches), not slowly refused.
+    let long = "a".repeat(100);
+    let r = app.get(&format!("/exercises?q={long}")).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["total"], 0);
+}
