@@ -221,6 +221,8 @@ pub(super) fn load(
         education: sorted(education, &mut problems),
         policy,
         messages,
+        message_table: Vec::new(),
+        rule_table: Vec::new(),
         activity,
         search: SearchIndex::default(),
         refs: Default::default(),

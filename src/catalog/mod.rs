@@ -63,6 +63,12 @@ pub struct Catalog {
     pub policy: Policy,
     /// Every sentence the engine says to a person, by key.
     pub messages: Messages,
+    /// The same sentences in [`policy::MESSAGES`] order, for lookups by
+    /// position (an empty string where content lacks one, which
+    /// validation refuses).
+    message_table: Vec<String>,
+    /// The policy's rules in [`policy::RULES`] order.
+    rule_table: Vec<Option<policy::Rule>>,
     /// Walking and activity goals.
     pub activity: Activity,
     /// Education messages, by id.
@@ -104,6 +110,37 @@ pub struct Refs {
     pub condition_sources: Vec<Vec<u16>>,
     /// Per red flag: its `sources` as source positions.
     pub red_flag_sources: Vec<Vec<u16>>,
+    /// Per exercise: the techniques it applies, as technique positions.
+    pub exercise_applies: Vec<Vec<u16>>,
+    /// Per exercise: its cautions' keys, parallel to `cautions`.
+    pub exercise_caution_keys: Vec<Vec<CautionKey>>,
+    /// Per technique: its cautions' keys, parallel to `cautions`.
+    pub technique_caution_keys: Vec<Vec<CautionKey>>,
+    /// Per condition: its cautions' keys, parallel to `cautions`.
+    pub condition_caution_keys: Vec<Vec<CautionKey>>,
+    /// Per escalation rule: its clauses' signs as positions, with how many
+    /// of each clause must be present.
+    pub escalation_signs: Vec<Vec<(Vec<SignRef>, usize)>>,
+}
+
+/// Who a caution is for, as positions: empty lists mean everyone.
+#[derive(Debug, Default, Clone)]
+pub struct CautionKey {
+    /// Condition positions.
+    pub conditions: Vec<u16>,
+    /// Red-flag positions.
+    pub red_flags: Vec<u16>,
+}
+
+/// A sign of an escalation rule, as a position in its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignRef {
+    /// A red flag.
+    RedFlag(u16),
+    /// A condition.
+    Condition(u16),
+    /// An age band of the policy.
+    AgeBand(u16),
 }
 
 impl Refs {
@@ -122,6 +159,35 @@ impl Refs {
         };
         let flag = |id: &str| c.red_flags.binary_search_by(|x| x.id.as_str().cmp(id)).ok();
         let source = |id: &str| c.sources.binary_search_by(|x| x.id.as_str().cmp(id)).ok();
+        let technique = |id: &str| {
+            c.techniques
+                .binary_search_by(|x| x.id.as_str().cmp(id))
+                .ok()
+        };
+        let keys = |notes: &[CautionNote]| -> Vec<CautionKey> {
+            notes
+                .iter()
+                .map(|n| CautionKey {
+                    conditions: positions(&n.only_with.conditions, &condition),
+                    red_flags: positions(&n.only_with.red_flags, &flag),
+                })
+                .collect()
+        };
+        let sign = |id: &str| -> Option<SignRef> {
+            let at = |i: usize| u16::try_from(i).ok();
+            flag(id)
+                .and_then(at)
+                .map(SignRef::RedFlag)
+                .or_else(|| condition(id).and_then(at).map(SignRef::Condition))
+                .or_else(|| {
+                    c.policy
+                        .age_bands
+                        .iter()
+                        .position(|b| b.id == id)
+                        .and_then(at)
+                        .map(SignRef::AgeBand)
+                })
+        };
         Self {
             exercise_suitable: c
                 .exercises
@@ -183,6 +249,24 @@ impl Refs {
                 .red_flags
                 .iter()
                 .map(|f| positions(&f.sources, &source))
+                .collect(),
+            exercise_applies: c
+                .exercises
+                .iter()
+                .map(|e| positions(&e.applies, &technique))
+                .collect(),
+            exercise_caution_keys: c.exercises.iter().map(|e| keys(&e.cautions)).collect(),
+            technique_caution_keys: c.techniques.iter().map(|t| keys(&t.cautions)).collect(),
+            condition_caution_keys: c.conditions.iter().map(|x| keys(&x.cautions)).collect(),
+            escalation_signs: c
+                .escalations
+                .iter()
+                .map(|r| {
+                    r.when
+                        .iter()
+                        .map(|cl| (cl.of.iter().filter_map(|s| sign(s)).collect(), cl.needed()))
+                        .collect()
+                })
                 .collect(),
             emergency_names: c
                 .red_flags
@@ -257,6 +341,7 @@ impl Catalog {
 
     /// Recomputes [`Catalog::refs`] after the lists were changed in place.
     pub fn reindex(&mut self) {
+        self.tables();
         self.refs = Refs::build(self);
     }
 
@@ -290,6 +375,28 @@ impl Catalog {
     /// every key the engine uses is there.
     pub fn message(&self, key: &str) -> &str {
         self.messages.get(key).map_or("", String::as_str)
+    }
+
+    /// The sentence at position `at` of [`policy::MESSAGES`].
+    pub fn msg(&self, at: usize) -> &str {
+        self.message_table.get(at).map_or("", String::as_str)
+    }
+
+    /// The rule at position `at` of [`policy::RULES`].
+    pub fn rule_at(&self, at: usize) -> Option<&policy::Rule> {
+        self.rule_table.get(at).and_then(Option::as_ref)
+    }
+
+    /// Rebuilds the positional tables of messages and rules.
+    fn tables(&mut self) {
+        self.message_table = policy::MESSAGES
+            .iter()
+            .map(|(key, _)| self.messages.get(*key).cloned().unwrap_or_default())
+            .collect();
+        self.rule_table = policy::RULES
+            .iter()
+            .map(|(id, _)| self.policy.rules.get(*id).cloned())
+            .collect();
     }
 
     /// How many entities of each kind, in [`KINDS`] order.

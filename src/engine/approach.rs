@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use crate::catalog::Approach;
 
 use super::context::{Context, entry_sources};
+use super::explanation::r;
 use super::input::{Duration, Goal, MassageAccess};
 use super::output::Risk;
 
@@ -15,9 +16,9 @@ use super::output::Risk;
 pub(super) fn stratified_care(ctx: &mut Context<'_>) {
     let Some(risk) = ctx.risk else { return };
     let rule = match risk {
-        Risk::Low => "start-back-low-self-management",
-        Risk::Medium => "start-back-medium-physiotherapy",
-        Risk::High => "start-back-high-psychologically-informed",
+        Risk::Low => r!("start-back-low-self-management"),
+        Risk::Medium => r!("start-back-medium-physiotherapy"),
+        Risk::High => r!("start-back-high-psychologically-informed"),
     };
     ctx.fire(rule, &[], vec![], vec![]);
 }
@@ -40,7 +41,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
         &ctx.effective,
     );
     ctx.fire(
-        "condition-approach",
+        r!("condition-approach"),
         &[
             (
                 "approach",
@@ -62,7 +63,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
             ctx,
             &mut approach,
             Approach::Stretching,
-            "massage-excluded",
+            r!("massage-excluded"),
             &args,
             vec![b.id],
         );
@@ -72,7 +73,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
             ctx,
             &mut approach,
             Approach::Stretching,
-            "no-massage-access",
+            r!("no-massage-access"),
             &[],
             vec![],
         );
@@ -88,7 +89,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
             ctx,
             &mut approach,
             Approach::Combined,
-            "massage-supporting-only",
+            r!("massage-supporting-only"),
             &args,
             vec![b.id],
         );
@@ -102,7 +103,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
             ("reason", b.reason.unwrap_or_default()),
         ];
         let ids = if b.id.is_empty() { vec![] } else { vec![b.id] };
-        ctx.fire("massage-supporting-only", &args, ids, vec![]);
+        ctx.fire(r!("massage-supporting-only"), &args, ids, vec![]);
     }
     if approach == Approach::Massage && person.pain.duration != Duration::Acute {
         let args = [("duration", person.pain.duration.as_str())];
@@ -110,7 +111,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
             ctx,
             &mut approach,
             Approach::Combined,
-            "nice-1.2.7-massage-with-exercise",
+            r!("nice-1.2.7-massage-with-exercise"),
             &args,
             vec![],
         );
@@ -120,7 +121,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
             ctx,
             &mut approach,
             Approach::Combined,
-            "long-term-goal-exercise",
+            r!("long-term-goal-exercise"),
             &[],
             vec![],
         );
@@ -133,15 +134,15 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
             ctx,
             &mut approach,
             Approach::Combined,
-            "start-back-exercise",
+            r!("start-back-exercise"),
             &args,
             vec![],
         );
     }
     if approach == Approach::Massage {
-        ctx.fire("massage-first-with-movement", &[], vec![], vec![]);
+        ctx.fire(r!("massage-first-with-movement"), &[], vec![], vec![]);
     } else if person.pain.duration == Duration::Chronic {
-        ctx.fire("acp-r2-chronic-exercise", &[], vec![], vec![]);
+        ctx.fire(r!("acp-r2-chronic-exercise"), &[], vec![], vec![]);
     }
     approach
 }
@@ -151,7 +152,7 @@ fn adjust<'c>(
     ctx: &mut Context<'c>,
     approach: &mut Approach,
     to: Approach,
-    rule: &'static str,
+    rule: (usize, &'static str),
     args: &[(&str, &str)],
     ids: Vec<&'c str>,
 ) {

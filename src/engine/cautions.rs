@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use super::context::Context;
-use super::explanation::say;
+use super::explanation::{m, say_at};
 use super::output::{Caution, Risk, StartBackResult};
 
 /// The plan-wide cautions.
@@ -17,7 +17,9 @@ pub(super) fn plan<'c>(
     let catalog = ctx.catalog;
     let mut out: Vec<Caution<'c>> = Vec::new();
     for c in &ctx.effective {
-        for text in ctx.cautions_for(&c.cautions) {
+        let keys = &catalog.refs().condition_caution_keys
+            [crate::catalog::position(&catalog.conditions, *c)];
+        for text in ctx.cautions_for(&c.cautions, keys) {
             // Two conditions may share a warning (the emergency signs of
             // nerve pressure): said once.
             if !out.iter().any(|o| o.text == text) {
@@ -45,7 +47,12 @@ pub(super) fn plan<'c>(
     let emergencies = &catalog.refs().emergency_names;
     if !emergencies.is_empty() {
         out.push(Caution {
-            text: say(catalog, "cautions.stop", &[("emergencies", emergencies)]).into(),
+            text: say_at(
+                catalog,
+                m!("cautions.stop"),
+                &[("emergencies", emergencies)],
+            )
+            .into(),
             from: "red-flags",
         });
     }
@@ -63,9 +70,9 @@ pub(super) fn safety_net<'c>(
         return Vec::new();
     }
     vec![Caution {
-        text: say(
+        text: say_at(
             ctx.catalog,
-            "cautions.emergency",
+            m!("cautions.emergency"),
             &[("emergencies", emergencies)],
         )
         .into(),

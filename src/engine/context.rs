@@ -5,10 +5,11 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::catalog::{
-    Area, Catalog, CautionNote, Condition, Difficulty, Equipment, Pressure, RedFlag, Slot,
-    Technique, position,
+    Area, Catalog, CautionKey, CautionNote, Condition, Difficulty, Equipment, Pressure, RedFlag,
+    SignRef, Slot, Technique, position,
 };
 
+use super::explanation::m;
 use super::input::{Duration, Goal, MassageAccess, Person};
 use super::output::{Risk, Step};
 
@@ -141,6 +142,8 @@ pub(super) struct Context<'c> {
     pub(super) flags: Vec<&'c RedFlag>,
     /// The age bands the person is in.
     pub(super) age_bands: Vec<&'c crate::catalog::AgeBand>,
+    /// Their positions in the policy's list.
+    pub(super) band_positions: Vec<u16>,
     /// The conditions planned for: the person's, or the default when they
     /// named none.
     pub(super) effective: Vec<&'c Condition>,
@@ -247,6 +250,11 @@ impl<'c> Context<'c> {
                 have.dedup();
                 have
             },
+            band_positions: age_bands
+                .iter()
+                .filter_map(|b| policy.age_bands.iter().position(|x| std::ptr::eq(x, *b)))
+                .filter_map(|p| u16::try_from(p).ok())
+                .collect(),
             conditions,
             flags,
             age_bands,
@@ -312,10 +320,10 @@ impl<'c> Context<'c> {
     /// "a, b and c" from sign ids; "back pain in general" for none.
     pub(super) fn names(&self, ids: &[&'c str]) -> String {
         if ids.is_empty() {
-            return self.catalog.message("names.none").to_owned();
+            return self.catalog.msg(m!("names.none")).to_owned();
         }
         let words: Vec<Cow<'c, str>> = ids.iter().map(|id| self.name_of(id)).collect();
-        join_words(&words, self.catalog.message("names.and"))
+        join_words(&words, self.catalog.msg(m!("names.and")))
     }
 
     /// The first of the person's conditions, then red flags, among these
@@ -351,20 +359,36 @@ impl<'c> Context<'c> {
     }
 
     /// The cautions among `notes` that apply to this person: every general
-    /// one, and each keyed one whose condition or flag they have.
-    pub(super) fn cautions_for(&self, notes: &'c [CautionNote]) -> Vec<&'c str> {
+    /// one, and each keyed one whose condition or flag they have, for pain
+    /// of their duration. `keys` are the notes' keys as positions (the
+    /// catalog's `Refs`), so membership is a bit test.
+    pub(super) fn cautions_for(
+        &self,
+        notes: &'c [CautionNote],
+        keys: &[CautionKey],
+    ) -> Vec<&'c str> {
         let duration = self.person.pain.duration;
         notes
             .iter()
-            .filter(|n| {
-                let keyed = !n.only_with.conditions.is_empty() || !n.only_with.red_flags.is_empty();
+            .zip(keys)
+            .filter(|(n, k)| {
+                let keyed = !k.conditions.is_empty() || !k.red_flags.is_empty();
                 let theirs = !keyed
-                    || n.only_with.conditions.iter().any(|c| self.has_condition(c))
-                    || n.only_with.red_flags.iter().any(|f| self.has_flag(f));
+                    || k.conditions.iter().any(|p| self.condition_set.contains(*p))
+                    || k.red_flags.iter().any(|p| self.flag_set.contains(*p));
                 theirs && (n.durations.is_empty() || n.durations.contains(&duration))
             })
-            .map(|n| n.text.as_str())
+            .map(|(n, _)| n.text.as_str())
             .collect()
+    }
+
+    /// Whether the person presents this sign, by position.
+    pub(super) fn has_sign_ref(&self, sign: SignRef) -> bool {
+        match sign {
+            SignRef::RedFlag(p) => self.flag_set.contains(p),
+            SignRef::Condition(p) => self.condition_set.contains(p),
+            SignRef::AgeBand(p) => self.band_positions.contains(&p),
+        }
     }
 
     /// Why `needed` is missing, when it is: a household item the person
@@ -376,14 +400,14 @@ impl<'c> Context<'c> {
         let words = missing.as_str().replace('_', " ");
         let args = [("equipment", words.as_str())];
         Some(if self.catalog.policy.household.contains(missing) {
-            Exclusion::quiet(super::explanation::say(
+            Exclusion::quiet(super::explanation::say_at(
                 self.catalog,
-                "reason.lacks_household",
+                m!("reason.lacks_household"),
                 &args,
             ))
         } else {
             Exclusion::listed(
-                super::explanation::say(self.catalog, "reason.needs_equipment", &args),
+                super::explanation::say_at(self.catalog, m!("reason.needs_equipment"), &args),
                 vec![],
             )
         })
@@ -430,13 +454,13 @@ impl<'c> Context<'c> {
     /// `more` sources (as catalog positions) from those entries.
     pub(super) fn fire(
         &mut self,
-        rule: &'static str,
+        (at, rule): (usize, &'static str),
         args: &[(&str, &str)],
         catalog_ids: Vec<&'c str>,
         more: Vec<u16>,
     ) {
         let catalog = self.catalog;
-        let (decision, rule_sources) = match catalog.policy.rules.get(rule) {
+        let (decision, rule_sources) = match catalog.rule_at(at) {
             Some(r) => (
                 crate::catalog::policy::fill(&r.decision, args),
                 r.sources.as_slice(),

@@ -5,132 +5,7 @@
 //! engine cannot fill, is refused at load rather than answered wrongly.
 
 use crate::catalog::Catalog;
-use crate::catalog::policy::{fill, placeholders};
-
-/// Every rule the engine fires, with the placeholders its decision may use.
-pub const RULES: &[(&str, &[&str])] = &[
-    ("red-flag", &["flag", "urgency"]),
-    ("red-flag-raised", &["flag", "urgency", "from"]),
-    ("escalation", &["rule", "signs", "urgency"]),
-    ("age-band", &["band", "conditions"]),
-    ("age-band-no-plan", &["band"]),
-    ("start-back", &["score", "psychosocial", "risk", "pathway"]),
-    ("start-back-low-self-management", &[]),
-    ("start-back-medium-physiotherapy", &[]),
-    ("start-back-high-psychologically-informed", &[]),
-    ("no-plan", &["level"]),
-    ("default-condition", &["condition"]),
-    ("gentle-plan", &["because"]),
-    ("pressure-cap", &["pressure", "because"]),
-    ("difficulty-cap", &["difficulty", "because"]),
-    ("condition-approach", &["approach", "conditions"]),
-    ("massage-excluded", &["because", "reason"]),
-    ("no-massage-access", &[]),
-    ("massage-supporting-only", &["because", "reason"]),
-    ("nice-1.2.7-massage-with-exercise", &["duration"]),
-    ("long-term-goal-exercise", &[]),
-    ("start-back-exercise", &["risk"]),
-    ("massage-first-with-movement", &[]),
-    ("acp-r2-chronic-exercise", &[]),
-    ("no-suitable-massage", &[]),
-    ("massage", &["techniques"]),
-    ("lighter-massage-offered", &["technique"]),
-    ("adjuncts", &["techniques"]),
-    ("routine-empty", &[]),
-    ("routine", &["exercises", "used", "budget"]),
-    ("massage-only-acute", &[]),
-    ("no-safe-plan", &[]),
-    ("activity", &["minutes"]),
-    ("education", &["titles"]),
-    ("progress-pain-worse", &[]),
-    ("progress-swap-painful", &["was", "now"]),
-    ("progress-drop-painful", &["was", "now"]),
-    ("progress-simpler-not-done", &["was", "now"]),
-    ("progress-shorter-not-done", &["was", "now"]),
-    ("progress-step-down", &["was", "now"]),
-    ("progress-shorter-too-hard", &["was", "now"]),
-    ("progress-step-up", &["was", "now"]),
-    ("progress-more", &["was", "now"]),
-    ("progress-keep", &["was", "now"]),
-];
-
-/// Every sentence the engine says to a person, with its placeholders.
-pub const MESSAGES: &[(&str, &[&str])] = &[
-    ("triage.lead.emergency", &[]),
-    ("triage.lead.urgent", &[]),
-    ("triage.lead.see_clinician", &[]),
-    ("triage.lead.self_care", &[]),
-    ("triage.also_mention", &["flag"]),
-    ("triage.severe_pain", &[]),
-    ("triage.no_plan_fits", &[]),
-    ("urgency.see_clinician", &[]),
-    ("urgency.urgent", &[]),
-    ("urgency.emergency", &[]),
-    ("approach.massage", &[]),
-    ("approach.stretching", &[]),
-    ("approach.combined", &[]),
-    ("start_back.pathway.low", &[]),
-    ("start_back.pathway.medium", &[]),
-    ("start_back.pathway.high", &[]),
-    ("start_back.advice.medium", &[]),
-    ("start_back.advice.high", &[]),
-    ("cautions.stop", &["emergencies"]),
-    ("names.none", &[]),
-    ("names.and", &[]),
-    ("gentle.warning_sign", &[]),
-    ("gentle.unrecorded_pain", &[]),
-    ("gentle.severe_pain", &[]),
-    ("reason.not_recommended", &["reason"]),
-    ("reason.not_safe_with", &["name"]),
-    ("reason.no_massage_with", &["name", "reason"]),
-    ("reason.massage_unavailable", &[]),
-    ("reason.self_massage_only", &[]),
-    ("reason.pressure", &["pressure", "because", "max"]),
-    ("reason.needs_equipment", &["equipment"]),
-    ("reason.pregnancy", &["note"]),
-    ("reason.position", &["position"]),
-    ("reason.too_hard", &["difficulty", "because"]),
-    ("reason.self_massage_not_in_plan", &[]),
-    ("reason.applies", &["technique", "why"]),
-    ("pick.general", &[]),
-    ("pick.lighter", &[]),
-    ("pick.suits", &["conditions"]),
-    ("pick.pressure", &["pressure"]),
-    ("pick.pressure_self", &["pressure"]),
-    ("pick.pressure_capped", &["pressure", "because"]),
-    ("item.reason", &["benefit", "conditions"]),
-    ("reason.lacks_household", &["equipment"]),
-    ("progression.up_to", &["harder"]),
-    ("progression.up_more.stretch", &[]),
-    ("progression.up_more.mobility", &[]),
-    ("progression.up_more.strength", &[]),
-    ("progression.up_more.self-massage", &[]),
-    ("progression.down_to", &["easier"]),
-    ("progression.down_less", &[]),
-    ("session.warm_up", &["technique"]),
-    ("change.painful_swapped", &["was"]),
-    ("change.not_done_simpler", &["was"]),
-    ("change.not_done_shorter", &[]),
-    ("change.too_hard_easier", &["was"]),
-    ("change.too_hard_shorter", &[]),
-    ("change.too_easy_harder", &["was"]),
-    ("change.too_easy_more.stretch", &[]),
-    ("change.too_easy_more.mobility", &[]),
-    ("change.too_easy_more.strength", &[]),
-    ("change.too_easy_more.self-massage", &[]),
-    ("cautions.emergency", &["emergencies"]),
-    ("triage.raised_by", &["rule"]),
-    ("pick.pressure_capped_self", &["pressure", "because"]),
-    ("routine.count_one", &[]),
-    ("routine.count_many", &["count"]),
-    ("position.supine", &[]),
-    ("position.prone", &[]),
-    ("position.kneeling", &[]),
-    ("position.seated_floor", &[]),
-    ("position.seated_chair", &[]),
-    ("position.standing", &[]),
-    ("position.side_lying", &[]),
-];
+use crate::catalog::policy::{MESSAGES, RULES, fill, placeholders};
 
 /// Problems with the policy's rules and messages: a missing one, or a
 /// placeholder the engine does not fill.
@@ -205,6 +80,30 @@ fn template(problems: &mut Vec<String>, at: &str, text: &str, allowed: &[&str]) 
 /// The words for a vocabulary value (`urgency`, `approach`) from the messages.
 pub(super) fn words(catalog: &Catalog, vocabulary: &str, value: &str) -> String {
     catalog.message(&format!("{vocabulary}.{value}")).to_owned()
+}
+
+/// A message's position in the catalog's table, worked out at compile
+/// time: a key the policy does not list fails the build.
+macro_rules! m {
+    ($key:literal) => {{
+        const AT: usize = crate::catalog::policy::message_index($key);
+        AT
+    }};
+}
+pub(super) use m;
+
+/// A rule's position and id, worked out at compile time.
+macro_rules! r {
+    ($id:literal) => {{
+        const AT: usize = crate::catalog::policy::rule_index($id);
+        (AT, $id)
+    }};
+}
+pub(super) use r;
+
+/// The message at `at` (see [`m!`]) with its placeholders filled in.
+pub(super) fn say_at(catalog: &Catalog, at: usize, args: &[(&str, &str)]) -> String {
+    fill(catalog.msg(at), args)
 }
 
 /// A message with its placeholders filled in.

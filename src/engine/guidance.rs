@@ -5,6 +5,7 @@
 use crate::catalog::Education;
 
 use super::context::{Context, join_words, source_positions};
+use super::explanation::{m, r};
 use super::output::{ActivityPlan, EducationItem};
 
 /// The source ids of `ids`, in the catalog's spelling.
@@ -29,7 +30,7 @@ pub(super) fn activity<'c>(ctx: &mut Context<'c>) -> Option<ActivityPlan<'c>> {
     })?;
     let minutes = goal.daily_goal_minutes.to_string();
     let sources = source_positions(catalog, &goal.sources);
-    ctx.fire("activity", &[("minutes", &minutes)], vec![], sources);
+    ctx.fire(r!("activity"), &[("minutes", &minutes)], vec![], sources);
     Some(ActivityPlan {
         id: goal.id.as_str(),
         title: goal.title.as_str(),
@@ -74,8 +75,8 @@ pub(super) fn education<'c>(ctx: &mut Context<'c>) -> Vec<EducationItem<'c>> {
         .iter()
         .map(|m| m.title.to_lowercase().into())
         .collect();
-    let titles = join_words(&titles, catalog.message("names.and"));
-    ctx.fire("education", &[("titles", &titles)], ids, sources);
+    let titles = join_words(&titles, catalog.msg(m!("names.and")));
+    ctx.fire(r!("education"), &[("titles", &titles)], ids, sources);
     chosen
         .into_iter()
         .map(|m| EducationItem {

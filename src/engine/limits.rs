@@ -9,6 +9,7 @@ use crate::catalog::{Difficulty, MassageRole, Pressure};
 
 use super::context::{Because, Context, Limits, names_of};
 use super::explanation::say;
+use super::explanation::{m, r};
 use super::output::TriageLevel;
 
 /// One source of caps, condition or flag alike.
@@ -121,23 +122,28 @@ pub(super) fn decide<'c>(ctx: &mut Context<'c>, level: TriageLevel) -> Limits<'c
             &because,
         );
         let flags: Vec<&str> = ctx.flags.iter().map(|f| f.id.as_str()).collect();
-        ctx.fire("gentle-plan", &[("because", &because.name)], flags, vec![]);
+        ctx.fire(
+            r!("gentle-plan"),
+            &[("because", &because.name)],
+            flags,
+            vec![],
+        );
     }
     if l.max_pressure < Pressure::Firm {
-        let because = names_of(&l.pressure_by, catalog.message("names.and"));
+        let because = names_of(&l.pressure_by, catalog.msg(m!("names.and")));
         let ids = l.pressure_ids();
         ctx.fire(
-            "pressure-cap",
+            r!("pressure-cap"),
             &[("pressure", l.max_pressure.as_str()), ("because", &because)],
             ids,
             vec![],
         );
     }
     if l.max_difficulty < Difficulty::Advanced {
-        let because = names_of(&l.difficulty_by, catalog.message("names.and"));
+        let because = names_of(&l.difficulty_by, catalog.msg(m!("names.and")));
         let ids = l.difficulty_ids();
         ctx.fire(
-            "difficulty-cap",
+            r!("difficulty-cap"),
             &[
                 ("difficulty", l.max_difficulty.as_str()),
                 ("because", &because),

@@ -5,6 +5,7 @@ use crate::catalog::{Modality, Pressure, Technique, TechniqueStatus, position};
 
 use super::context::{Context, Exclusion, names_of};
 use super::explanation::say;
+use super::explanation::{m, say_at};
 use super::input::MassageAccess;
 use super::output::{Avoided, SessionMinutes, TechniquePick};
 
@@ -13,7 +14,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
     let catalog = ctx.catalog;
     if t.status == TechniqueStatus::NotRecommended {
         let reason = t.status_reason.as_deref().unwrap_or_default();
-        let text = say(catalog, "reason.not_recommended", &[("reason", reason)]);
+        let text = say_at(catalog, m!("reason.not_recommended"), &[("reason", reason)]);
         // Said only where the person's situation brings it up, or they
         // asked: repeating the do-not-offer list in every answer buries
         // what matters to this person.
@@ -38,7 +39,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
     ) {
         let name = ctx.name_of(id);
         return Some(Exclusion::listed(
-            say(catalog, "reason.not_safe_with", &[("name", &name)]),
+            say_at(catalog, m!("reason.not_safe_with"), &[("name", &name)]),
             vec![id],
         ));
     }
@@ -53,19 +54,19 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
         ];
         let ids = if b.id.is_empty() { vec![] } else { vec![b.id] };
         return Some(Exclusion::listed(
-            say(catalog, "reason.no_massage_with", &args),
+            say_at(catalog, m!("reason.no_massage_with"), &args),
             ids,
         ));
     }
     match (ctx.person.preferences.massage_access, t.modality) {
         (MassageAccess::NoAccess, _) => {
             return Some(Exclusion::quiet(
-                catalog.message("reason.massage_unavailable"),
+                catalog.msg(m!("reason.massage_unavailable")),
             ));
         }
         (MassageAccess::SelfOnly, Modality::Massage) => {
             return Some(Exclusion::quiet(
-                catalog.message("reason.self_massage_only"),
+                catalog.msg(m!("reason.self_massage_only")),
             ));
         }
         _ => {}
@@ -73,14 +74,14 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
     if let Some(p) = t.pressure
         && p > ctx.limits.max_pressure
     {
-        let because = names_of(&ctx.limits.pressure_by, catalog.message("names.and"));
+        let because = names_of(&ctx.limits.pressure_by, catalog.msg(m!("names.and")));
         let args = [
             ("pressure", p.as_str()),
             ("because", because.as_str()),
             ("max", ctx.limits.max_pressure.as_str()),
         ];
         return Some(Exclusion::listed(
-            say(catalog, "reason.pressure", &args),
+            say_at(catalog, m!("reason.pressure"), &args),
             ctx.limits.pressure_ids(),
         ));
     }
@@ -101,20 +102,20 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
     let matched =
         ctx.effective_among(&catalog.refs().technique_best_for[position(&catalog.techniques, t)]);
     let mut reason = if lighter {
-        catalog.message("pick.lighter").to_owned()
+        catalog.msg(m!("pick.lighter")).to_owned()
     } else if matched.is_empty() {
-        catalog.message("pick.general").to_owned()
+        catalog.msg(m!("pick.general")).to_owned()
     } else {
-        say(
+        say_at(
             catalog,
-            "pick.suits",
+            m!("pick.suits"),
             &[("conditions", &ctx.names(&matched))],
         )
     };
     if let Some(p) = t.pressure {
         reason.push(' ');
         if p == ctx.limits.max_pressure && p < Pressure::Firm {
-            let because = names_of(&ctx.limits.pressure_by, catalog.message("names.and"));
+            let because = names_of(&ctx.limits.pressure_by, catalog.msg(m!("names.and")));
             let key = if t.modality == Modality::SelfMassage {
                 "pick.pressure_capped_self"
             } else {
@@ -126,13 +127,17 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
                 &[("pressure", p.as_str()), ("because", &because)],
             ));
         } else if t.modality == Modality::SelfMassage {
-            reason.push_str(&say(
+            reason.push_str(&say_at(
                 catalog,
-                "pick.pressure_self",
+                m!("pick.pressure_self"),
                 &[("pressure", p.as_str())],
             ));
         } else {
-            reason.push_str(&say(catalog, "pick.pressure", &[("pressure", p.as_str())]));
+            reason.push_str(&say_at(
+                catalog,
+                m!("pick.pressure"),
+                &[("pressure", p.as_str())],
+            ));
         }
     }
     // A condition's own rhythm (desk workers: every 2-4 weeks) beats the
@@ -152,7 +157,10 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
         pressure: t.pressure,
         frequency,
         reason,
-        cautions: ctx.cautions_for(&t.cautions),
+        cautions: ctx.cautions_for(
+            &t.cautions,
+            &catalog.refs().technique_caution_keys[position(&catalog.techniques, t)],
+        ),
         session_minutes: SessionMinutes {
             min: t.session_minutes.min,
             max: t.session_minutes.max,

@@ -24,6 +24,7 @@ mod triage;
 
 use crate::catalog::{Approach, Catalog, Pressure, Technique};
 use context::{Context, entry_sources};
+use explanation::{m, r};
 pub use input::*;
 pub use output::*;
 pub use triage::sentences;
@@ -74,7 +75,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     if let Some(sb) = &start_back {
         let (score, psychosocial) = (sb.score.to_string(), sb.psychosocial_score.to_string());
         ctx.fire(
-            "start-back",
+            r!("start-back"),
             &[
                 ("score", &score),
                 ("psychosocial", &psychosocial),
@@ -95,12 +96,12 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
             .chain(triage.escalations.iter().map(|r| r.id))
             .collect();
         let level = explanation::words(catalog, "urgency", triage.level.as_str());
-        ctx.fire("no-plan", &[("level", &level)], ids, vec![]);
+        ctx.fire(r!("no-plan"), &[("level", &level)], ids, vec![]);
         return no_plan(ctx, triage, start_back);
     }
     if let Some(band) = no_plan_band {
         ctx.fire(
-            "age-band-no-plan",
+            r!("age-band-no-plan"),
             &[("band", &band.name)],
             vec![band.id.as_str()],
             vec![],
@@ -112,7 +113,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         let id = catalog.policy.default_condition.as_str();
         let name = ctx.name_of(id);
         ctx.fire(
-            "default-condition",
+            r!("default-condition"),
             &[("condition", &name)],
             vec![id],
             vec![],
@@ -151,7 +152,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     let gentle_only = approach == Approach::Massage;
     if wants_massage && chosen.is_empty() {
         approach = Approach::Stretching;
-        ctx.fire("no-suitable-massage", &[], vec![], vec![]);
+        ctx.fire(r!("no-suitable-massage"), &[], vec![], vec![]);
     }
     ctx.massage_in_plan = approach != Approach::Stretching;
     let adjunct_techniques = massage::adjuncts(&ctx);
@@ -186,14 +187,14 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         (Some(_), Some(_)) => PlanApproach::Combined,
         (Some(_), None) => PlanApproach::Stretching,
         (None, Some(m)) if massage_alone_allowed(&ctx, m) => {
-            ctx.fire("massage-only-acute", &[], vec![], vec![]);
+            ctx.fire(r!("massage-only-acute"), &[], vec![], vec![]);
             PlanApproach::Massage
         }
         (None, _) => PlanApproach::NoPlan,
     };
     let no_fit = plan_approach == PlanApproach::NoPlan;
     let (massage, routine, adjunct_techniques) = if no_fit {
-        ctx.fire("no-safe-plan", &[], vec![], vec![]);
+        ctx.fire(r!("no-safe-plan"), &[], vec![], vec![]);
         (None, None, Vec::new())
     } else {
         (massage, routine, adjunct_techniques)
@@ -205,7 +206,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         {
             let name = t.name.clone();
             ctx.fire(
-                "lighter-massage-offered",
+                r!("lighter-massage-offered"),
                 &[("technique", &name)],
                 vec![t.id.as_str()],
                 vec![],
@@ -218,11 +219,11 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
             .flat_map(|m| m.techniques.iter().chain(&m.self_massage))
             .filter_map(|p| catalog.technique(p.technique_id))
             .collect();
-        fire_techniques(&mut ctx, "massage", &named);
+        fire_techniques(&mut ctx, r!("massage"), &named);
     }
     let adjuncts = massage::picks(&ctx, &adjunct_techniques);
     if !adjunct_techniques.is_empty() {
-        fire_techniques(&mut ctx, "adjuncts", &adjunct_techniques);
+        fire_techniques(&mut ctx, r!("adjuncts"), &adjunct_techniques);
     }
 
     // 6. Walking and education beside the plan.
@@ -274,12 +275,16 @@ fn massage_alone_allowed(ctx: &Context<'_>, m: &MassagePlan<'_>) -> bool {
 }
 
 /// Records a rule that names techniques, citing their sources.
-fn fire_techniques<'c>(ctx: &mut Context<'c>, rule: &'static str, chosen: &[&'c Technique]) {
+fn fire_techniques<'c>(
+    ctx: &mut Context<'c>,
+    rule: (usize, &'static str),
+    chosen: &[&'c Technique],
+) {
     let catalog = ctx.catalog;
     let ids: Vec<&str> = chosen.iter().map(|t| t.id.as_str()).collect();
     let names: Vec<std::borrow::Cow<'_, str>> =
         chosen.iter().map(|t| t.name.as_str().into()).collect();
-    let names = context::join_words(&names, catalog.message("names.and"));
+    let names = context::join_words(&names, catalog.msg(m!("names.and")));
     let sources = entry_sources(
         &catalog.techniques,
         &catalog.refs().technique_sources,

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::catalog::{Exercise, position};
 
 use super::context::Context;
-use super::explanation::say;
+use super::explanation::{m, r, say_at};
 use super::input::Felt;
 
 /// This week's nudges from last week's report.
@@ -58,7 +58,7 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
         (None, Some(_)) => false,
     };
     if worse {
-        ctx.fire("progress-pain-worse", &[], vec![], vec![]);
+        ctx.fire(r!("progress-pain-worse"), &[], vec![], vec![]);
     }
     // A week steps up at most this many exercises, so a change in pain can
     // be traced to one change.
@@ -81,33 +81,34 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
         let easier = version(ctx, &e.easier);
         let harder = version(ctx, &e.harder);
         let not_done = item.days_done == 0;
-        let (rule, into, text): (&'static str, Option<&Exercise>, String) = match item.felt {
+        let (rule, into, text): ((usize, &'static str), Option<&Exercise>, String) = match item.felt
+        {
             Felt::Painful => {
                 adj.drop.insert(e.id.as_str());
                 match easier {
                     Some(v) => (
-                        "progress-swap-painful",
+                        r!("progress-swap-painful"),
                         Some(v),
-                        say(catalog, "change.painful_swapped", &[("was", &name)]),
+                        say_at(catalog, m!("change.painful_swapped"), &[("was", &name)]),
                     ),
-                    None => ("progress-drop-painful", None, String::new()),
+                    None => (r!("progress-drop-painful"), None, String::new()),
                 }
             }
             Felt::TooHard | Felt::Right | Felt::TooEasy if not_done => match easier {
                 Some(v) => {
                     adj.drop.insert(e.id.as_str());
                     (
-                        "progress-simpler-not-done",
+                        r!("progress-simpler-not-done"),
                         Some(v),
-                        say(catalog, "change.not_done_simpler", &[("was", &name)]),
+                        say_at(catalog, m!("change.not_done_simpler"), &[("was", &name)]),
                     )
                 }
                 None => {
                     adj.shorter.insert(e.id.as_str());
                     (
-                        "progress-shorter-not-done",
+                        r!("progress-shorter-not-done"),
                         Some(e),
-                        catalog.message("change.not_done_shorter").to_owned(),
+                        catalog.msg(m!("change.not_done_shorter")).to_owned(),
                     )
                 }
             },
@@ -115,17 +116,17 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
                 Some(v) => {
                     adj.drop.insert(e.id.as_str());
                     (
-                        "progress-step-down",
+                        r!("progress-step-down"),
                         Some(v),
-                        say(catalog, "change.too_hard_easier", &[("was", &name)]),
+                        say_at(catalog, m!("change.too_hard_easier"), &[("was", &name)]),
                     )
                 }
                 None => {
                     adj.shorter.insert(e.id.as_str());
                     (
-                        "progress-shorter-too-hard",
+                        r!("progress-shorter-too-hard"),
                         Some(e),
-                        catalog.message("change.too_hard_shorter").to_owned(),
+                        catalog.msg(m!("change.too_hard_shorter")).to_owned(),
                     )
                 }
             },
@@ -135,15 +136,15 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
                     Some(v) => {
                         adj.drop.insert(e.id.as_str());
                         (
-                            "progress-step-up",
+                            r!("progress-step-up"),
                             Some(v),
-                            say(catalog, "change.too_easy_harder", &[("was", &name)]),
+                            say_at(catalog, m!("change.too_easy_harder"), &[("was", &name)]),
                         )
                     }
                     None => {
                         adj.more.insert(e.id.as_str());
                         (
-                            "progress-more",
+                            r!("progress-more"),
                             Some(e),
                             super::explanation::words(
                                 catalog,
@@ -154,7 +155,7 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
                     }
                 }
             }
-            Felt::TooEasy | Felt::Right => ("progress-keep", Some(e), String::new()),
+            Felt::TooEasy | Felt::Right => (r!("progress-keep"), Some(e), String::new()),
         };
         if let Some(v) = into {
             *adj.boost.entry(v.id.as_str()).or_default() += continuity;

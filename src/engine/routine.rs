@@ -4,7 +4,7 @@
 use crate::catalog::{Exercise, ExerciseKind, PregnancySafety, Slot, StretchType, position};
 
 use super::context::{Context, Exclusion, area_bits, names_of};
-use super::explanation::say;
+use super::explanation::{m, r, say_at};
 use super::input::Goal;
 use super::output::{Avoided, DoseParts, Progression, Routine, RoutineItem, Session, Variant};
 use super::progression::Adjustments;
@@ -22,7 +22,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
     ) {
         let name = ctx.name_of(id);
         return Some(Exclusion::listed(
-            say(catalog, "reason.not_safe_with", &[("name", &name)]),
+            say_at(catalog, m!("reason.not_safe_with"), &[("name", &name)]),
             vec![id],
         ));
     }
@@ -31,7 +31,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
     {
         let note = e.pregnancy.note.as_deref().unwrap_or_default();
         return Some(Exclusion::listed(
-            say(catalog, "reason.pregnancy", &[("note", note)])
+            say_at(catalog, m!("reason.pregnancy"), &[("note", note)])
                 .trim_end()
                 .to_owned(),
             vec![c.id.as_str()],
@@ -39,9 +39,9 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
     }
     if ctx.person.preferences.avoid_positions.contains(&e.position) {
         let position = super::explanation::words(catalog, "position", e.position.as_str());
-        return Some(Exclusion::quiet(say(
+        return Some(Exclusion::quiet(say_at(
             catalog,
-            "reason.position",
+            m!("reason.position"),
             &[("position", &position)],
         )));
     }
@@ -49,12 +49,12 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
         return Some(missing);
     }
     if e.difficulty > ctx.limits.max_difficulty {
-        let because = names_of(&ctx.limits.difficulty_by, catalog.message("names.and"));
+        let because = names_of(&ctx.limits.difficulty_by, catalog.msg(m!("names.and")));
         let difficulty = e.difficulty.as_str();
         return Some(Exclusion::listed(
-            say(
+            say_at(
                 catalog,
-                "reason.too_hard",
+                m!("reason.too_hard"),
                 &[("difficulty", difficulty), ("because", &because)],
             ),
             ctx.limits.difficulty_ids(),
@@ -65,9 +65,9 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
         // without access to massage knows.
         return Some(match &ctx.limits.massage_excluded {
             Some(b) if !b.id.is_empty() => Exclusion::listed(
-                say(
+                say_at(
                     catalog,
-                    "reason.no_massage_with",
+                    m!("reason.no_massage_with"),
                     &[
                         ("name", b.name.as_ref()),
                         ("reason", b.reason.unwrap_or_default()),
@@ -75,17 +75,17 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
                 ),
                 vec![b.id],
             ),
-            _ => Exclusion::quiet(catalog.message("reason.self_massage_not_in_plan")),
+            _ => Exclusion::quiet(catalog.msg(m!("reason.self_massage_not_in_plan"))),
         });
     }
-    for id in &e.applies {
-        let Some(t) = ctx.technique(id) else { continue };
-        if let Some(x) = &ctx.technique_exclusions[position(&catalog.techniques, t)] {
-            let name = t.name.to_lowercase();
+    for t in &refs.exercise_applies[i] {
+        let t = usize::from(*t);
+        if let Some(x) = &ctx.technique_exclusions[t] {
+            let name = catalog.techniques[t].name.to_lowercase();
             return Some(Exclusion {
-                reason: say(
+                reason: say_at(
                     catalog,
-                    "reason.applies",
+                    m!("reason.applies"),
                     &[("technique", &name), ("why", &x.reason)],
                 )
                 .into(),
@@ -332,7 +332,7 @@ pub(super) fn build<'c>(
         }
     }
     if chosen.is_empty() {
-        ctx.fire("routine-empty", &[], vec![], vec![]);
+        ctx.fire(r!("routine-empty"), &[], vec![], vec![]);
         return None;
     }
 
@@ -364,9 +364,9 @@ pub(super) fn build<'c>(
             .iter_mut()
             .find(|s| s.items.iter().any(|i| i.kind == ExerciseKind::Stretch))
     {
-        session.before = Some(say(
+        session.before = Some(say_at(
             ctx.catalog,
-            "session.warm_up",
+            m!("session.warm_up"),
             &[("technique", &t.name)],
         ));
     }
@@ -377,17 +377,17 @@ pub(super) fn build<'c>(
         .copied()
         .collect();
     let exercises = if chosen.len() == 1 {
-        ctx.catalog.message("routine.count_one").to_owned()
+        ctx.catalog.msg(m!("routine.count_one")).to_owned()
     } else {
-        say(
+        say_at(
             ctx.catalog,
-            "routine.count_many",
+            m!("routine.count_many"),
             &[("count", &chosen.len().to_string())],
         )
     };
     let (used_text, budget_text) = (used.to_string(), budget.to_string());
     ctx.fire(
-        "routine",
+        r!("routine"),
         &[
             ("exercises", &exercises),
             ("used", &used_text),
@@ -465,9 +465,9 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
     let catalog = ctx.catalog;
     let at = position(&catalog.exercises, e);
     let suits = ctx.effective_among(&catalog.refs().exercise_suitable[at]);
-    let reason = say(
+    let reason = say_at(
         catalog,
-        "item.reason",
+        m!("item.reason"),
         &[("benefit", &e.benefit), ("conditions", &ctx.names(&suits))],
     );
     let pregnancy_note =
@@ -480,21 +480,21 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
     let harder = variants(ctx, &e.harder, adj);
     let progression = Progression {
         progress_when: match harder.first() {
-            Some(h) => say(
+            Some(h) => say_at(
                 catalog,
-                "progression.up_to",
+                m!("progression.up_to"),
                 &[("harder", &h.name.to_lowercase())],
             ),
             None => super::explanation::words(catalog, "progression.up_more", e.kind.as_str()),
         },
         progress_to: harder.first().cloned(),
         drop_back_when: match easier.first() {
-            Some(v) => say(
+            Some(v) => say_at(
                 catalog,
-                "progression.down_to",
+                m!("progression.down_to"),
                 &[("easier", &v.name.to_lowercase())],
             ),
-            None => catalog.message("progression.down_less").to_owned(),
+            None => catalog.msg(m!("progression.down_less")).to_owned(),
         },
         drop_back_to: easier.first().cloned(),
     };
@@ -522,7 +522,7 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
         dose,
         minutes: minutes_of(e, adj),
         reason,
-        cautions: ctx.cautions_for(&e.cautions),
+        cautions: ctx.cautions_for(&e.cautions, &catalog.refs().exercise_caution_keys[at]),
         pregnancy_note,
         steps: &e.steps,
         dose_parts,

@@ -13,7 +13,8 @@ use std::borrow::Cow;
 use crate::catalog::{EscalationRule, Urgency, position};
 
 use super::context::{Context, source_positions};
-use super::explanation::{say, words};
+use super::explanation::words;
+use super::explanation::{m, r, say_at};
 use super::output::{FiredFlag, RaisedBy, Triage, TriageLevel};
 
 fn level_of(u: Urgency) -> TriageLevel {
@@ -24,11 +25,13 @@ fn level_of(u: Urgency) -> TriageLevel {
     }
 }
 
-/// Whether every clause of `rule` holds for this person.
+/// Whether every clause of `rule` holds for this person, read from the
+/// rule's signs as positions.
 pub(super) fn fires(ctx: &Context<'_>, rule: &EscalationRule) -> bool {
-    rule.when
+    let at = position(&ctx.catalog.escalations, rule);
+    ctx.catalog.refs().escalation_signs[at]
         .iter()
-        .all(|clause| clause.of.iter().filter(|s| ctx.has_sign(s)).count() >= clause.needed())
+        .all(|(signs, needed)| signs.iter().filter(|s| ctx.has_sign_ref(**s)).count() >= *needed)
 }
 
 /// The signs of `rule` this person presents, in the rule's order.
@@ -73,16 +76,16 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
         let action = if level_of(flag.urgency) == level {
             Cow::Borrowed(flag.action.as_str())
         } else {
-            Cow::Owned(say(
+            Cow::Owned(say_at(
                 catalog,
-                "triage.also_mention",
+                m!("triage.also_mention"),
                 &[("flag", &ctx.name_of(&flag.id))],
             ))
         };
         let name = ctx.name_of(&flag.id);
         match raising {
             Some(r) => ctx.fire(
-                "red-flag-raised",
+                r!("red-flag-raised"),
                 &[
                     ("flag", &name),
                     ("urgency", &words(catalog, "urgency", urgency.as_str())),
@@ -92,7 +95,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
                 catalog.refs().red_flag_sources[position(&catalog.red_flags, flag)].clone(),
             ),
             None => ctx.fire(
-                "red-flag",
+                r!("red-flag"),
                 &[
                     ("flag", &name),
                     ("urgency", &words(catalog, "urgency", urgency.as_str())),
@@ -109,9 +112,9 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
             // The reason itself is in the message and the rule's entry:
             // here only which rule raised it, so nothing is said twice.
             escalated_because: raising.map(|r| {
-                say(
+                say_at(
                     catalog,
-                    "triage.raised_by",
+                    m!("triage.raised_by"),
                     &[("rule", &r.name.to_lowercase())],
                 )
             }),
@@ -128,7 +131,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
         ids.extend(&signs);
         let sources = source_positions(ctx.catalog, &rule.sources);
         ctx.fire(
-            "escalation",
+            r!("escalation"),
             &[
                 ("rule", &rule.name.to_lowercase()),
                 ("signs", &names),
@@ -158,7 +161,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
         let names = ctx.names(&implied);
         let sources = source_positions(ctx.catalog, &band.sources);
         ctx.fire(
-            "age-band",
+            r!("age-band"),
             &[("band", &band.name), ("conditions", &names)],
             std::iter::once(band.id.as_str()).chain(implied).collect(),
             sources,
@@ -196,7 +199,7 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
         .and_then(|b| b.action.as_deref())
     {
         Some(action) => sentences.push(action.to_owned()),
-        None if no_plan_fits => sentences.push(catalog.message("triage.no_plan_fits").to_owned()),
+        None if no_plan_fits => sentences.push(catalog.msg(m!("triage.no_plan_fits")).to_owned()),
         None => sentences.push(
             catalog
                 .message(&format!("triage.lead.{}", level.as_str()))
@@ -224,7 +227,7 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
         .intensity
         .is_some_and(|i| i >= catalog.policy.limits.severe_pain);
     if severe && level <= TriageLevel::SeeClinician {
-        sentences.push(catalog.message("triage.severe_pain").to_owned());
+        sentences.push(catalog.msg(m!("triage.severe_pain")).to_owned());
     }
     unique_sentences(&sentences)
 }
