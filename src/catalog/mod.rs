@@ -112,6 +112,10 @@ pub struct Refs {
     pub red_flag_sources: Vec<Vec<u16>>,
     /// Per exercise: the techniques it applies, as technique positions.
     pub exercise_applies: Vec<Vec<u16>>,
+    /// Per exercise: its easier versions, as exercise positions.
+    pub exercise_easier: Vec<Vec<u16>>,
+    /// Per exercise: its harder versions, as exercise positions.
+    pub exercise_harder: Vec<Vec<u16>>,
     /// Per exercise: its cautions' keys, parallel to `cautions`.
     pub exercise_caution_keys: Vec<Vec<CautionKey>>,
     /// Per technique: its cautions' keys, parallel to `cautions`.
@@ -159,6 +163,7 @@ impl Refs {
         };
         let flag = |id: &str| c.red_flags.binary_search_by(|x| x.id.as_str().cmp(id)).ok();
         let source = |id: &str| c.sources.binary_search_by(|x| x.id.as_str().cmp(id)).ok();
+        let exercise = |id: &str| c.exercises.binary_search_by(|x| x.id.as_str().cmp(id)).ok();
         let technique = |id: &str| {
             c.techniques
                 .binary_search_by(|x| x.id.as_str().cmp(id))
@@ -256,6 +261,16 @@ impl Refs {
                 .map(|e| positions(&e.applies, &technique))
                 .collect(),
             exercise_caution_keys: c.exercises.iter().map(|e| keys(&e.cautions)).collect(),
+            exercise_easier: c
+                .exercises
+                .iter()
+                .map(|e| positions(&e.easier, &exercise))
+                .collect(),
+            exercise_harder: c
+                .exercises
+                .iter()
+                .map(|e| positions(&e.harder, &exercise))
+                .collect(),
             technique_caution_keys: c.techniques.iter().map(|t| keys(&t.cautions)).collect(),
             condition_caution_keys: c.conditions.iter().map(|x| keys(&x.cautions)).collect(),
             escalation_signs: c

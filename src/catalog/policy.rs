@@ -388,13 +388,17 @@ pub fn placeholders(template: &str) -> Result<Vec<&str>, usize> {
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    // Byte searches: the braces are ASCII, and most templates have none.
+    while let Some(open) = rest.bytes().position(|b| b == b'{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
+        match after.bytes().position(|b| b == b'}') {
             Some(close) => {
                 let name = &after[..close];
-                match args.iter().find(|(k, _)| *k == name) {
+                match args
+                    .iter()
+                    .find(|(k, _)| k.len() == name.len() && k.as_bytes() == name.as_bytes())
+                {
                     Some((_, v)) => out.push_str(v),
                     None => out.push_str(&rest[open..open + close + 2]),
                 }

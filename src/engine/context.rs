@@ -342,14 +342,19 @@ impl<'c> Context<'c> {
             })
     }
 
-    /// The ids of the effective conditions among these positions, in order.
-    pub(super) fn effective_among(&self, conditions: &[u16]) -> Vec<&'c str> {
-        let catalog = self.catalog;
-        conditions
+    /// "a, b and c": the phrases of the effective conditions among these
+    /// positions, read by position; empty when none is among them.
+    pub(super) fn effective_names(&self, conditions: &[u16]) -> String {
+        let refs = self.catalog.refs();
+        let words: Vec<Cow<'c, str>> = conditions
             .iter()
             .filter(|p| self.effective_set.contains(**p))
-            .map(|p| catalog.conditions[usize::from(*p)].id.as_str())
-            .collect()
+            .map(|p| Cow::Borrowed(refs.condition_lower_names[usize::from(*p)].as_str()))
+            .collect();
+        if words.is_empty() {
+            return self.catalog.msg(m!("names.none")).to_owned();
+        }
+        join_words(&words, self.catalog.msg(m!("names.and")))
     }
 
     /// Whether self-massage may be part of the plan at all.

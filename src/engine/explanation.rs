@@ -77,9 +77,14 @@ fn template(problems: &mut Vec<String>, at: &str, text: &str, allowed: &[&str]) 
     }
 }
 
-/// The words for a vocabulary value (`urgency`, `approach`) from the messages.
+/// The words for a vocabulary value (`urgency`, `approach`, ...) from the
+/// messages: `{vocabulary}.{value}`.
 pub(super) fn words(catalog: &Catalog, vocabulary: &str, value: &str) -> String {
-    catalog.message(&format!("{vocabulary}.{value}")).to_owned()
+    let mut key = String::with_capacity(vocabulary.len() + value.len() + 1);
+    key.push_str(vocabulary);
+    key.push('.');
+    key.push_str(value);
+    catalog.message(&key).to_owned()
 }
 
 /// A message's position in the catalog's table, worked out at compile

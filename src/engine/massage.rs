@@ -99,17 +99,17 @@ fn rank(ctx: &Context<'_>, t: &Technique) -> (usize, u8) {
 
 fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick<'c> {
     let catalog = ctx.catalog;
-    let matched =
-        ctx.effective_among(&catalog.refs().technique_best_for[position(&catalog.techniques, t)]);
+    let best_for = &catalog.refs().technique_best_for[position(&catalog.techniques, t)];
+    let matched = ctx.effective_names(best_for);
     let mut reason = if lighter {
         catalog.msg(m!("pick.lighter")).to_owned()
-    } else if matched.is_empty() {
+    } else if ctx.effective_set.count(best_for) == 0 {
         catalog.msg(m!("pick.general")).to_owned()
     } else {
         say_at(
             catalog,
             m!("pick.suits"),
-            &[("conditions", &ctx.names(&matched))],
+            &[("conditions", &matched)],
         )
     };
     if let Some(p) = t.pressure {

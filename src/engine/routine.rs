@@ -449,9 +449,9 @@ pub(super) fn after_massage<'c>(
 
 /// The safe versions of `e` among `ids`, as the person may be shown them:
 /// never one that hurt last week.
-fn variants<'c>(ctx: &Context<'c>, ids: &'c [String], adj: &Adjustments<'c>) -> Vec<Variant<'c>> {
+fn variants<'c>(ctx: &Context<'c>, ids: &[u16], adj: &Adjustments<'c>) -> Vec<Variant<'c>> {
     ids.iter()
-        .filter_map(|id| ctx.catalog.exercise(id))
+        .map(|p| &ctx.catalog.exercises[usize::from(*p)])
         .filter(|v| ctx.exercise_exclusions[position(&ctx.catalog.exercises, v)].is_none())
         .filter(|v| !adj.drop.contains(v.id.as_str()))
         .map(|v| Variant {
@@ -464,11 +464,11 @@ fn variants<'c>(ctx: &Context<'c>, ids: &'c [String], adj: &Adjustments<'c>) -> 
 fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> RoutineItem<'c> {
     let catalog = ctx.catalog;
     let at = position(&catalog.exercises, e);
-    let suits = ctx.effective_among(&catalog.refs().exercise_suitable[at]);
+    let suits = ctx.effective_names(&catalog.refs().exercise_suitable[at]);
     let reason = say_at(
         catalog,
         m!("item.reason"),
-        &[("benefit", &e.benefit), ("conditions", &ctx.names(&suits))],
+        &[("benefit", &e.benefit), ("conditions", &suits)],
     );
     let pregnancy_note =
         if ctx.limits.pregnancy_only.is_some() && e.pregnancy.status == PregnancySafety::Modify {
@@ -476,8 +476,8 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
         } else {
             None
         };
-    let easier = variants(ctx, &e.easier, adj);
-    let harder = variants(ctx, &e.harder, adj);
+    let easier = variants(ctx, &catalog.refs().exercise_easier[at], adj);
+    let harder = variants(ctx, &catalog.refs().exercise_harder[at], adj);
     let progression = Progression {
         progress_when: match harder.first() {
             Some(h) => say_at(
