@@ -69,6 +69,8 @@ pub struct Catalog {
     message_table: Vec<String>,
     /// The policy's rules in [`policy::RULES`] order.
     rule_table: Vec<Option<policy::Rule>>,
+    /// Each rule's sources as source positions, in the same order.
+    rule_sources: Vec<Vec<u16>>,
     /// Walking and activity goals.
     pub activity: Activity,
     /// Education messages, by id.
@@ -397,6 +399,11 @@ impl Catalog {
         self.message_table.get(at).map_or("", String::as_str)
     }
 
+    /// The sources of the rule at position `at`, as source positions.
+    pub fn rule_sources(&self, at: usize) -> &[u16] {
+        self.rule_sources.get(at).map_or(&[], Vec::as_slice)
+    }
+
     /// The rule at position `at` of [`policy::RULES`].
     pub fn rule_at(&self, at: usize) -> Option<&policy::Rule> {
         self.rule_table.get(at).and_then(Option::as_ref)
@@ -411,6 +418,21 @@ impl Catalog {
         self.rule_table = policy::RULES
             .iter()
             .map(|(id, _)| self.policy.rules.get(*id).cloned())
+            .collect();
+        self.rule_sources = self
+            .rule_table
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .flat_map(|r| &r.sources)
+                    .filter_map(|id| {
+                        self.sources
+                            .binary_search_by(|s| s.id.as_str().cmp(id))
+                            .ok()
+                    })
+                    .filter_map(|p| u16::try_from(p).ok())
+                    .collect()
+            })
             .collect();
     }
 

@@ -465,21 +465,11 @@ impl<'c> Context<'c> {
         more: Vec<u16>,
     ) {
         let catalog = self.catalog;
-        let (decision, rule_sources) = match catalog.rule_at(at) {
-            Some(r) => (
-                crate::catalog::policy::fill(&r.decision, args),
-                r.sources.as_slice(),
-            ),
-            None => (String::new(), &[][..]),
-        };
+        let decision = catalog.rule_at(at).map_or_else(String::new, |r| {
+            crate::catalog::policy::fill(&r.decision, args)
+        });
         let mut sources = more;
-        sources.extend(rule_sources.iter().filter_map(|id| {
-            catalog
-                .sources
-                .binary_search_by(|s| s.id.as_str().cmp(id))
-                .ok()
-                .and_then(|p| u16::try_from(p).ok())
-        }));
+        sources.extend_from_slice(catalog.rule_sources(at));
         // Sources as catalog positions: the catalog keeps them in id order,
         // so sorting numbers gives the ids in order without comparing text.
         sources.sort_unstable();

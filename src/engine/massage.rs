@@ -106,11 +106,7 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
     } else if ctx.effective_set.count(best_for) == 0 {
         catalog.msg(m!("pick.general")).to_owned()
     } else {
-        say_at(
-            catalog,
-            m!("pick.suits"),
-            &[("conditions", &matched)],
-        )
+        say_at(catalog, m!("pick.suits"), &[("conditions", &matched)])
     };
     if let Some(p) = t.pressure {
         reason.push(' ');
