@@ -4,8 +4,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use axum::http::HeaderValue;
-use backcare::config::{Cli, Command, LogFormat, ServeArgs};
+use backcare::config::{CdsAuthMode, Cli, Command, LogFormat, ServeArgs};
 use backcare::content;
+use backcare::http::cds::{auth, card_id};
 use backcare::http::serve::{self, ServeSettings};
 use backcare::http::{AppState, Settings};
 use clap::Parser;
@@ -74,24 +75,67 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
                 .map_err(|_| format!("--cors-origins: `{o}` is not a valid origin"))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let public_url = match &args.public_url {
+        None => None,
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            Some(url.trim_end_matches('/').to_owned())
+        }
+        Some(url) => {
+            return Err(format!(
+                "--public-url: `{url}` must start with https:// or http://"
+            ));
+        }
+    };
+    if let Some(path) = &args.cds_card_key_file {
+        let secret = std::fs::read(path)
+            .map_err(|e| format!("--cds-card-key-file: {}: {e}", path.display()))?;
+        card_id::set_key(&secret).map_err(|e| format!("--cds-card-key-file: {e}"))?;
+    }
+    let cds_auth = cds_auth(args, public_url.as_deref())?;
     Ok(Settings {
         body_limit: args.body_limit as usize,
         request_timeout: Duration::from_secs(args.request_timeout),
         body_timeout: Duration::from_secs(args.body_timeout),
         concurrency_limit: args.concurrency_limit as usize,
         cors_origins,
-        public_url: match &args.public_url {
-            None => None,
-            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                Some(url.trim_end_matches('/').to_owned())
-            }
-            Some(url) => {
-                return Err(format!(
-                    "--public-url: `{url}` must start with https:// or http://"
-                ));
-            }
-        },
+        public_url,
+        cds_auth: std::sync::Arc::new(cds_auth),
     })
+}
+
+/// CDS Hooks authentication from the flags: the issuers' key files are
+/// read and checked now, so a bad file stops start-up.
+fn cds_auth(args: &ServeArgs, public_url: Option<&str>) -> Result<auth::CdsAuth, String> {
+    if args.cds_auth == CdsAuthMode::Off {
+        tracing::warn!(
+            "CDS Hooks authentication is off (--cds-auth off): anyone who can reach /cds-services can call it; use this only for local development"
+        );
+        return Ok(auth::CdsAuth::Off);
+    }
+    let mut issuers: Vec<auth::keys::Issuer> = Vec::new();
+    for arg in args.cds_issuers.iter().filter(|a| !a.trim().is_empty()) {
+        let (iss, path) =
+            auth::keys::parse_issuer_arg(arg).map_err(|e| format!("--cds-issuer: {e}"))?;
+        if issuers.iter().any(|i| i.iss == iss) {
+            return Err(format!("--cds-issuer: `{iss}` is given twice"));
+        }
+        let issuer = auth::keys::Issuer::from_file(&iss, &path)
+            .map_err(|e| format!("--cds-issuer {iss}: {e}"))?;
+        let kids: Vec<&str> = issuer.keys.iter().map(|k| k.kid.as_str()).collect();
+        tracing::info!(issuer = %iss, keys = %kids.join(" "), "trusting CDS Hooks client");
+        issuers.push(issuer);
+    }
+    if issuers.is_empty() {
+        tracing::warn!(
+            "no --cds-issuer configured: every call to /cds-services will be answered 401 (--cds-auth off for local development)"
+        );
+    } else if public_url.is_none() {
+        return Err(
+            "--cds-issuer needs --public-url: a token's `aud` must be the endpoint's public URL"
+                .to_owned(),
+        );
+    }
+    Ok(auth::CdsAuth::Required(auth::Verifier::new(issuers)))
 }
 
 fn serve(args: ServeArgs) -> ExitCode {

@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::Serialize;
 
+use super::cds::auth::CdsAuth;
 use super::metrics::Metrics;
 use super::{conditions, exercises, red_flags, sources, techniques};
 use crate::catalog::{Catalog, Entity};
@@ -180,6 +181,8 @@ pub struct Limits {
     pub body_limit: usize,
     /// The public base URL for absolute links in CDS cards.
     pub public_url: Option<String>,
+    /// How CDS Hooks calls are authenticated.
+    pub cds_auth: Arc<CdsAuth>,
 }
 
 impl Default for Limits {
@@ -187,6 +190,7 @@ impl Default for Limits {
         Self {
             body_limit: super::BODY_LIMIT,
             public_url: None,
+            cds_auth: Arc::default(),
         }
     }
 }
