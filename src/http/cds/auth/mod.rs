@@ -28,8 +28,8 @@ use utoipa::openapi::{
     ContentBuilder, HeaderBuilder, ObjectBuilder, OpenApi, Ref, ResponseBuilder, Type,
 };
 
-use super::super::error::{ApiError, PROBLEM_JSON};
-use super::super::state::AppState;
+use crate::http::error::{ApiError, PROBLEM_JSON};
+use crate::http::state::AppState;
 pub use token::{Failure, Verifier};
 
 /// Whether and how CDS Hooks calls are authenticated.
