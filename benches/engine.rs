@@ -79,7 +79,8 @@ const TYPICAL_BODY: &str = r#"{"pain":{"duration":"chronic","intensity":4,"areas
 fn bench_router(c: &mut Criterion) {
     use axum::body::Body;
     use axum::http::Request;
-    use backcare::http::{AppState, app};
+    use backcare::http::cds::auth::CdsAuth;
+    use backcare::http::{AppState, Settings, app_with};
     use tower::ServiceExt;
 
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -87,7 +88,13 @@ fn bench_router(c: &mut Criterion) {
         .build()
         .expect("the runtime starts");
     let catalog = Catalog::embedded().expect("embedded content is valid");
-    let router = app(AppState::new(catalog));
+    // Without CDS Hooks authentication: the CDS figure is the service's own
+    // work, not a 401 (a token check adds one signature verification).
+    let settings = Settings {
+        cds_auth: std::sync::Arc::new(CdsAuth::Off),
+        ..Settings::default()
+    };
+    let router = app_with(AppState::new(catalog), &settings);
     let call = |request: Request<Body>| {
         let router = router.clone();
         runtime.block_on(async move {

@@ -24,6 +24,10 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; boxing would buy nothing"
+)]
 pub enum Command {
     /// Serve the HTTP API (the default).
     Serve(ServeArgs),
@@ -63,6 +67,15 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line, for log collectors.
     Json,
+}
+
+/// Whether CDS Hooks calls must carry a valid bearer token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CdsAuthMode {
+    /// Every call needs a JWT from a `--cds-issuer` (the default).
+    On,
+    /// No checking, for local development only; logged as a warning.
+    Off,
 }
 
 /// Options for `serve`.
@@ -119,6 +132,26 @@ pub struct ServeArgs {
     /// answering 503, so load balancers stop sending work first.
     #[arg(long, env = "BACKCARE_DRAIN_DELAY", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub drain_delay: u64,
+    /// CDS Hooks authentication: `on` requires every call to /cds-services
+    /// to carry a JWT signed by a `--cds-issuer`, and with none configured
+    /// refuses them all; `off` is for local development only.
+    #[arg(long, env = "BACKCARE_CDS_AUTH", value_enum, default_value = "on")]
+    pub cds_auth: CdsAuthMode,
+    /// A trusted CDS client (EHR): its `iss` and a JWK Set file of its
+    /// public keys, as `ISSUER=PATH`. Repeatable; the variable takes a
+    /// comma-separated list. Needs --public-url, which tokens' `aud` names.
+    #[arg(
+        long = "cds-issuer",
+        env = "BACKCARE_CDS_ISSUERS",
+        value_name = "ISSUER=PATH",
+        value_delimiter = ','
+    )]
+    pub cds_issuers: Vec<String>,
+    /// A file of at least 32 random bytes keying CDS card ids; give every
+    /// replica the same one so feedback reaching any of them, or arriving
+    /// after a restart, is counted. Random per process when unset.
+    #[arg(long, env = "BACKCARE_CDS_CARD_KEY_FILE", value_name = "PATH")]
+    pub cds_card_key_file: Option<PathBuf>,
     /// Seconds to let in-flight requests finish once the drain delay is over.
     #[arg(long, env = "BACKCARE_SHUTDOWN_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub shutdown_timeout: u64,

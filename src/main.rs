@@ -4,8 +4,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use axum::http::HeaderValue;
-use backcare::config::{Cli, Command, LogFormat, ServeArgs};
+use backcare::config::{CdsAuthMode, Cli, Command, LogFormat, ServeArgs};
 use backcare::content;
+use backcare::http::cds::{auth, card_id};
 use backcare::http::serve::{self, ServeSettings};
 use backcare::http::{AppState, Settings};
 use clap::Parser;
@@ -83,24 +84,67 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
                 .map_err(|_| format!("--cors-origins: `{o}` is not a valid origin"))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let public_url = match &args.public_url {
+        None => None,
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            Some(url.trim_end_matches('/').to_owned())
+        }
+        Some(url) => {
+            return Err(format!(
+                "--public-url: `{url}` must start with https:// or http://"
+            ));
+        }
+    };
+    if let Some(path) = &args.cds_card_key_file {
+        let secret = std::fs::read(path)
+            .map_err(|e| format!("--cds-card-key-file: {}: {e}", path.display()))?;
+        card_id::set_key(&secret).map_err(|e| format!("--cds-card-key-file: {e}"))?;
+    }
+    let cds_auth = cds_auth(args, public_url.as_deref())?;
     Ok(Settings {
         body_limit: args.body_limit as usize,
         request_timeout: Duration::from_secs(args.request_timeout),
         body_timeout: Duration::from_secs(args.body_timeout),
         concurrency_limit: args.concurrency_limit as usize,
         cors_origins,
-        public_url: match &args.public_url {
-            None => None,
-            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                Some(url.trim_end_matches('/').to_owned())
-            }
-            Some(url) => {
-                return Err(format!(
-                    "--public-url: `{url}` must start with https:// or http://"
-                ));
-            }
-        },
+        public_url,
+        cds_auth: std::sync::Arc::new(cds_auth),
     })
+}
+
+/// CDS Hooks authentication from the flags: the issuers' key files are
+/// read and checked now, so a bad file stops start-up.
+fn cds_auth(args: &ServeArgs, public_url: Option<&str>) -> Result<auth::CdsAuth, String> {
+    if args.cds_auth == CdsAuthMode::Off {
+        tracing::warn!(
+            "CDS Hooks authentication is off (--cds-auth off): anyone who can reach /cds-services can call it; use this only for local development"
+        );
+        return Ok(auth::CdsAuth::Off);
+    }
+    let mut issuers: Vec<auth::keys::Issuer> = Vec::new();
+    for arg in args.cds_issuers.iter().filter(|a| !a.trim().is_empty()) {
+        let (iss, path) =
+            auth::keys::parse_issuer_arg(arg).map_err(|e| format!("--cds-issuer: {e}"))?;
+        if issuers.iter().any(|i| i.iss == iss) {
+            return Err(format!("--cds-issuer: `{iss}` is given twice"));
+        }
+        let issuer = auth::keys::Issuer::from_file(&iss, &path)
+            .map_err(|e| format!("--cds-issuer {iss}: {e}"))?;
+        let kids: Vec<&str> = issuer.keys.iter().map(|k| k.kid.as_str()).collect();
+        tracing::info!(issuer = %iss, keys = %kids.join(" "), "trusting CDS Hooks client");
+        issuers.push(issuer);
+    }
+    if issuers.is_empty() {
+        tracing::warn!(
+            "no --cds-issuer configured: every call to /cds-services will be answered 401 (--cds-auth off for local development)"
+        );
+    } else if public_url.is_none() {
+        return Err(
+            "--cds-issuer needs --public-url: a token's `aud` must be the endpoint's public URL"
+                .to_owned(),
+        );
+    }
+    Ok(auth::CdsAuth::Required(auth::Verifier::new(issuers)))
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
@@ -141,8 +185,8 @@ fn serve(args: ServeArgs) -> ExitCode {
 
 async fn run(args: ServeArgs, settings: Settings, state: AppState) -> ExitCode {
     let (public, admin) = match (
-        tokio::net::TcpListener::bind(args.bind).await,
-        tokio::net::TcpListener::bind(args.admin_bind).await,
+        listen(args.bind, args.max_connections.max(128)),
+        listen(args.admin_bind, 128),
     ) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(err), _) => {
@@ -186,6 +230,26 @@ async fn run(args: ServeArgs, settings: Settings, state: AppState) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// A listening socket with room for `backlog` connections not yet accepted
+/// (the kernel caps it at `net.core.somaxconn`). `TcpListener::bind` leaves
+/// 128: a burst of more new connections than that, which the cap and the
+/// 503 for connections over it are there to absorb, had the kernel drop
+/// SYNs instead, and those clients waited a second or more to retry
+/// (scripts/hostile.py: 2,000 connections took 6 s to open, not 0.1 s).
+fn listen(addr: std::net::SocketAddr, backlog: u32) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As std's bind does on Unix: a restart can bind while the previous
+    // process's connections are still in TIME_WAIT.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(backlog)
 }
 
 /// Reloads the content directory on every SIGHUP.

@@ -273,6 +273,18 @@ impl ApiError {
         )
     }
 
+    /// 401: a CDS Hooks call without a valid bearer token. The detail is
+    /// the same whichever check failed, so a forger learns nothing; the
+    /// reason is counted in the metrics.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            "this endpoint needs a valid bearer token from a CDS client this service trusts",
+        )
+    }
+
     /// 503: too many requests in flight; try again shortly.
     pub fn overloaded() -> Self {
         Self::new(
@@ -382,6 +394,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

@@ -72,7 +72,21 @@ pub struct Metrics {
     /// CDS feedback: accepted, then overridden by each known reason, then
     /// overridden for another or no reason.
     cds_feedback: [AtomicU64; CDS_FEEDBACK.len()],
+    /// CDS calls refused with 401, by reason (`CDS_AUTH_REASONS`).
+    cds_auth_failures: [AtomicU64; CDS_AUTH_REASONS.len()],
 }
+
+/// Why CDS calls were refused, in the order of `Metrics::cds_auth_failures`:
+/// the labels of `cds::auth::Failure`, a closed set so a forger cannot add
+/// series.
+const CDS_AUTH_REASONS: [&str; 6] = [
+    "missing",
+    "malformed",
+    "signature",
+    "claims",
+    "replay",
+    "issuer",
+];
 
 /// Indicator labels, in the order of `Metrics::cds_cards`.
 const CDS_INDICATORS: [&str; 3] = ["info", "warning", "critical"];
@@ -156,6 +170,14 @@ impl Metrics {
             .position(|(o, r)| *o == outcome && *r == reason)
         {
             self.cds_feedback[i].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A CDS call was refused with 401 for `reason` (a label of
+    /// `cds::auth::Failure`; others are not counted).
+    pub fn cds_auth_failure(&self, reason: &str) {
+        if let Some(i) = CDS_AUTH_REASONS.iter().position(|r| *r == reason) {
+            self.cds_auth_failures[i].fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -297,6 +319,14 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "backcare_cds_feedback_total{{outcome=\"{outcome}\",reason=\"{reason}\"}} {n}"
+            );
+        }
+        out.push_str("# HELP backcare_cds_auth_failures_total CDS Hooks calls refused with 401, by reason.\n# TYPE backcare_cds_auth_failures_total counter\n");
+        for (reason, n) in CDS_AUTH_REASONS.iter().zip(&self.cds_auth_failures) {
+            let n = n.load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "backcare_cds_auth_failures_total{{reason=\"{reason}\"}} {n}"
             );
         }
         out.push_str("# HELP backcare_catalog_info The catalog version being served.\n# TYPE backcare_catalog_info gauge\n");

@@ -47,6 +47,9 @@ pub struct Settings {
     /// The service's public base URL (`https://backcare.example.org`), for
     /// absolute links in CDS cards; from the `Host` header when unset.
     pub public_url: Option<String>,
+    /// How CDS Hooks calls are authenticated; by default they are refused
+    /// until trusted issuers are configured.
+    pub cds_auth: Arc<super::cds::auth::CdsAuth>,
 }
 
 impl Default for Settings {
@@ -58,6 +61,7 @@ impl Default for Settings {
             concurrency_limit: 1024,
             cors_origins: Vec::new(),
             public_url: None,
+            cds_auth: Arc::default(),
         }
     }
 }

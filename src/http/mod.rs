@@ -101,6 +101,7 @@ pub fn app_with(state: AppState, settings: &Settings) -> Router {
     let state = state.with_limits(state::Limits {
         body_limit: settings.body_limit,
         public_url: settings.public_url.clone(),
+        cds_auth: settings.cds_auth.clone(),
     });
     middleware::apply(router, &state, settings).with_state(state)
 }
@@ -129,7 +130,8 @@ pub fn admin(state: AppState) -> Router {
 /// The OpenAPI document the routes describe, with the embedded catalog's
 /// ids listed where the API takes them.
 pub(crate) fn spec() -> utoipa::openapi::OpenApi {
-    let spec = api_routes().into_openapi();
+    let mut spec = api_routes().into_openapi();
+    cds::auth::document(&mut spec);
     match Catalog::embedded() {
         Ok(catalog) => openapi::with_pages(openapi::with_examples(
             openapi::with_catalog_ids(spec, &catalog),

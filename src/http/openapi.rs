@@ -38,7 +38,7 @@ impl ApiDoc {
     }
 }
 
-/// Lists the catalog's condition and red-flag ids as the allowed values
+/// Lists the catalog's condition, red-flag, technique and exercise ids as the allowed values
 /// wherever the API takes them, so clients and generated tests know the
 /// valid ids. They describe the embedded content; a `--content` directory
 /// with other ids is answered by the same rules (unknown ids are named in a
@@ -49,6 +49,8 @@ pub(super) fn with_catalog_ids(
 ) -> utoipa::openapi::OpenApi {
     let conditions: Vec<&str> = catalog.conditions.iter().map(|c| c.id.as_str()).collect();
     let red_flags: Vec<&str> = catalog.red_flags.iter().map(|f| f.id.as_str()).collect();
+    let techniques: Vec<&str> = catalog.techniques.iter().map(|t| t.id.as_str()).collect();
+    let exercises: Vec<&str> = catalog.exercises.iter().map(|e| e.id.as_str()).collect();
     let mut doc = serde_json::to_value(&spec).expect("the OpenAPI document serialises");
     for path in ["/exercises", "/techniques"] {
         if let Some(params) = doc.pointer_mut(&format!(
@@ -61,8 +63,6 @@ pub(super) fn with_catalog_ids(
             }
         }
     }
-    let techniques: Vec<&str> = catalog.techniques.iter().map(|t| t.id.as_str()).collect();
-    let exercises: Vec<&str> = catalog.exercises.iter().map(|e| e.id.as_str()).collect();
     for (pointer, ids) in [
         (
             "/components/schemas/RecommendationRequest/properties/conditions/items",

@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::Serialize;
 
+use super::cds::auth::CdsAuth;
 use super::metrics::Metrics;
 use super::wire;
 use crate::catalog::{Area, Equipment, ExerciseKind, Position};
@@ -192,6 +193,8 @@ pub struct Limits {
     pub body_limit: usize,
     /// The public base URL for absolute links in CDS cards.
     pub public_url: Option<String>,
+    /// How CDS Hooks calls are authenticated.
+    pub cds_auth: Arc<CdsAuth>,
 }
 
 impl Default for Limits {
@@ -199,6 +202,7 @@ impl Default for Limits {
         Self {
             body_limit: super::BODY_LIMIT,
             public_url: None,
+            cds_auth: Arc::default(),
         }
     }
 }

@@ -5,8 +5,8 @@
 use axum::body::Body;
 use axum::http::{Method, Request};
 use backcare::catalog::{Catalog, Snomed};
+use backcare::http::AppState;
 use backcare::http::cds::fhir::Date;
-use backcare::http::{AppState, Settings};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
@@ -423,9 +423,9 @@ async fn feedback_is_counted_by_outcome_and_reason() {
     let state = AppState::new(Catalog::embedded().unwrap());
     let app = TestApp::from_router(backcare::http::app_with(
         state.clone(),
-        &Settings::default(),
+        &crate::helpers::without_cds_auth(),
     ));
-    let card = "9d7e2a1c-0b5f-4c3e-8a21-3f6b7c9d0e12";
+    let card = backcare::http::cds::card_id::issue();
     let body = json!({"feedback": [
         {"card": card, "outcome": "accepted", "outcomeTimestamp": "2026-11-21T10:00:00Z"},
         {"card": card, "outcome": "overridden", "outcomeTimestamp": "2026-11-21T10:01:00Z",
@@ -471,7 +471,7 @@ async fn feedback_is_counted_by_outcome_and_reason() {
 #[tokio::test]
 async fn a_feedback_timestamp_with_a_multi_byte_zone_is_a_400_not_a_panic() {
     let app = TestApp::embedded();
-    let card = "9d7e2a1c-0b5f-4c3e-8a21-3f6b7c9d0e12";
+    let card = backcare::http::cds::card_id::issue();
     for at in [
         "2026-11-21T10:00:00+0é:0",
         "2026-11-21T10:00:00+00é0",

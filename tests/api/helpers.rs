@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use backcare::catalog::Catalog;
-use backcare::http::{AppState, app};
+use backcare::http::cds::auth::CdsAuth;
+use backcare::http::{AppState, Settings, app_with};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -108,7 +109,7 @@ impl TestApp {
     pub fn with(catalog: Catalog) -> Self {
         let catalog_version = catalog.version.clone();
         Self {
-            router: app(AppState::new(catalog)),
+            router: app_with(AppState::new(catalog), &without_cds_auth()),
             catalog_version,
         }
     }
@@ -153,6 +154,16 @@ impl TestApp {
             builder = builder.header(header::CONTENT_TYPE, ct);
         }
         self.request(builder.body(body.into()).unwrap()).await
+    }
+}
+
+/// Default settings with CDS Hooks authentication off: the tests of what
+/// the CDS services answer send no tokens. `cds_auth.rs` tests the tokens,
+/// and that the default refuses every CDS call.
+pub fn without_cds_auth() -> Settings {
+    Settings {
+        cds_auth: std::sync::Arc::new(CdsAuth::Off),
+        ..Settings::default()
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod catalog_api;
 mod cds;
+mod cds_security;
 mod content;
 mod errors;
 mod hardening;

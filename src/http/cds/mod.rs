@@ -5,14 +5,13 @@
 //!   resources ([`fhir`]), runs the engine, answers with a card ([`cards`]).
 //! - `POST /cds-services/back-pain-relief/feedback`: counts outcomes.
 
+pub mod auth;
+pub mod card_id;
 pub mod cards;
 pub mod fhir;
 pub mod wire;
 
 use std::collections::BTreeMap;
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
 use axum::extract::State;
@@ -60,7 +59,7 @@ const FEEDBACK_ITEM_FIELDS: [&str; 5] = [
     description = "Lists the `back-pain-relief` service for the `patient-view` hook and the FHIR queries the EHR should prefetch: the patient, their active Conditions, and STarT Back questionnaire responses (`questionnaire` = `urn:backcare:questionnaire:start-back`, items `1` to `8` as `valueBoolean`, item `9` as a `valueCoding` bothersomeness code).\n\nSTarT Back is Keele University's tool. Keele says it is not meant as a standalone online screen and that commercial use needs its permission; this service describes what each item means and never reproduces the questions' wording.",
     responses((status = 200, description = "The services", body = Services)),
 )]
-pub async fn discovery() -> Json<Services> {
+pub async fn discovery(_: auth::Authorized) -> Json<Services> {
     let prefetch = BTreeMap::from([
         ("patient", "Patient/{{context.patientId}}"),
         (
@@ -100,6 +99,7 @@ pub async fn discovery() -> Json<Services> {
     )
 )]
 pub async fn call(
+    _: auth::Authorized,
     Snapshot(catalog): Snapshot,
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -118,7 +118,7 @@ pub async fn call(
         &recommendation,
         &record,
         base.as_deref(),
-        card_uuid(),
+        card_id::issue(),
     );
     for card in &cards {
         state.metrics().cds_card(card.indicator);
@@ -136,12 +136,13 @@ pub async fn call(
     request_body(content = Feedback, content_type = "application/json"),
     responses(
         (status = 200, description = "Counted", body = FeedbackReceipt),
-        (status = 400, description = "Not valid CDS Hooks feedback: every problem is listed", body = Problem, content_type = PROBLEM_JSON),
+        (status = 400, description = "Not valid CDS Hooks feedback, or feedback on a card this service did not issue: every problem is listed", body = Problem, content_type = PROBLEM_JSON),
         (status = 413, description = "The body is over 1 MiB", body = Problem, content_type = PROBLEM_JSON),
         (status = 415, description = "The body is not sent as `application/json`, or is sent compressed (`Content-Encoding`)", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 pub async fn feedback(
+    _: auth::Authorized,
     State(state): State<AppState>,
     LargeJsonBody(body): LargeJsonBody,
 ) -> Result<Json<FeedbackReceipt>, ApiError> {
@@ -174,27 +175,6 @@ fn base_from_host(headers: &HeaderMap) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
     plain.then(|| format!("http://{host}"))
-}
-
-/// A random (version 4 layout) UUID for a card, from std's randomly keyed
-/// hasher: no extra crate and no system call per card.
-fn card_uuid() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let state = RandomState::new();
-    let hi = state.hash_one(n);
-    let lo = state.hash_one(!n);
-    let bytes = ((u128::from(hi) << 64) | u128::from(lo)) & !(0xF000 << 64) & !(0xC << 60);
-    let bytes = bytes | (0x4000 << 64) | (0x8 << 60);
-    let hex = format!("{bytes:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
 }
 
 fn is_uuid(s: &str) -> bool {
@@ -476,11 +456,11 @@ fn read_feedback(body: &Value) -> Result<Vec<(String, Option<String>)>, ApiError
         };
         unknown(map, &path, &FEEDBACK_ITEM_FIELDS, &mut errors);
         if let Some(card) = string(map, "card", &path, &mut errors)
-            && !is_uuid(card)
+            && !card_id::issued(card)
         {
             errors.push(FieldError::new(
                 format!("{path}.card"),
-                "must be a card's UUID",
+                "is not the id of a card this service issued",
             ));
         }
         if let Some(at) = string(map, "outcomeTimestamp", &path, &mut errors)
@@ -555,14 +535,5 @@ mod tests {
             ("PatientViewContext", &CONTEXT_FIELDS[..]),
             ("FeedbackItem", &FEEDBACK_ITEM_FIELDS[..]),
         ]);
-    }
-
-    #[test]
-    fn card_ids_are_version_4_uuids_and_differ() {
-        let (a, b) = (card_uuid(), card_uuid());
-        assert!(is_uuid(&a), "{a}");
-        assert_ne!(a, b);
-        assert_eq!(&a[14..15], "4", "{a}");
-        assert!("89ab".contains(&a[19..20]), "{a}");
     }
 }
