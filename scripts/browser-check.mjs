@@ -7,8 +7,14 @@
 // Usage: node browser-check.mjs BASE_URL OUT_DIR
 // Needs playwright-core (installed by .ci/run) and Debian's chromium.
 
-import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
 import { mkdirSync, writeFileSync } from "node:fs";
+
+// playwright-core is installed by .ci/run outside the repository
+// (PLAYWRIGHT_FROM names a file in that folder); ES modules ignore
+// NODE_PATH, so it is required from there.
+const require = createRequire(process.env.PLAYWRIGHT_FROM ?? import.meta.url);
+const { chromium } = require("playwright-core");
 
 const [base, out] = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
