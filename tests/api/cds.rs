@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::http::{Method, Request};
 use backcare::catalog::{Catalog, Snomed};
-use backcare::http::cds::fhir::Date;
+use backcare::ehr::Date;
 use backcare::http::{AppState, Settings};
 use serde_json::{Value, json};
 

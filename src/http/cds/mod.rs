@@ -1,12 +1,13 @@
 //! HL7 CDS Hooks 2.0: the same engine, as cards in a clinician's EHR.
 //!
 //! - `GET /cds-services`: discovery, one `patient-view` service.
-//! - `POST /cds-services/back-pain-relief`: reads the prefetched FHIR R4
-//!   resources ([`fhir`]), runs the engine, answers with a card ([`cards`]).
+//! - `POST /cds-services/back-pain-relief`: checks the call, has the EHR
+//!   layer ([`crate::ehr`]) read the prefetched FHIR R4 resources and decide
+//!   whether the chart concerns back pain, runs the engine, answers with a
+//!   card ([`cards`]).
 //! - `POST /cds-services/back-pain-relief/feedback`: counts outcomes.
 
 pub mod cards;
-pub mod fhir;
 pub mod wire;
 
 use std::collections::BTreeMap;
@@ -23,8 +24,9 @@ use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{LargeJsonBody, kind_of, parse_json};
 use super::state::{AppState, Snapshot};
 use crate::catalog::Catalog;
-use crate::engine::{self, Duration, Pain, PainArea, Person, Preferences};
-use fhir::{Date, Reader, Record};
+use crate::ehr::fhir::{self, Reader};
+use crate::ehr::{self, Date, Record, dates};
+use crate::engine;
 use wire::{CdsResponse, Feedback, FeedbackReceipt, Service, Services};
 
 /// The service id, the last segment of its URL.
@@ -106,24 +108,33 @@ pub async fn call(
     LargeJsonBody(body): LargeJsonBody,
 ) -> Result<axum::response::Response, ApiError> {
     let value = parse_json(&body).map_err(as_bad_request)?;
-    let (person, record) = read_call(&catalog, &value, Date::today())?;
+    let record = read_call(&catalog, &value, Date::today())?;
+    // Decided before the engine runs: a chart with nothing about back pain
+    // costs no recommendation.
+    if !ehr::is_relevant(&catalog, &record) {
+        return Ok(super::answer::json_response(&CdsResponse {
+            cards: Vec::new(),
+        }));
+    }
+    let person = ehr::person(&record);
     let recommendation = engine::recommend(&catalog, &person);
     let base = state
         .limits()
         .public_url
         .clone()
         .or_else(|| base_from_host(&headers));
-    let cards = cards::cards(
+    let card = cards::card(
         &catalog,
         &recommendation,
+        &person,
         &record,
         base.as_deref(),
         card_uuid(),
     );
-    for card in &cards {
-        state.metrics().cds_card(card.indicator);
-    }
-    Ok(super::answer::json_response(&CdsResponse { cards }))
+    state.metrics().cds_card(card.indicator);
+    Ok(super::answer::json_response(&CdsResponse {
+        cards: vec![card],
+    }))
 }
 
 /// Counts clinicians' responses to cards.
@@ -270,12 +281,8 @@ fn optional(map: &Map<String, Value>, field: &str, object: bool, errors: &mut Ve
     }
 }
 
-/// Checks the call and reads the prefetch into a person for the engine.
-pub fn read_call(
-    catalog: &Catalog,
-    body: &Value,
-    today: Date,
-) -> Result<(Person, Record), ApiError> {
+/// Checks the call and has the EHR layer read its prefetch into a record.
+pub fn read_call(catalog: &Catalog, body: &Value, today: Date) -> Result<Record, ApiError> {
     let mut errors = Vec::new();
     let Value::Object(map) = body else {
         return Err(ApiError::bad_cds_request(vec![FieldError::new(
@@ -352,29 +359,17 @@ pub fn read_call(
         )),
     }
     if patient_id.is_some() {
-        errors.append(&mut reader.errors);
+        errors.extend(
+            reader
+                .errors
+                .drain(..)
+                .map(|p| FieldError::new(p.field, p.message)),
+        );
     }
     if !errors.is_empty() {
         return Err(ApiError::bad_cds_request(errors));
     }
-    let record = reader.finish();
-    let person = Person {
-        pain: Pain {
-            duration: record
-                .duration
-                .as_ref()
-                .map_or(Duration::Subacute, |(d, _)| *d),
-            intensity: None,
-            areas: vec![PainArea::LowerBack],
-        },
-        conditions: record.conditions.clone(),
-        red_flags: record.red_flags.clone(),
-        age: record.age,
-        preferences: Preferences::default(),
-        start_back: record.start_back.as_ref().map(|(answers, _)| *answers),
-        last_week: None,
-    };
-    Ok((person, record))
+    Ok(reader.finish())
 }
 
 /// The override reason's code, checking the shape of the whole reason.
@@ -484,7 +479,7 @@ fn read_feedback(body: &Value) -> Result<Vec<(String, Option<String>)>, ApiError
             ));
         }
         if let Some(at) = string(map, "outcomeTimestamp", &path, &mut errors)
-            && !fhir::is_date_time(at)
+            && !dates::is_date_time(at)
         {
             errors.push(FieldError::new(
                 format!("{path}.outcomeTimestamp"),
@@ -555,6 +550,58 @@ mod tests {
             ("PatientViewContext", &CONTEXT_FIELDS[..]),
             ("FeedbackItem", &FEEDBACK_ITEM_FIELDS[..]),
         ]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        /// The whole reader: any text in any string field of a call is read,
+        /// refused or noted, never a panic.
+        #[test]
+        fn cds_calls_with_any_field_text_never_panic(
+            texts in proptest::collection::vec(crate::ehr::dates::tests::any_text(), 8),
+        ) {
+            let call = serde_json::json!({
+                "hook": "patient-view",
+                "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+                "fhirServer": texts[0],
+                "context": {"patientId": "p1"},
+                "prefetch": {
+                    "patient": {"resourceType": "Patient", "id": "p1", "birthDate": texts[1]},
+                    "conditions": {"resourceType": "Bundle", "entry": [{"resource": {
+                        "resourceType": "Condition",
+                        "subject": {"reference": texts[2]},
+                        "onsetDateTime": texts[3],
+                        "code": {"coding": [{"system": "http://snomed.info/sct", "code": texts[4], "display": texts[5]}], "text": texts[6]}
+                    }}]},
+                    "startBack": {"resourceType": "QuestionnaireResponse",
+                        "questionnaire": "urn:backcare:questionnaire:start-back", "status": "completed",
+                        "subject": {"reference": "Patient/p1"}, "authored": texts[7],
+                        "item": [{"linkId": texts[4], "answer": [{"valueBoolean": true}]}]}
+                }
+            });
+            let _ = read_call(catalog(), &call, Date::today());
+        }
+    }
+
+    /// Loaded once: thousands of proptest cases share it.
+    fn catalog() -> &'static Catalog {
+        static CATALOG: std::sync::LazyLock<Catalog> =
+            std::sync::LazyLock::new(|| Catalog::embedded().expect("embedded content is valid"));
+        &CATALOG
+    }
+
+    /// The documented `outcomeTimestamp` pattern is the one the EHR
+    /// layer's parser is held to.
+    #[test]
+    fn the_documented_timestamp_pattern_is_the_parser_s() {
+        let spec = serde_json::to_value(crate::http::openapi()).expect("serialises");
+        let documented =
+            &spec["components"]["schemas"]["FeedbackItem"]["properties"]["outcomeTimestamp"];
+        assert_eq!(
+            documented["pattern"],
+            format!("^{}$", dates::TIMESTAMP_PATTERN)
+        );
     }
 
     #[test]

@@ -1,15 +1,16 @@
-//! Reading a CDS Hooks `prefetch` (FHIR R4 resources) into what the engine
-//! needs: the patient's age, their conditions and red flags mapped through
-//! the catalog's SNOMED CT codes, how long the back pain has lasted and
-//! their STarT Back answers. Everything that could not be used is kept as a
-//! note, so the card can say what it did not take into account.
+//! Reading a CDS Hooks `prefetch` (FHIR R4 resources) into a [`Record`]:
+//! the patient's age, their conditions and red flags mapped through the
+//! catalog's SNOMED CT codes, how long the back pain has lasted and their
+//! STarT Back answers. Everything that could not be used is kept as a note,
+//! so the card can say what it did not take into account; anything
+//! malformed, or another patient's, is a [`Problem`].
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{Catalog, ConditionCategory};
-use crate::engine::{Bothersomeness, Duration, StartBackAnswers};
-use crate::http::FieldError;
-use crate::http::extract::kind_of;
+use super::dates::{Date, acp_duration};
+use super::record::{Mapped, Problem, Record};
+use crate::catalog::{Catalog, ConditionCategory, SnomedKind};
+use crate::engine::{Bothersomeness, StartBackAnswers};
 
 /// The code system FHIR uses for SNOMED CT.
 pub const SNOMED: &str = "http://snomed.info/sct";
@@ -21,168 +22,6 @@ const MAX_AGE: i64 = 130;
 /// Items `1` to `8` are answered with `valueBoolean` (agree = true), item
 /// `9` with `valueCoding.code` from the bothersomeness vocabulary.
 pub const START_BACK_QUESTIONNAIRE: &str = "urn:backcare:questionnaire:start-back";
-
-/// A calendar date, for onsets and birth dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    /// Year.
-    pub year: i32,
-    /// Month, 1 to 12.
-    pub month: u32,
-    /// Day, 1 to 31.
-    pub day: u32,
-}
-
-impl Date {
-    /// Today in UTC.
-    pub fn today() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Self::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
-    }
-
-    /// Days since 1970-01-01 (H. Hinnant's civil-date algorithm).
-    pub fn days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-
-    /// The date `days` after 1970-01-01.
-    pub fn from_days(days: i64) -> Self {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Self { year, month, day }
-    }
-
-    /// A FHIR `date` or `dateTime` (`2024`, `2024-03`, `2024-03-05`,
-    /// `2024-03-05T10:00:00Z`). A partial date means its latest day, so
-    /// durations and ages come out no longer than they can be. A time needs
-    /// a full date and a zone, as FHIR says.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.split_once('T') {
-            None => Self::parse_date(text),
-            Some((date, time)) if date.len() == 10 && is_time_with_zone(time) => {
-                Self::parse_date(date)
-            }
-            Some(_) => None,
-        }
-    }
-
-    /// A FHIR `date` only (`2024`, `2024-03`, `2024-03-05`): four-digit
-    /// years from 0001, and a day that exists. Nothing but ASCII digits and
-    /// `-`, so `+999` or `２０２４` are not years.
-    pub fn parse_date(text: &str) -> Option<Self> {
-        let mut parts = text.split('-');
-        let year = digits(parts.next()?, 4).filter(|y| *y >= 1)?;
-        let year = i32::try_from(year).ok()?;
-        let month = match parts.next() {
-            Some(m) => digits(m, 2).filter(|m| (1..=12).contains(m))?,
-            None => 12,
-        };
-        let last = Self::last_day(year, month);
-        let day = match parts.next() {
-            Some(d) => digits(d, 2).filter(|d| (1..=last).contains(d))?,
-            None => last,
-        };
-        if parts.next().is_some() {
-            return None;
-        }
-        Some(Self { year, month, day })
-    }
-
-    fn last_day(year: i32, month: u32) -> u32 {
-        let next = if month == 12 {
-            Self {
-                year: year + 1,
-                month: 1,
-                day: 1,
-            }
-        } else {
-            Self {
-                year,
-                month: month + 1,
-                day: 1,
-            }
-        };
-        Self::from_days(next.days() - 1).day
-    }
-
-    /// Whole years from `self` to `on`.
-    pub fn years_until(self, on: Date) -> i64 {
-        let mut years = i64::from(on.year - self.year);
-        if (on.month, on.day) < (self.month, self.day) {
-            years -= 1;
-        }
-        years
-    }
-}
-
-impl std::fmt::Display for Date {
-    /// `YYYY-MM-DD`, which [`Date::parse`] reads back as the same date.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-/// `text` as a number when it is exactly `len` ASCII digits.
-fn digits(text: &str, len: usize) -> Option<u32> {
-    (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| text.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
-}
-
-/// Whether `text` is a full FHIR date, optionally with a time and zone:
-/// `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm|-hh:mm)`, with a day
-/// that exists. The documented pattern for `outcomeTimestamp` says the same.
-pub fn is_date_time(text: &str) -> bool {
-    let date = text.split_once('T').map_or(text, |(date, _)| date);
-    date.len() == 10 && Date::parse(text).is_some()
-}
-
-/// `hh:mm:ss[.fff]` then `Z` or `+hh:mm` / `-hh:mm` (at most 14:00).
-/// Works on bytes and checks that each is ASCII before reading it as a
-/// number, so no input can split a multi-byte character.
-fn is_time_with_zone(time: &str) -> bool {
-    let two = |s: &[u8], max: u32| {
-        s.len() == 2
-            && s.iter().all(u8::is_ascii_digit)
-            && u32::from(s[0] - b'0') * 10 + u32::from(s[1] - b'0') <= max
-    };
-    let bytes = time.as_bytes();
-    let Some(zone_at) = bytes.iter().position(|b| matches!(b, b'Z' | b'+' | b'-')) else {
-        return false;
-    };
-    let (clock, zone) = bytes.split_at(zone_at);
-    let (hms, fraction) = match clock.iter().position(|b| *b == b'.') {
-        Some(dot) => (&clock[..dot], Some(&clock[dot + 1..])),
-        None => (clock, None),
-    };
-    let clock_ok = hms.len() == 8
-        && hms[2] == b':'
-        && hms[5] == b':'
-        && two(&hms[0..2], 23)
-        && two(&hms[3..5], 59)
-        && two(&hms[6..8], 60)
-        && fraction.is_none_or(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit));
-    let zone_ok = zone == b"Z"
-        || (zone.len() == 6 && zone[3] == b':' && {
-            let (h, m) = (&zone[1..3], &zone[4..6]);
-            two(h, 14) && two(m, 59) && (h != b"14" || m == b"00")
-        });
-    clock_ok && zone_ok
-}
 
 /// Whether `id` is a FHIR id: 1 to 64 ASCII letters, digits, `-` or `.`.
 pub fn is_fhir_id(id: &str) -> bool {
@@ -227,60 +66,15 @@ pub fn start_back_item(link_id: &str) -> Option<usize> {
     }
 }
 
-/// A catalog entry a record mapped to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mapped {
-    /// The SNOMED CT code in the record.
-    pub code: String,
-    /// The catalog's display term for it.
-    pub display: String,
-    /// `condition` or `red-flag`.
-    pub kind: &'static str,
-    /// The catalog id.
-    pub id: String,
-}
-
-/// What the prefetch told us, and what it did not.
-#[derive(Debug, Default)]
-pub struct Record {
-    /// Age in whole years, from `Patient.birthDate`.
-    pub age: Option<u8>,
-    /// Catalog condition ids, sorted, without repeats.
-    pub conditions: Vec<String>,
-    /// Catalog red-flag ids, sorted, without repeats.
-    pub red_flags: Vec<String>,
-    /// Each code that mapped, in record order.
-    pub mapped: Vec<Mapped>,
-    /// SNOMED CT codes the catalog does not know: (code, display).
-    pub unknown_codes: Vec<(String, String)>,
-    /// Active conditions with no SNOMED CT coding, by their text.
-    pub uncoded: Vec<String>,
-    /// Conditions skipped because they are resolved, inactive, refuted or
-    /// entered in error.
-    pub not_active: usize,
-    /// How long the back pain has lasted, and how we know.
-    pub duration: Option<(Duration, String)>,
-    /// Whether any Condition list was in the prefetch at all.
-    pub has_conditions: bool,
-    /// Whether a Patient resource was in the prefetch.
-    pub has_patient: bool,
-    /// The newest completed STarT Back questionnaire response.
-    pub start_back: Option<(StartBackAnswers, Option<String>)>,
-    /// Prefetch entries and resources not used, and why.
-    pub notes: Vec<String>,
-}
-
-impl Record {
-    /// Whether anything in the record is about back pain: a presentation
-    /// condition or a red flag, or STarT Back answers.
-    pub fn concerns_back_pain(&self, catalog: &Catalog) -> bool {
-        !self.red_flags.is_empty()
-            || self.start_back.is_some()
-            || self.conditions.iter().any(|id| {
-                catalog
-                    .condition(id)
-                    .is_some_and(|c| c.category == ConditionCategory::Presentation)
-            })
+/// What a JSON value is, for problems ("must be a string, not a number").
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -292,7 +86,7 @@ pub struct Reader<'a> {
     server: Option<&'a str>,
     today: Date,
     /// Problems that make the request malformed.
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<Problem>,
     record: Record,
     /// The earliest onset among back-pain conditions, and the code's own
     /// minimum duration in weeks.
@@ -343,7 +137,7 @@ impl<'a> Reader<'a> {
     }
 
     fn error(&mut self, path: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(path, message));
+        self.errors.push(Problem::new(path, message));
     }
 
     fn object<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
@@ -586,46 +380,46 @@ impl<'a> Reader<'a> {
         None
     }
 
-    /// Maps a SNOMED CT code through the catalog; false when unknown.
+    /// Maps a SNOMED CT code through the catalog's code index; false when
+    /// unknown.
     fn map_code(&mut self, code: &str, onset: Option<&(Date, String)>) -> bool {
-        let mut found = false;
-        for c in &self.catalog.conditions {
-            if let Some(concept) = c.snomed.iter().find(|s| s.code == code) {
-                found = true;
-                self.record.conditions.push(c.id.clone());
-                self.record.mapped.push(Mapped {
-                    code: code.to_owned(),
-                    display: concept.display.clone(),
-                    kind: "condition",
-                    id: c.id.clone(),
-                });
-                if c.category == ConditionCategory::Presentation {
-                    if let Some((date, why)) = onset
-                        && self.earliest_onset.as_ref().is_none_or(|(d, _)| date < d)
-                    {
-                        self.earliest_onset = Some((*date, why.clone()));
-                    }
-                    if let Some(weeks) = concept.min_weeks
-                        && self.min_weeks.as_ref().is_none_or(|(w, _)| weeks > *w)
-                    {
-                        self.min_weeks = Some((weeks, concept.display.clone()));
-                    }
+        let catalog = self.catalog;
+        let found = catalog.snomed(code);
+        for r in found {
+            let Some(concept) = catalog.snomed_concept(r) else {
+                continue;
+            };
+            let (id, presentation) = match r.kind {
+                SnomedKind::Condition => {
+                    let c = &catalog.conditions[usize::from(r.position)];
+                    (&c.id, c.category == ConditionCategory::Presentation)
+                }
+                SnomedKind::RedFlag => (&catalog.red_flags[usize::from(r.position)].id, false),
+            };
+            match r.kind {
+                SnomedKind::Condition => self.record.conditions.push(id.clone()),
+                SnomedKind::RedFlag => self.record.red_flags.push(id.clone()),
+            }
+            self.record.mapped.push(Mapped {
+                code: code.to_owned(),
+                display: concept.display.clone(),
+                kind: r.kind,
+                id: id.clone(),
+            });
+            if presentation {
+                if let Some((date, why)) = onset
+                    && self.earliest_onset.as_ref().is_none_or(|(d, _)| date < d)
+                {
+                    self.earliest_onset = Some((*date, why.clone()));
+                }
+                if let Some(weeks) = concept.min_weeks
+                    && self.min_weeks.as_ref().is_none_or(|(w, _)| weeks > *w)
+                {
+                    self.min_weeks = Some((weeks, concept.display.clone()));
                 }
             }
         }
-        for f in &self.catalog.red_flags {
-            if let Some(concept) = f.snomed.iter().find(|s| s.code == code) {
-                found = true;
-                self.record.red_flags.push(f.id.clone());
-                self.record.mapped.push(Mapped {
-                    code: code.to_owned(),
-                    display: concept.display.clone(),
-                    kind: "red-flag",
-                    id: f.id.clone(),
-                });
-            }
-        }
-        found
+        !found.is_empty()
     }
 
     fn patient(&mut self, map: &Map<String, Value>, path: &str) {
@@ -795,78 +589,137 @@ impl<'a> Reader<'a> {
             (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
             (a, b) => a.or(b),
         };
-        self.record.duration = longest.map(|(days, why)| {
-            // ACP 2017: acute under 4 weeks, subacute 4 to 12, chronic beyond.
-            let duration = if days < 28 {
-                Duration::Acute
-            } else if days <= 84 {
-                Duration::Subacute
-            } else {
-                Duration::Chronic
-            };
-            (duration, why)
-        });
+        self.record.duration = longest.map(|(days, why)| (acp_duration(days), why));
         self.record
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Date;
+    use super::*;
+    use proptest::prelude::*;
+
+    fn read(prefetch: Value, today: Date) -> (Record, Vec<Problem>) {
+        let catalog = Catalog::embedded().expect("embedded content is valid");
+        let mut reader = Reader::new(&catalog, "p1", None, today);
+        for (key, value) in prefetch.as_object().expect("an object") {
+            reader.entry(key, value);
+        }
+        let errors = std::mem::take(&mut reader.errors);
+        (reader.finish(), errors)
+    }
+
+    fn condition(code: &str, subject: &str, onset: &str) -> Value {
+        serde_json::json!({"resourceType": "Condition", "subject": {"reference": subject},
+            "onsetDateTime": onset,
+            "code": {"coding": [{"system": SNOMED, "code": code, "display": "d"}]}})
+    }
 
     #[test]
-    fn dates_round_trip_and_partial_dates_take_their_last_day() {
-        for days in [-1000, 0, 59, 60, 11_016, 20_000, 40_000] {
-            assert_eq!(Date::from_days(days).days(), days);
-        }
+    fn a_record_maps_codes_dates_the_pain_and_keeps_what_it_could_not_use() {
+        let today = Date::parse("2026-06-30").unwrap();
+        let prefetch = serde_json::json!({
+            "patient": {"resourceType": "Patient", "id": "p1", "birthDate": "1966-07-01"},
+            "conditions": {"resourceType": "Bundle", "entry": [
+                {"resource": condition("279039007", "Patient/p1", "2026-06-01")},
+                {"resource": condition("38341003", "Patient/p1", "2020-01-01")},
+                {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p1"},
+                    "code": {"text": "ICD-10 only"}}}
+            ]},
+            "other": {"resourceType": "Observation"}
+        });
+        let (record, errors) = read(prefetch, today);
+        assert_eq!(errors, []);
+        assert_eq!(record.age, Some(59));
+        assert_eq!(record.conditions, ["non-specific-low-back-pain"]);
+        assert_eq!(record.mapped.len(), 1);
+        assert_eq!(record.mapped[0].kind, SnomedKind::Condition);
         assert_eq!(
-            Date::parse("2024-02"),
-            Some(Date {
-                year: 2024,
-                month: 2,
-                day: 29
-            })
+            record.unknown_codes,
+            [("38341003".to_owned(), "d".to_owned())]
         );
+        assert_eq!(record.uncoded, ["ICD-10 only"]);
+        // 29 days: the unknown code's older onset does not date back pain.
+        let (duration, why) = record.duration.expect("dated");
+        assert_eq!(duration, crate::catalog::Duration::Subacute);
+        assert_eq!(why, "from onsetDateTime 2026-06-01");
+        assert!(record.has_conditions && record.has_patient);
+        assert_eq!(record.notes.len(), 1, "{:?}", record.notes);
+    }
+
+    #[test]
+    fn another_patient_s_record_and_impossible_dates_are_problems() {
+        let today = Date::parse("2026-06-30").unwrap();
+        let prefetch = serde_json::json!({
+            "patient": {"resourceType": "Patient", "id": "p2", "birthDate": "2027-01-01"},
+            "conditions": {"resourceType": "Bundle", "entry": [
+                {"resource": condition("279039007", "Patient/p2", "2026-06-01")},
+                {"resource": condition("279039007", "Patient/p1", "2026-07-02")}
+            ]}
+        });
+        let (_, errors) = read(prefetch, today);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
-            Date::parse("2023"),
-            Some(Date {
-                year: 2023,
-                month: 12,
-                day: 31
-            })
+            fields,
+            [
+                "prefetch.conditions.entry[0].resource.subject.reference",
+                "prefetch.conditions.entry[1].resource.onsetDateTime",
+                "prefetch.patient.id",
+                "prefetch.patient.birthDate",
+            ]
         );
-        assert_eq!(
-            Date::parse("2024-03-05T10:00:00+01:00"),
-            Some(Date {
-                year: 2024,
-                month: 3,
-                day: 5
-            })
-        );
-        assert_eq!(Date::parse("2024-13-01"), None);
-        assert_eq!(Date::parse("yesterday"), None);
-        for good in [
-            "2026-11-21",
-            "2026-11-21T10:00:00Z",
-            "2026-02-28T23:59:60.123+14:00",
-            "2026-11-21T10:00:00-05:30",
-        ] {
-            assert!(super::is_date_time(good), "{good}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// References: never a panic; a patient id comes back only from
+        /// `Patient/{id}` forms, and reads back from its plain form.
+        #[test]
+        fn patient_references_never_panic_and_read_back(
+            text in prop_oneof![
+                any::<String>(),
+                "(https?://[a-z.]{1,8}/)?(x|Patient|Patient/)?[A-Za-z0-9.\\-é/]{0,8}(/_history/[0-9é]{0,3})?",
+            ],
+            id in "[A-Za-z0-9.\\-]{1,64}",
+        ) {
+            let server = Some("https://ehr.example/fhir");
+            for base in [None, server] {
+                if let Some(found) = patient_reference(&text, base) {
+                    prop_assert!(is_fhir_id(found), "{}", found);
+                    let plain = format!("Patient/{found}");
+                    let again = patient_reference(&plain, None);
+                    prop_assert_eq!(again, Some(found));
+                }
+            }
+            let read = |reference: String, base: Option<&str>| {
+                patient_reference(&reference, base).map(str::to_owned)
+            };
+            let id = Some(id);
+            let id_ = id.as_deref().unwrap();
+            prop_assert_eq!(read(format!("Patient/{id_}"), None), id.clone());
+            prop_assert_eq!(read(format!("Patient/{id_}/_history/2"), None), id.clone());
+            prop_assert_eq!(read(format!("https://ehr.example/fhir/Patient/{id_}"), server), id.clone());
+            prop_assert_eq!(read(format!("https://other.example/Patient/{id_}"), server), None);
+            prop_assert_eq!(read(format!("xPatient/{id_}"), server), None);
+            prop_assert_eq!(read(format!("Patient/{id_}/extra"), server), None);
         }
-        for bad in [
-            "2026-11",
-            "2026-02-30",
-            "2026-11-21T61:00:00Z",
-            "2026-11-21T10:00:00Z*",
-            "2026-11-21T10:00Z",
-            "2026-11-21T10:00:00",
-            "2026-11-21T10:00:00+15:00",
-            "2026-11-21T10:00:00.Z",
-        ] {
-            assert!(!super::is_date_time(bad), "{bad}");
+
+        /// Codes: SNOMED CT ids, STarT Back item ids and bothersomeness
+        /// codes never panic, and what is accepted is its own canonical form.
+        #[test]
+        fn fhir_codes_never_panic_and_are_canonical(text in prop_oneof![any::<String>(), "[+0-9é ]{0,20}", "[a-z_]{0,12}"]) {
+            if is_snomed_id(&text) {
+                prop_assert_eq!(text.parse::<u64>().unwrap().to_string(), text.clone());
+            }
+            if let Some(n) = start_back_item(&text) {
+                prop_assert!((1..=9).contains(&n));
+                prop_assert_eq!(n.to_string(), text.clone());
+            }
+            if let Ok(b) = text.parse::<Bothersomeness>() {
+                prop_assert_eq!(b.to_string(), text.clone());
+            }
+            let _ = is_fhir_id(&text);
         }
-        let born = Date::parse("1925-12-23").unwrap();
-        assert_eq!(born.years_until(Date::parse("2026-12-22").unwrap()), 100);
-        assert_eq!(born.years_until(Date::parse("2026-12-23").unwrap()), 101);
     }
 }
