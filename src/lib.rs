@@ -9,3 +9,4 @@ pub mod content;
 pub mod ehr;
 pub mod engine;
 pub mod http;
+pub mod json;
