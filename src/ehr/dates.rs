@@ -6,6 +6,8 @@
 //! full-width digit. Day arithmetic is H. Hinnant's civil-date algorithm:
 //! no date crate is needed for days since the epoch and whole years.
 
+use serde::de::{self, Deserialize, Deserializer};
+
 use crate::catalog::Duration;
 
 /// A calendar date, for onsets and birth dates.
@@ -170,11 +172,103 @@ fn is_time_with_zone(time: &str) -> bool {
     clock_ok && zone_ok
 }
 
-/// The form [`is_date_time`] accepts, as the regular expression the API
-/// documents for `outcomeTimestamp` (without its anchors): a full date,
-/// optionally with a time and a zone. It cannot say which days exist (a
-/// 30th of February matches), so the parser is stricter there.
-pub const TIMESTAMP_PATTERN: &str = "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?";
+// The lexical forms below, as the ECMA-262 regular expressions JSON Schema
+// uses, built from parts so each is written once. A regular expression can
+// say which days exist, leap days included, so these are exact: a unit test
+// holds each to its parser.
+macro_rules! year {
+    () => {
+        "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+    };
+}
+macro_rules! month {
+    () => {
+        "(?:0[1-9]|1[0-2])"
+    };
+}
+// A day that exists: up to the 28th in any month, the 29th and 30th in all
+// but February, the 31st in the long months, and the 29th of February in
+// years divisible by 4 but not 100, or by 400 (year 0 is no year).
+macro_rules! full_date {
+    () => {
+        concat!(
+            "(?:",
+            year!(),
+            "-(?:",
+            month!(),
+            "-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)",
+            "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)"
+        )
+    };
+}
+macro_rules! time {
+    () => {
+        "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+    };
+}
+
+/// What [`Date::parse_date`] accepts: a FHIR `date`, year, year and month,
+/// or a full date.
+pub const DATE_PATTERN: &str =
+    concat!("^(?:", year!(), "(?:-", month!(), ")?|", full_date!(), ")$");
+
+/// What [`Date::parse`] accepts: a FHIR `dateTime`, a `date` or a full date
+/// with a time and a zone.
+pub const DATE_TIME_PATTERN: &str = concat!(
+    "^(?:",
+    year!(),
+    "(?:-",
+    month!(),
+    ")?|",
+    full_date!(),
+    "(?:",
+    time!(),
+    ")?)$"
+);
+
+/// What [`is_date_time`] accepts: a full date, optionally with a time and
+/// a zone.
+pub const TIMESTAMP_PATTERN: &str = concat!("^", full_date!(), "(?:", time!(), ")?$");
+
+/// A FHIR `date` as written (`Patient.birthDate`), with the day it means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FhirDate {
+    /// The latest day it can mean.
+    pub date: Date,
+    /// As written, for notes.
+    pub text: String,
+}
+
+/// A FHIR `dateTime` as written (`Condition.onsetDateTime`), with its day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FhirDateTime {
+    /// The latest day it can mean.
+    pub date: Date,
+    /// As written, for notes and for ordering responses of one form.
+    pub text: String,
+}
+
+impl<'de> Deserialize<'de> for FhirDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match Date::parse_date(&text) {
+            Some(date) => Ok(Self { date, text }),
+            None => Err(de::Error::custom(format!("`{text}` is not a FHIR date"))),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FhirDateTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match Date::parse(&text) {
+            Some(date) => Ok(Self { date, text }),
+            None => Err(de::Error::custom(format!(
+                "`{text}` is not a FHIR dateTime"
+            ))),
+        }
+    }
+}
 
 /// How long pain has lasted, by the American College of Physicians' 2017
 /// guideline: acute under 4 weeks, subacute 4 to 12 weeks, chronic beyond.
@@ -275,6 +369,34 @@ pub(crate) mod tests {
         assert_eq!(acp_weeks(Duration::Subacute), "4 to 12 weeks");
     }
 
+    #[test]
+    fn leap_days_exist_in_leap_years_only() {
+        let timestamp = regex::Regex::new(TIMESTAMP_PATTERN).unwrap();
+        for (text, ok) in [
+            ("2024-02-29", true),
+            ("2000-02-29", true),
+            ("0400-02-29", true),
+            ("0004-02-29", true),
+            ("1900-02-29", false),
+            ("2023-02-29", false),
+            ("0000-02-29", false),
+            ("2024-04-31", false),
+            ("2024-12-31T23:59:60Z", true),
+        ] {
+            assert_eq!(timestamp.is_match(text), ok, "{text}");
+            assert_eq!(is_date_time(text), ok, "{text}");
+        }
+    }
+
+    #[test]
+    fn typed_dates_keep_their_text_and_refuse_what_the_parsers_do() {
+        let d: FhirDateTime = serde_json::from_str("\"2024-03\"").unwrap();
+        assert_eq!((d.date.day, d.text.as_str()), (31, "2024-03"));
+        assert!(serde_json::from_str::<FhirDate>("\"2024-03-05T10:00:00Z\"").is_err());
+        assert!(serde_json::from_str::<FhirDateTime>("\"2024-02-30\"").is_err());
+        assert!(serde_json::from_str::<FhirDate>("5").is_err());
+    }
+
     /// Whether `y-m-d` exists, worked out without the code under test.
     pub(crate) fn day_exists(y: u32, m: u32, d: u32) -> bool {
         let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
@@ -300,10 +422,23 @@ pub(crate) mod tests {
         ]
     }
 
+    /// `pattern` without its anchors, for proptest to generate from.
+    pub(crate) fn unanchored(pattern: &str) -> &str {
+        pattern
+            .strip_prefix('^')
+            .and_then(|p| p.strip_suffix('$'))
+            .expect("an anchored pattern")
+    }
+
+    /// Strings of `pattern`.
+    pub(crate) fn of_pattern(pattern: &str) -> impl Strategy<Value = String> + use<> {
+        proptest::string::string_regex(unanchored(pattern)).unwrap()
+    }
+
     /// A valid timestamp with one character inserted somewhere.
     fn mutated_timestamp() -> impl Strategy<Value = String> {
         (
-            proptest::string::string_regex(TIMESTAMP_PATTERN).unwrap(),
+            of_pattern(TIMESTAMP_PATTERN),
             any::<prop::sample::Index>(),
             any::<char>(),
         )
@@ -355,15 +490,31 @@ pub(crate) mod tests {
             }
         }
 
-        /// Every string of the documented timestamp pattern whose day exists
-        /// is accepted, and no other.
+        /// Each documented pattern accepts exactly what its parser does, on
+        /// text near dates and on text of the pattern with a day that may
+        /// not exist.
         #[test]
-        fn documented_timestamps_are_accepted_when_the_day_exists(
-            text in proptest::string::string_regex(TIMESTAMP_PATTERN).unwrap()
+        fn each_pattern_is_its_parser(
+            text in prop_oneof![
+                any_text(),
+                of_pattern(DATE_TIME_PATTERN),
+                "[0-9]{4}-(0[0-9]|1[0-3])-(0[0-9]|[1-3][0-9])(T10:00:00Z)?",
+            ]
         ) {
+            let regex = |p: &str| regex::Regex::new(p).unwrap();
+            let (date, date_time, timestamp) =
+                (regex(DATE_PATTERN), regex(DATE_TIME_PATTERN), regex(TIMESTAMP_PATTERN));
+            prop_assert_eq!(date.is_match(&text), Date::parse_date(&text).is_some(), "date `{}`", text);
+            prop_assert_eq!(date_time.is_match(&text), Date::parse(&text).is_some(), "dateTime `{}`", text);
+            prop_assert_eq!(timestamp.is_match(&text), is_date_time(&text), "timestamp `{}`", text);
+        }
+
+        /// Every timestamp the pattern generates has a day that exists.
+        #[test]
+        fn documented_timestamps_have_days_that_exist(text in of_pattern(TIMESTAMP_PATTERN)) {
             let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap();
-            let exists = day_exists(number(0..4), number(5..7), number(8..10));
-            prop_assert_eq!(is_date_time(&text), exists, "`{}`", text);
+            prop_assert!(day_exists(number(0..4), number(5..7), number(8..10)), "`{}`", text);
+            prop_assert!(is_date_time(&text), "`{}`", text);
         }
     }
 }

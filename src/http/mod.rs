@@ -87,7 +87,8 @@ pub fn app(state: AppState) -> Router {
 /// middleware stack configured by `settings`.
 pub fn app_with(state: AppState, settings: &Settings) -> Router {
     let (api, _) = api_routes().split_for_parts();
-    let docs = utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", openapi());
+    let docs = utoipa_swagger_ui::SwaggerUi::new("/docs")
+        .external_url_unchecked("/openapi.json", openapi().clone());
     let router = Router::new()
         .merge(api)
         .merge(docs)
@@ -122,13 +123,15 @@ pub fn admin(state: AppState) -> Router {
 }
 
 /// The OpenAPI document the routes describe, with the embedded catalog's
-/// ids listed where the API takes them.
-pub(crate) fn spec() -> utoipa::openapi::OpenApi {
-    let spec = api_routes().into_openapi();
-    match Catalog::embedded() {
-        Ok(catalog) => openapi::with_catalog_ids(spec, &catalog),
-        Err(_) => spec,
+/// ids listed where the API takes them and the rules utoipa cannot derive.
+pub(crate) fn spec() -> serde_json::Value {
+    let mut doc =
+        serde_json::to_value(api_routes().into_openapi()).expect("the document serialises");
+    if let Ok(catalog) = Catalog::embedded() {
+        openapi::with_catalog_ids(&mut doc, &catalog);
     }
+    openapi::with_rules(&mut doc);
+    doc
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {
