@@ -76,6 +76,28 @@ fn bench(c: &mut Criterion) {
 
 const TYPICAL_BODY: &str = r#"{"pain":{"duration":"chronic","intensity":4,"areas":["lower_back","hips"]},"conditions":["prolonged-sitting","poor-posture"],"age":38,"preferences":{"minutes_per_day":15,"equipment":["chair"],"goal":"long_term"}}"#;
 
+/// A CDS Hooks call with a Patient and two Conditions, one of them about
+/// back pain.
+fn cds_body() -> String {
+    serde_json::json!({
+        "hook": "patient-view",
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "context": {"userId": "Practitioner/example", "patientId": "1288992"},
+        "prefetch": {
+            "patient": {"resourceType": "Patient", "id": "1288992", "birthDate": "1965-12-23"},
+            "conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [
+                {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/1288992"},
+                    "clinicalStatus": {"coding": [{"code": "active"}]},
+                    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "278860009"}]},
+                    "onsetDateTime": "2026-01-10"}},
+                {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/1288992"},
+                    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "38341003"}]}}}
+            ]}
+        }
+    })
+    .to_string()
+}
+
 fn bench_router(c: &mut Criterion) {
     use axum::body::Body;
     use axum::http::Request;
@@ -134,23 +156,7 @@ fn bench_router(c: &mut Criterion) {
             )
         })
     });
-    let cds_call = serde_json::json!({
-        "hook": "patient-view",
-        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
-        "context": {"userId": "Practitioner/example", "patientId": "1288992"},
-        "prefetch": {
-            "patient": {"resourceType": "Patient", "id": "1288992", "birthDate": "1965-12-23"},
-            "conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [
-                {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/1288992"},
-                    "clinicalStatus": {"coding": [{"code": "active"}]},
-                    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "278860009"}]},
-                    "onsetDateTime": "2026-01-10"}},
-                {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/1288992"},
-                    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "38341003"}]}}}
-            ]}
-        }
-    })
-    .to_string();
+    let cds_call = cds_body();
     c.bench_function("router/cds_patient_view", |b| {
         b.iter(|| {
             call(
@@ -175,12 +181,24 @@ fn bench_router(c: &mut Criterion) {
 }
 
 /// The two edges of `POST /recommendation` around the engine: checking the
-/// body into a `Person`, and serialising the answer.
+/// body into a `Person`, and serialising the answer; and reading a CDS
+/// Hooks call into a record.
 fn bench_edges(c: &mut Criterion) {
     let catalog = Catalog::embedded().expect("embedded content is valid");
     c.bench_function("edge/parse_typical", |b| {
         b.iter(|| {
             backcare::http::parse_person(black_box(&catalog), black_box(TYPICAL_BODY.as_bytes()))
+        })
+    });
+    let cds_call = cds_body();
+    let today = backcare::ehr::Date::today();
+    c.bench_function("edge/cds_read_call", |b| {
+        b.iter(|| {
+            backcare::http::cds::read_call(
+                black_box(&catalog),
+                black_box(cds_call.as_bytes()),
+                today,
+            )
         })
     });
     let person = typical();

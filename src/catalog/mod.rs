@@ -127,6 +127,10 @@ pub struct Refs {
     /// Per escalation rule: its clauses' signs as positions, with how many
     /// of each clause must be present.
     pub escalation_signs: Vec<Vec<(Vec<SignRef>, usize)>>,
+    /// Every SNOMED CT concept on a condition or red flag, sorted by code
+    /// (then conditions before red flags, each in id order): a record's
+    /// code is found by binary search, not by scanning every entry.
+    pub snomed: Vec<SnomedRef>,
 }
 
 /// Who a caution is for, as positions: empty lists mean everyone.
@@ -147,6 +151,38 @@ pub enum SignRef {
     Condition(u16),
     /// An age band of the policy.
     AgeBand(u16),
+}
+
+/// Which list a [`SnomedRef`] points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SnomedKind {
+    /// [`Catalog::conditions`].
+    Condition,
+    /// [`Catalog::red_flags`].
+    RedFlag,
+}
+
+impl SnomedKind {
+    /// The kind's name as the API spells it: `condition` or `red-flag`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Condition => "condition",
+            Self::RedFlag => "red-flag",
+        }
+    }
+}
+
+/// Where a SNOMED CT code is in the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SnomedRef {
+    /// The concept id.
+    pub code: String,
+    /// The list the entry is in.
+    pub kind: SnomedKind,
+    /// The entry's position in that list.
+    pub position: u16,
+    /// The concept's position in the entry's `snomed` list.
+    pub concept: u16,
 }
 
 impl Refs {
@@ -285,6 +321,7 @@ impl Refs {
                         .collect()
                 })
                 .collect(),
+            snomed: snomed_index(c),
             emergency_names: c
                 .red_flags
                 .iter()
@@ -294,6 +331,33 @@ impl Refs {
                 .join("; "),
         }
     }
+}
+
+/// Every SNOMED CT concept of `c`'s conditions and red flags, sorted.
+fn snomed_index(c: &Catalog) -> Vec<SnomedRef> {
+    let entries = |kind: SnomedKind, lists: Vec<&[Snomed]>| {
+        lists
+            .into_iter()
+            .enumerate()
+            .flat_map(move |(position, concepts)| {
+                concepts
+                    .iter()
+                    .enumerate()
+                    .map(move |(concept, s)| SnomedRef {
+                        code: s.code.clone(),
+                        kind,
+                        position: u16::try_from(position).unwrap_or(u16::MAX),
+                        concept: u16::try_from(concept).unwrap_or(u16::MAX),
+                    })
+            })
+            .collect::<Vec<_>>()
+    };
+    let conditions = c.conditions.iter().map(|x| x.snomed.as_slice()).collect();
+    let flags = c.red_flags.iter().map(|f| f.snomed.as_slice()).collect();
+    let mut index = entries(SnomedKind::Condition, conditions);
+    index.extend(entries(SnomedKind::RedFlag, flags));
+    index.sort();
+    index
 }
 
 /// Anything with a catalog id.
@@ -360,6 +424,24 @@ impl Catalog {
     pub fn reindex(&mut self) {
         self.tables();
         self.refs = Refs::build(self);
+    }
+
+    /// Where the catalog carries the SNOMED CT concept `code`: none, one,
+    /// or several entries (conditions first, each list in id order).
+    pub fn snomed(&self, code: &str) -> &[SnomedRef] {
+        let index = &self.refs.snomed;
+        let start = index.partition_point(|r| r.code.as_str() < code);
+        let len = index[start..].partition_point(|r| r.code == code);
+        &index[start..start + len]
+    }
+
+    /// The concept a [`SnomedRef`] from [`Catalog::snomed`] points at.
+    pub fn snomed_concept(&self, r: &SnomedRef) -> Option<&Snomed> {
+        let concepts = match r.kind {
+            SnomedKind::Condition => &self.conditions.get(usize::from(r.position))?.snomed,
+            SnomedKind::RedFlag => &self.red_flags.get(usize::from(r.position))?.snomed,
+        };
+        concepts.get(usize::from(r.concept))
     }
 
     /// A source by id.
@@ -447,5 +529,59 @@ impl Catalog {
             ("escalations", self.escalations.len()),
             ("education", self.education.len()),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index finds every concept the lists carry, in the order a scan
+    /// of conditions then red flags would, and nothing else.
+    #[test]
+    fn every_snomed_code_is_found_by_binary_search_as_a_scan_would() {
+        let catalog = Catalog::embedded().expect("embedded content is valid");
+        let scan = |code: &str| {
+            let conditions = catalog.conditions.iter().filter_map(|c| {
+                let s = c.snomed.iter().find(|s| s.code == code)?;
+                Some((SnomedKind::Condition, c.id.as_str(), s.display.as_str()))
+            });
+            let flags = catalog.red_flags.iter().filter_map(|f| {
+                let s = f.snomed.iter().find(|s| s.code == code)?;
+                Some((SnomedKind::RedFlag, f.id.as_str(), s.display.as_str()))
+            });
+            conditions.chain(flags).collect::<Vec<_>>()
+        };
+        let found = |code: &str| {
+            catalog
+                .snomed(code)
+                .iter()
+                .map(|r| {
+                    let id = match r.kind {
+                        SnomedKind::Condition => &catalog.conditions[usize::from(r.position)].id,
+                        SnomedKind::RedFlag => &catalog.red_flags[usize::from(r.position)].id,
+                    };
+                    let concept = catalog.snomed_concept(r).expect("the concept is there");
+                    assert_eq!(concept.code, code);
+                    (r.kind, id.as_str(), concept.display.as_str())
+                })
+                .collect::<Vec<_>>()
+        };
+        let codes: Vec<&str> = catalog
+            .conditions
+            .iter()
+            .flat_map(|c| &c.snomed)
+            .chain(catalog.red_flags.iter().flat_map(|f| &f.snomed))
+            .map(|s| s.code.as_str())
+            .collect();
+        assert!(!codes.is_empty(), "the content codes some entries");
+        for code in codes
+            .iter()
+            .copied()
+            .chain(["0", "999999999", "", "23056005x"])
+        {
+            assert_eq!(found(code), scan(code), "{code}");
+        }
+        assert!(catalog.snomed("999999999").is_empty());
     }
 }

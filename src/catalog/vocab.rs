@@ -9,9 +9,32 @@
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        // From a string only: serde's derive would also take
+        // `{"value": null}`, which no schema of ours allows. Its words for
+        // an unknown value are kept.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Spelling;
+                impl<'de> serde::de::Visitor<'de> for Spelling {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(f, "one of: {}", $name::expected())
+                    }
+                    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$name, E> {
+                        $name::ALL
+                            .iter()
+                            .copied()
+                            .find(|v| v.as_str() == s)
+                            .ok_or_else(|| E::unknown_variant(s, &[$($text),+]))
+                    }
+                }
+                d.deserialize_str(Spelling)
+            }
         }
 
         impl $name {

@@ -2,20 +2,29 @@
 //! declaration. serde parses a valid body straight into them; their
 //! OpenAPI schema, derived from the same types, is what an invalid body is
 //! checked against, so that every shape problem (a wrong type, an unknown
-//! or missing field, a value out of range or not in its vocabulary, a list
-//! too long or too short) is reported at once, in the same words for every
-//! endpoint. A range is stated once, as a [`Bounded`] type: its
-//! deserialiser enforces it and its schema documents it.
+//! or missing field, a value out of range, not in its vocabulary or not of
+//! its pattern, a list too long or too short) is reported at once, in the
+//! same words for every endpoint. A range is stated once, as a [`Bounded`]
+//! type: its deserialiser enforces it and its schema documents it.
 //!
-//! The walker handles the JSON Schema that utoipa writes for our types
-//! (`$ref`, `oneOf` with null, `type`, `enum`, `properties`, `required`,
-//! `additionalProperties: false`, `items`, `minItems`, `maxItems`,
-//! `minimum`, `maximum`); a JSON Schema crate would add a regex engine and
-//! an HTTP client for `$ref`s we never follow, and word errors its own way.
+//! The walker handles the JSON Schema 2020-12 that utoipa writes for our
+//! types (`$ref`, `oneOf` with null, `type`, `enum`, `const`,
+//! `properties`, `required`, `additionalProperties` (`false` or a schema),
+//! `items`, `minItems`, `maxItems`, `minimum`, `maximum`, `minLength`,
+//! `maxLength`, `pattern`) and what [`Grammar::with_rules`] adds where
+//! utoipa cannot (`allOf`, `if`/`then`/`else`). A pattern failure is worded
+//! with the schema's `title` ("`x` is not a UUID"); a failure under `then`
+//! says what made the rule apply ("when `outcome` is `accepted`").
+//!
+//! A JSON Schema crate would bring its own HTTP client for `$ref`s we never
+//! follow and word errors its own way; the one thing it would bring that we
+//! need, a regular-expression engine, is the `regex` crate, whose engine
+//! was already built into the service for log filters.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use regex::Regex;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -91,34 +100,52 @@ impl<const LO: u8, const HI: u8> ToSchema for Bounded<LO, HI> {
     }
 }
 
-/// The schema of one wire type with every schema it refers to, as JSON.
+/// The schema of one wire type with every schema it refers to, as JSON,
+/// and the regular expressions of its patterns, compiled once.
 #[derive(Debug)]
 pub(crate) struct Grammar {
     root: Value,
     defs: BTreeMap<String, Value>,
+    patterns: BTreeMap<String, Regex>,
 }
+
+/// Schemas by component name, as rules edit them.
+pub(crate) type Schemas = BTreeMap<String, Value>;
 
 impl Grammar {
     /// The grammar of `T`, from its derived schema.
     pub(crate) fn of<T: ToSchema>() -> Self {
+        Self::with_rules::<T>(|_| {})
+    }
+
+    /// The grammar of `T` with `rules` applied to its schemas: what JSON
+    /// Schema states and utoipa cannot derive (`if`/`then`). The published
+    /// document gets the same rules, so both say the same.
+    pub(crate) fn with_rules<T: ToSchema>(rules: fn(&mut Schemas)) -> Self {
         let mut schemas = Vec::new();
         T::schemas(&mut schemas);
-        let as_json = |s: &RefOr<Schema>| serde_json::to_value(s).expect("schemas serialise");
-        let mut defs: BTreeMap<String, Value> = schemas
+        let mut defs: Schemas = schemas
             .iter()
             .map(|(name, s)| (name.clone(), as_json(s)))
             .collect();
-        defs.insert(T::name().into_owned(), as_json(&T::schema()));
+        let name = T::name().into_owned();
+        defs.insert(name.clone(), as_json(&T::schema()));
+        rules(&mut defs);
+        let mut patterns = BTreeMap::new();
+        for schema in defs.values() {
+            compile_patterns(schema, &mut patterns);
+        }
         Self {
-            root: as_json(&T::schema()),
+            root: serde_json::json!({ "$ref": format!("#/components/schemas/{name}") }),
             defs,
+            patterns,
         }
     }
 
     /// Every shape problem with `value`.
     pub(crate) fn check(&self, value: &Value) -> Vec<FieldError> {
         let mut out = Vec::new();
-        self.walk(&self.root, value, "", &mut out);
+        self.walk(&self.root, value, "", None, &mut out);
         out
     }
 
@@ -138,8 +165,23 @@ impl Grammar {
         s
     }
 
-    fn walk(&self, schema: &Value, v: &Value, path: &str, out: &mut Vec<FieldError>) {
+    /// Whether `v` has no problem under `schema` (an `if`).
+    fn matches(&self, schema: &Value, v: &Value, path: &str) -> bool {
+        let mut scratch = Vec::new();
+        self.walk(schema, v, path, None, &mut scratch);
+        scratch.is_empty()
+    }
+
+    fn walk(
+        &self,
+        schema: &Value,
+        v: &Value,
+        path: &str,
+        when: Option<&str>,
+        out: &mut Vec<FieldError>,
+    ) {
         let schema = self.resolve(schema);
+        let fail = |out: &mut Vec<FieldError>, message: String| problem(out, path, when, message);
         if let Some(options) = schema.get("oneOf").and_then(Value::as_array) {
             if v.is_null()
                 && options
@@ -152,7 +194,7 @@ impl Grammar {
             for option in options {
                 let o = self.resolve(option);
                 if o.get("type") != Some(&Value::from("null")) {
-                    return self.walk(o, v, path, out);
+                    return self.walk(o, v, path, when, out);
                 }
             }
             return;
@@ -161,131 +203,138 @@ impl Grammar {
         if v.is_null() && types.contains(&"null") {
             return;
         }
-        let at = || {
-            if path.is_empty() {
-                "body".to_owned()
-            } else {
-                path.to_owned()
-            }
+        let range = match (
+            schema.get("minimum").and_then(Value::as_i64),
+            schema.get("maximum").and_then(Value::as_i64),
+        ) {
+            (Some(lo), Some(hi)) => format!(" from {lo} to {hi}"),
+            _ => String::new(),
         };
-        let kind = types.iter().copied().find(|t| *t != "null");
-        let (lo, hi) = (schema.get("minimum"), schema.get("maximum"));
-        match kind {
-            Some("object") => {
-                let Value::Object(map) = v else {
-                    return out.push(FieldError::new(
-                        at(),
-                        format!("must be an object, not {}", kind_of(v)),
-                    ));
-                };
-                self.object(schema, map, path, out);
+        let wrong = match types.iter().copied().find(|t| *t != "null") {
+            None if !types.is_empty() && !v.is_null() => Some("must be null".to_owned()),
+            Some("object") if !v.is_object() => Some("must be an object".to_owned()),
+            Some("array") if !v.is_array() => Some("must be an array".to_owned()),
+            Some("string") if !v.is_string() => Some("must be a string".to_owned()),
+            Some("boolean") if !v.is_boolean() => Some("must be true or false".to_owned()),
+            Some("number") if !v.is_number() => Some("must be a number".to_owned()),
+            Some("integer") if v.is_number() && whole(v).is_none() => {
+                return fail(out, format!("must be a whole number{range}"));
             }
-            Some("array") => {
-                let Value::Array(items) = v else {
-                    return out.push(FieldError::new(
-                        at(),
-                        format!("must be an array, not {}", kind_of(v)),
-                    ));
-                };
+            Some("integer") if !v.is_number() => Some(format!("must be a whole number{range}")),
+            _ => None,
+        };
+        if let Some(wrong) = wrong {
+            return fail(out, format!("{wrong}, not {}", kind_of(v)));
+        }
+        match v {
+            Value::Object(map) => self.object(schema, map, path, when, out),
+            Value::Array(items) => {
                 if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
                     && items.len() as u64 > max
                 {
                     // Items past the limit are not checked one by one: a
                     // huge list must not make a huge answer.
-                    return out.push(FieldError::new(
-                        at(),
+                    return fail(
+                        out,
                         format!("{} entries is more than the limit of {max}", items.len()),
-                    ));
+                    );
                 }
                 if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
                     && (items.len() as u64) < min
                 {
-                    out.push(FieldError::new(
-                        at(),
-                        format!(
-                            "must have at least {min} entr{}",
-                            if min == 1 { "y" } else { "ies" }
-                        ),
-                    ));
+                    let entries = if min == 1 { "entry" } else { "entries" };
+                    fail(out, format!("must have at least {min} {entries}"));
                 }
                 if let Some(item) = schema.get("items") {
                     for (i, x) in items.iter().enumerate() {
-                        self.walk(item, x, &format!("{path}[{i}]"), out);
+                        self.walk(item, x, &format!("{path}[{i}]"), when, out);
                     }
                 }
             }
-            Some("integer") => {
-                let range = match (lo.and_then(Value::as_i64), hi.and_then(Value::as_i64)) {
-                    (Some(lo), Some(hi)) => format!(" from {lo} to {hi}"),
-                    _ => String::new(),
-                };
-                let whole = v
-                    .as_i64()
-                    .map(|n| n as f64)
-                    .or_else(|| v.as_u64().map(|n| n as f64))
-                    .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0));
-                match whole {
-                    Some(n) => self.range(schema, n, path, out),
-                    None if v.is_number() => out.push(FieldError::new(
-                        at(),
-                        format!("must be a whole number{range}"),
-                    )),
-                    None => out.push(FieldError::new(
-                        at(),
-                        format!("must be a whole number{range}, not {}", kind_of(v)),
-                    )),
+            Value::String(s) => self.string(schema, s, path, when, out),
+            Value::Number(_) => {
+                if let Some(n) = whole(v).or_else(|| v.as_f64()) {
+                    let lo = schema.get("minimum").and_then(Value::as_f64);
+                    let hi = schema.get("maximum").and_then(Value::as_f64);
+                    if lo.is_some_and(|lo| n < lo) || hi.is_some_and(|hi| n > hi) {
+                        let bound = |b: Option<f64>| b.map_or(String::new(), |b| format!("{b}"));
+                        fail(out, format!("{n} is outside {}..={}", bound(lo), bound(hi)));
+                    }
                 }
             }
-            Some("number") => match v.as_f64() {
-                Some(n) => self.range(schema, n, path, out),
-                None => out.push(FieldError::new(
-                    at(),
-                    format!("must be a number, not {}", kind_of(v)),
-                )),
-            },
-            Some("boolean") if !v.is_boolean() => out.push(FieldError::new(
-                at(),
-                format!("must be true or false, not {}", kind_of(v)),
-            )),
-            Some("string") => match v.as_str() {
-                None => out.push(FieldError::new(
-                    at(),
-                    format!("must be a string, not {}", kind_of(v)),
-                )),
-                Some(s) => {
-                    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
-                        && !allowed.iter().any(|a| a.as_str() == Some(s))
-                    {
-                        let list: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-                        out.push(FieldError::new(
-                            at(),
-                            format!("`{s}` is not one of: {}", list.join(", ")),
-                        ));
-                    }
-                    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
-                        && s.chars().count() as u64 > max
-                    {
-                        out.push(FieldError::new(
-                            at(),
-                            format!("is longer than {max} characters"),
-                        ));
-                    }
-                }
-            },
             _ => {}
+        }
+        if let Some(c) = schema.get("const")
+            && v != c
+        {
+            fail(out, format!("must be `{}`", shown(c)));
+        }
+        for part in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            self.walk(part, v, path, when, out);
+        }
+        if let Some(condition) = schema.get("if") {
+            if self.matches(condition, v, path) {
+                if let Some(then) = schema.get("then") {
+                    let because = because(self.resolve(condition), v);
+                    self.walk(then, v, path, because.as_deref().or(when), out);
+                }
+            } else if let Some(otherwise) = schema.get("else") {
+                self.walk(otherwise, v, path, when, out);
+            }
         }
     }
 
-    fn range(&self, schema: &Value, n: f64, path: &str, out: &mut Vec<FieldError>) {
-        let lo = schema.get("minimum").and_then(Value::as_f64);
-        let hi = schema.get("maximum").and_then(Value::as_f64);
-        let outside = lo.is_some_and(|lo| n < lo) || hi.is_some_and(|hi| n > hi);
-        if outside {
-            let bound = |b: Option<f64>| b.map_or(String::new(), |b| format!("{b}"));
-            out.push(FieldError::new(
+    fn string(
+        &self,
+        schema: &Value,
+        s: &str,
+        path: &str,
+        when: Option<&str>,
+        out: &mut Vec<FieldError>,
+    ) {
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+            && !allowed.iter().any(|a| a.as_str() == Some(s))
+        {
+            let list: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+            problem(
+                out,
                 path,
-                format!("{n} is outside {}..={}", bound(lo), bound(hi)),
-            ));
+                when,
+                format!("`{s}` is not one of: {}", list.join(", ")),
+            );
+        }
+        let chars = || s.chars().count() as u64;
+        if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
+            && chars() < min
+        {
+            let message = if min == 1 {
+                "must not be empty".to_owned()
+            } else {
+                format!("is shorter than {min} characters")
+            };
+            problem(out, path, when, message);
+        }
+        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+            && chars() > max
+        {
+            problem(out, path, when, format!("is longer than {max} characters"));
+        }
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+            // Every pattern was compiled with the grammar; a missing one
+            // would be a schema built after it, which cannot happen.
+            let refused = self.patterns.get(pattern).is_some_and(|re| !re.is_match(s));
+            if refused {
+                let message = match schema.get("title").and_then(Value::as_str) {
+                    Some(title) => format!("`{s}` is not a {title}"),
+                    None => format!("`{s}` does not match the pattern `{pattern}`"),
+                };
+                problem(out, path, when, message);
+            }
         }
     }
 
@@ -294,6 +343,7 @@ impl Grammar {
         schema: &Value,
         map: &serde_json::Map<String, Value>,
         path: &str,
+        when: Option<&str>,
         out: &mut Vec<FieldError>,
     ) {
         let empty = serde_json::Map::new();
@@ -308,28 +358,103 @@ impl Grammar {
                 format!("{path}.{field}")
             }
         };
-        if let Some(required) = schema.get("required").and_then(Value::as_array) {
-            for field in required.iter().filter_map(Value::as_str) {
-                if map.get(field).is_none_or(Value::is_null) {
-                    out.push(FieldError::new(join(field), "is required"));
-                }
+        let additional = schema.get("additionalProperties");
+        // Unknown fields first: a misspelt field explains the missing one
+        // reported after it.
+        if additional == Some(&Value::Bool(false)) {
+            let names: Vec<&str> = properties.keys().map(String::as_str).collect();
+            for key in map.keys().filter(|k| !properties.contains_key(*k)) {
+                problem(
+                    out,
+                    &join(key),
+                    when,
+                    format!("unknown field; expected one of: {}", names.join(", ")),
+                );
             }
         }
-        let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for field in &required {
+            if map.get(*field).is_none_or(Value::is_null) {
+                problem(out, &join(field), when, "is required".to_owned());
+            }
+        }
         for (key, value) in map {
             match properties.get(key) {
-                Some(field) => self.walk(field, value, &join(key), out),
-                None if closed => {
-                    let names: Vec<&str> = properties.keys().map(String::as_str).collect();
-                    out.push(FieldError::new(
-                        join(key),
-                        format!("unknown field; expected one of: {}", names.join(", ")),
-                    ));
-                }
-                None => {}
+                // A required null was reported as missing just above.
+                Some(_) if value.is_null() && required.contains(&key.as_str()) => {}
+                Some(field) => self.walk(field, value, &join(key), when, out),
+                None => match additional {
+                    Some(rest) if rest.is_object() => {
+                        self.walk(rest, value, &join(key), when, out);
+                    }
+                    _ => {}
+                },
             }
         }
     }
+}
+
+/// The schema as JSON.
+fn as_json(s: &RefOr<Schema>) -> Value {
+    serde_json::to_value(s).expect("schemas serialise")
+}
+
+/// Compiles every `pattern` in `schema` into `out`.
+fn compile_patterns(schema: &Value, out: &mut BTreeMap<String, Regex>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(p)) = map.get("pattern")
+                && !out.contains_key(p)
+            {
+                let re = Regex::new(p).unwrap_or_else(|e| panic!("pattern `{p}`: {e}"));
+                out.insert(p.clone(), re);
+            }
+            for v in map.values() {
+                compile_patterns(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| compile_patterns(v, out)),
+        _ => {}
+    }
+}
+
+/// A problem at `path` (`body` at the top), saying why its rule applied.
+fn problem(out: &mut Vec<FieldError>, path: &str, when: Option<&str>, message: String) {
+    let field = if path.is_empty() { "body" } else { path };
+    let message = match when {
+        Some(when) => format!("{message} (when {when})"),
+        None => message,
+    };
+    out.push(FieldError::new(field, message));
+}
+
+/// What an `if` that held saw: "`outcome` is `accepted`".
+fn because(condition: &Value, v: &Value) -> Option<String> {
+    let properties = condition.get("properties")?.as_object()?;
+    let seen: Vec<String> = properties
+        .keys()
+        .filter_map(|k| Some(format!("`{k}` is `{}`", shown(v.get(k)?))))
+        .collect();
+    (!seen.is_empty()).then(|| seen.join(" and "))
+}
+
+/// A JSON value in a message: strings without their quotes.
+fn shown(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
+
+/// `v` as a whole number, when it is one (`9.0` is: JSON does not tell).
+fn whole(v: &Value) -> Option<f64> {
+    v.as_i64()
+        .map(|n| n as f64)
+        .or_else(|| v.as_u64().map(|n| n as f64))
+        .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0))
 }
 
 /// The `type` of a schema as a list (`"integer"` or `["integer", "null"]`).
@@ -402,6 +527,71 @@ mod tests {
         assert!(g.check(&body).is_empty());
         let parsed: Outer = serde_json::from_value(body).unwrap();
         assert_eq!(parsed.inner.level.get(), 9);
+    }
+
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Ruled {
+        kind: String,
+        code: Option<String>,
+        extra: Option<std::collections::BTreeMap<String, Inner>>,
+    }
+
+    /// What utoipa cannot derive, as a rule would add it.
+    fn ruled(defs: &mut Schemas) {
+        let ruled = defs.get_mut("Ruled").unwrap();
+        ruled["properties"]["kind"]["pattern"] = json!("^[a-z]+$");
+        ruled["properties"]["kind"]["title"] = json!("lower-case word");
+        ruled["properties"]["code"]["minLength"] = json!(1);
+        ruled["allOf"] = json!([{
+            "if": {"required": ["kind"], "properties": {"kind": {"const": "fixed"}}},
+            "then": {"properties": {"code": {"type": "null"}}},
+            "else": {"required": ["code"]}
+        }]);
+    }
+
+    #[test]
+    fn patterns_lengths_and_conditions_are_checked_and_say_why() {
+        let g = Grammar::with_rules::<Ruled>(ruled);
+        let problems = |v: Value| -> Vec<(String, String)> {
+            g.check(&v)
+                .into_iter()
+                .map(|e| (e.field, e.message))
+                .collect()
+        };
+        let p = |f: &str, m: &str| (f.to_owned(), m.to_owned());
+        assert_eq!(problems(json!({"kind": "word", "code": "c"})), []);
+        assert_eq!(problems(json!({"kind": "fixed"})), []);
+        assert_eq!(
+            problems(json!({"kind": "Word", "code": ""})),
+            [
+                p("code", "must not be empty"),
+                p("kind", "`Word` is not a lower-case word"),
+            ]
+        );
+        assert_eq!(
+            problems(json!({"kind": "fixed", "code": "c"})),
+            [p(
+                "code",
+                "must be null, not a string (when `kind` is `fixed`)"
+            )]
+        );
+        assert_eq!(
+            problems(json!({"kind": "word"})),
+            [p("code", "is required")]
+        );
+        // Unknown fields come first; a required null is reported once;
+        // `additionalProperties` schemas check every value.
+        assert_eq!(
+            problems(json!({"kind": null, "zzz": 1, "code": "c",
+                "extra": {"a": {"level": 3}, "b": {"level": 11}}})),
+            [
+                p("zzz", "unknown field; expected one of: code, extra, kind"),
+                p("kind", "is required"),
+                p("extra.b.level", "11 is outside 0..=10"),
+            ]
+        );
     }
 
     #[test]

@@ -90,7 +90,8 @@ pub fn app(state: AppState) -> Router {
 /// middleware stack configured by `settings`.
 pub fn app_with(state: AppState, settings: &Settings) -> Router {
     let (api, _) = api_routes().split_for_parts();
-    let docs = utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", openapi());
+    let docs = utoipa_swagger_ui::SwaggerUi::new("/docs")
+        .external_url_unchecked("/openapi.json", openapi().clone());
     let router = Router::new()
         .merge(api)
         .merge(docs)
@@ -128,17 +129,19 @@ pub fn admin(state: AppState) -> Router {
 }
 
 /// The OpenAPI document the routes describe, with the embedded catalog's
-/// ids listed where the API takes them.
-pub(crate) fn spec() -> utoipa::openapi::OpenApi {
+/// ids listed where the API takes them, real examples, the pages' HTML
+/// responses and the rules utoipa cannot derive.
+pub(crate) fn spec() -> serde_json::Value {
     let mut spec = api_routes().into_openapi();
     cds::auth::document(&mut spec);
-    match Catalog::embedded() {
-        Ok(catalog) => openapi::with_pages(openapi::with_examples(
-            openapi::with_catalog_ids(spec, &catalog),
-            &catalog,
-        )),
-        Err(_) => spec,
+    let mut doc = serde_json::to_value(spec).expect("the document serialises");
+    if let Ok(catalog) = Catalog::embedded() {
+        openapi::with_catalog_ids(&mut doc, &catalog);
+        openapi::with_examples(&mut doc, &catalog);
+        openapi::with_pages(&mut doc);
     }
+    openapi::with_rules(&mut doc);
+    doc
 }
 
 /// The pages' stylesheet: compiled in, so it changes only with the binary.

@@ -3,9 +3,11 @@
 
 use std::sync::OnceLock;
 
+use serde_json::Value;
 use utoipa::OpenApi;
 
 use super::error::{FieldError, Problem};
+use super::grammar::Schemas;
 
 /// The document's root.
 #[derive(OpenApi)]
@@ -38,20 +40,14 @@ impl ApiDoc {
     }
 }
 
-/// Lists the catalog's condition, red-flag, technique and exercise ids as the allowed values
-/// wherever the API takes them, so clients and generated tests know the
-/// valid ids. They describe the embedded content; a `--content` directory
+/// Lists the catalog's condition, red-flag, technique and exercise ids as
+/// the allowed values wherever the API takes them, so clients and generated
+/// tests know the valid ids. They describe the embedded content; a `--content` directory
 /// with other ids is answered by the same rules (unknown ids are named in a
 /// 400 or 422), and this document is regenerated whenever content changes.
-pub(super) fn with_catalog_ids(
-    spec: utoipa::openapi::OpenApi,
-    catalog: &crate::catalog::Catalog,
-) -> utoipa::openapi::OpenApi {
+pub(super) fn with_catalog_ids(doc: &mut Value, catalog: &crate::catalog::Catalog) {
     let conditions: Vec<&str> = catalog.conditions.iter().map(|c| c.id.as_str()).collect();
     let red_flags: Vec<&str> = catalog.red_flags.iter().map(|f| f.id.as_str()).collect();
-    let techniques: Vec<&str> = catalog.techniques.iter().map(|t| t.id.as_str()).collect();
-    let exercises: Vec<&str> = catalog.exercises.iter().map(|e| e.id.as_str()).collect();
-    let mut doc = serde_json::to_value(&spec).expect("the OpenAPI document serialises");
     for path in ["/exercises", "/techniques"] {
         if let Some(params) = doc.pointer_mut(&format!(
             "/paths/{}/get/parameters",
@@ -63,29 +59,25 @@ pub(super) fn with_catalog_ids(
             }
         }
     }
-    for (pointer, ids) in [
+    let techniques: Vec<&str> = catalog.techniques.iter().map(|t| t.id.as_str()).collect();
+    let exercises: Vec<&str> = catalog.exercises.iter().map(|e| e.id.as_str()).collect();
+    let schemas = "/components/schemas";
+    for (at, ids) in [
         (
-            "/components/schemas/RecommendationRequest/properties/conditions/items",
+            "RecommendationRequest/properties/conditions/items",
             &conditions,
         ),
         (
-            "/components/schemas/RecommendationRequest/properties/red_flags/items",
+            "RecommendationRequest/properties/red_flags/items",
             &red_flags,
         ),
-        (
-            "/components/schemas/PreferencesInput/properties/asked_about/items",
-            &techniques,
-        ),
-        (
-            "/components/schemas/ItemReportInput/properties/exercise_id",
-            &exercises,
-        ),
+        ("PreferencesInput/properties/asked_about/items", &techniques),
+        ("ItemReportInput/properties/exercise_id", &exercises),
     ] {
-        if let Some(schema) = doc.pointer_mut(pointer) {
+        if let Some(schema) = doc.pointer_mut(&format!("{schemas}/{at}")) {
             schema["enum"] = serde_json::json!(ids);
         }
     }
-    serde_json::from_value(doc).expect("the patched document is still an OpenAPI document")
 }
 
 /// Puts a real answer, computed from `catalog`, as the example of every
@@ -95,11 +87,8 @@ pub(super) fn with_catalog_ids(
 /// items of each list, and the engine's answer to each request example of
 /// `POST /recommendation`. The document is regenerated whenever the content
 /// changes, so the examples never go stale.
-pub(super) fn with_examples(
-    spec: utoipa::openapi::OpenApi,
-    catalog: &crate::catalog::Catalog,
-) -> utoipa::openapi::OpenApi {
-    use serde_json::{Value, json};
+pub(super) fn with_examples(doc: &mut Value, catalog: &crate::catalog::Catalog) {
+    use serde_json::json;
 
     use super::wire;
 
@@ -109,7 +98,6 @@ pub(super) fn with_examples(
     fn two<T>(items: &[T], wire: impl Fn(&T) -> Value) -> Value {
         page(items.iter().take(2).map(wire).collect(), items.len())
     }
-    let mut doc = serde_json::to_value(&spec).expect("the OpenAPI document serialises");
     let one = |kind: &str, id: &str| -> Option<Value> {
         Some(match kind {
             "conditions" => json!(wire::conditions::Condition::from(catalog.condition(id)?)),
@@ -218,16 +206,14 @@ pub(super) fn with_examples(
             }
         }
     }
-    serde_json::from_value(doc).expect("the patched document is still an OpenAPI document")
 }
 
 /// Lists the `text/html` answer beside the JSON of every resource that has
 /// a page (an exercise, a condition, a red flag and their lists) and of
 /// `POST /recommendation` (the printable handout), so clients know what a
 /// browser's `Accept` gets.
-pub(super) fn with_pages(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+pub(super) fn with_pages(doc: &mut Value) {
     use serde_json::json;
-    let mut doc = serde_json::to_value(&spec).expect("the OpenAPI document serialises");
     let pages = [
         (
             "/exercises",
@@ -275,40 +261,31 @@ pub(super) fn with_pages(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::Ope
                 json!({"schema": {"type": "string", "description": description}});
         }
     }
-    serde_json::from_value(doc).expect("the patched document is still an OpenAPI document")
 }
 
-/// The OpenAPI document of the whole API, built once.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    static SPEC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    SPEC.get_or_init(super::spec).clone()
+/// Adds the rules utoipa cannot derive (`if`/`then`, the schemas they name)
+/// to the document's components: the same function the request grammars
+/// apply, so the document states what the service checks.
+pub(super) fn with_rules(doc: &mut Value) {
+    let Some(Value::Object(components)) = doc.pointer_mut("/components/schemas") else {
+        return;
+    };
+    let mut schemas: Schemas = std::mem::take(components).into_iter().collect();
+    super::cds::wire::rules(&mut schemas);
+    *components = schemas.into_iter().collect();
+}
+
+/// The OpenAPI document of the whole API, built once. It is JSON rather
+/// than utoipa's type, which cannot hold `if`/`then`.
+pub fn openapi() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(super::spec)
 }
 
 /// The OpenAPI document as pretty JSON, built once.
 pub fn openapi_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| {
-        openapi()
-            .to_pretty_json()
-            .expect("the OpenAPI document serialises")
+        serde_json::to_string_pretty(openapi()).expect("the OpenAPI document serialises")
     })
-}
-
-/// Asserts that each named schema documents exactly the fields its hand
-/// walker accepts, so the docs and the checks cannot drift apart.
-#[cfg(test)]
-pub(crate) fn assert_documented_fields(schemas: &[(&str, &[&str])]) {
-    let spec = serde_json::to_value(openapi()).expect("the document serialises");
-    for (name, fields) in schemas {
-        let mut documented: Vec<&str> = spec["components"]["schemas"][name]["properties"]
-            .as_object()
-            .unwrap_or_else(|| panic!("{name} is documented"))
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let mut accepted = fields.to_vec();
-        documented.sort_unstable();
-        accepted.sort_unstable();
-        assert_eq!(documented, accepted, "{name}");
-    }
 }

@@ -17,13 +17,14 @@ use crate::catalog::{Catalog, Equipment, Position};
 use crate::engine::{
     self, Bothersomeness, Duration, Felt, Goal, MassageAccess, PainArea, Person, Recommendation,
 };
+use crate::json::objects_only;
 
 /// The most ids or values any list in the request may hold.
 const MAX_LIST: usize = 64;
 
 /// The pain itself.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct PainInput {
     /// How long it has lasted.
     pub duration: Duration,
@@ -35,8 +36,8 @@ pub struct PainInput {
 }
 
 /// What fits the person's life. Every field is optional.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct PreferencesInput {
     /// Minutes a day for exercise, 5 to 120 (default 10).
     #[schema(default = 10)]
@@ -70,8 +71,8 @@ pub struct PreferencesInput {
 /// weeks. Keele University's tool is not meant as a standalone online
 /// screen, and commercial use needs Keele's permission; this API names the
 /// items by meaning and does not reproduce their wording.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct StartBackInput {
     /// Item 1: pain has spread down the leg(s).
     pub leg_pain: bool,
@@ -94,8 +95,8 @@ pub struct StartBackInput {
 }
 
 /// How one exercise of last week's plan went.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct ItemReportInput {
     /// The exercise id, from last week's `routine`.
     pub exercise_id: String,
@@ -110,8 +111,8 @@ pub struct ItemReportInput {
 /// are swapped, items not done are made simpler or shorter, and the
 /// explanation says what changed and why. Every safety rule and the time
 /// budget still hold.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct WeekReportInput {
     /// Pain a week ago, 0 to 10; with today's `pain.intensity` it tells
     /// whether the pain is worse (then nothing steps up).
@@ -123,8 +124,8 @@ pub struct WeekReportInput {
 
 /// A person's situation. Unknown fields are rejected, so a misspelt field
 /// is never silently ignored.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct RecommendationRequest {
     /// The pain (required).
     pub pain: PainInput,
@@ -207,6 +208,15 @@ impl<'a> From<&'a Recommendation<'a>> for CompactRecommendation<'a> {
         }
     }
 }
+
+objects_only!(
+    PainInput,
+    PreferencesInput,
+    StartBackInput,
+    ItemReportInput,
+    WeekReportInput,
+    RecommendationRequest
+);
 
 /// The grammar of a request body, from its wire types.
 fn grammar() -> &'static Grammar {
@@ -668,6 +678,27 @@ mod tests {
         assert!(parse_person(catalog, duplicate).is_err());
         let whole_float = br#"{"pain":{"duration":"acute","intensity":4.0,"areas":["leg"]}}"#;
         assert!(parse_person(catalog, whole_float).is_ok());
+    }
+
+    /// serde's derive would read a struct from an array of its fields and
+    /// an enum from a one-key object; the typed parse takes neither, as
+    /// the grammar does not.
+    #[test]
+    fn objects_and_values_are_read_as_the_schema_writes_them() {
+        let catalog = catalog();
+        for body in [
+            json!({"pain": ["acute", 4, ["leg"]]}),
+            json!({"pain": {"duration": {"acute": null}, "intensity": 4, "areas": ["leg"]}}),
+            json!({"pain": {"duration": "acute", "intensity": 4, "areas": ["leg"]}, "preferences": [null, null, null, null, null, null, null]}),
+        ] {
+            let bytes = serde_json::to_vec(&body).unwrap();
+            assert!(
+                serde_json::from_slice::<RecommendationRequest>(&bytes).is_err(),
+                "{body}"
+            );
+            assert!(!grammar().check(&body).is_empty(), "{body}");
+            assert!(parse_person(catalog, &bytes).is_err(), "{body}");
+        }
     }
 
     /// The one list limit the typed parse checks is the one the schema states.

@@ -5,8 +5,8 @@
 use axum::body::Body;
 use axum::http::{Method, Request};
 use backcare::catalog::{Catalog, Snomed};
+use backcare::ehr::Date;
 use backcare::http::AppState;
-use backcare::http::cds::fhir::Date;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;

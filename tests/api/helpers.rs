@@ -106,7 +106,10 @@ impl TestApp {
         }
     }
 
-    pub fn with(catalog: Catalog) -> Self {
+    pub fn with(mut catalog: Catalog) -> Self {
+        // A test may change the lists in place; index them again, as the
+        // loader does, so lookups (SNOMED CT codes) see the change.
+        catalog.reindex();
         let catalog_version = catalog.version.clone();
         Self {
             router: app_with(AppState::new(catalog), &without_cds_auth()),

@@ -6,10 +6,12 @@
 
 use std::fmt::Write;
 
-use super::fhir::Record;
 use super::wire::{Card, CardCoding, CardLink, CardSource};
-use crate::catalog::Catalog;
-use crate::engine::{PlanApproach, Preferences, Recommendation, Risk, TriageLevel};
+use crate::catalog::{Catalog, SnomedKind};
+use crate::ehr::Record;
+use crate::ehr::dates::acp_weeks;
+use crate::ehr::fhir::is_snomed_id;
+use crate::engine::{Person, PlanApproach, Recommendation, Risk, TriageLevel};
 
 /// Cards' `summary` must be shorter than this (CDS Hooks 2.0).
 const SUMMARY_MAX: usize = 140;
@@ -48,18 +50,17 @@ fn summary(text: String) -> String {
     cut
 }
 
-/// The card for `rec`, or none when nothing in the record concerns back
-/// pain (a patient-view hook fires for every chart; silence is right then).
-pub fn cards(
+/// The card for `rec`, the recommendation for `person`, who was read from
+/// `record`. Whether a chart deserves a card is the EHR layer's decision,
+/// made before the engine ran.
+pub fn card(
     catalog: &Catalog,
     rec: &Recommendation,
+    person: &Person,
     record: &Record,
     base_url: Option<&str>,
     card_id: String,
-) -> Vec<Card> {
-    if record.has_conditions && !record.concerns_back_pain(catalog) {
-        return Vec::new();
-    }
+) -> Card {
     // The flags' names, or what else raised the level (an escalation rule,
     // or an age band with no plan, named by the engine's stable
     // `age-band-no-plan` rule), so a summary never joins an empty list.
@@ -118,7 +119,7 @@ pub fn cards(
             ("info", text)
         }
     };
-    let detail = detail(catalog, rec, record);
+    let detail = detail(catalog, rec, person, record);
     let mut links = Vec::new();
     if let Some(base) = base_url {
         for f in &rec.triage.flags {
@@ -142,7 +143,7 @@ pub fn cards(
         }
     }
     let guideline = catalog.source("nice-ng59");
-    vec![Card {
+    Card {
         uuid: card_id,
         summary: summary(headline),
         indicator,
@@ -163,11 +164,11 @@ pub fn cards(
                 display: (*display).to_owned(),
             })
             .collect(),
-    }]
+    }
 }
 
 /// The card's markdown: what to do, the plan, and what it rests on.
-fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
+fn detail(catalog: &Catalog, rec: &Recommendation, person: &Person, record: &Record) -> String {
     let mut md = String::with_capacity(2048);
     // The triage message speaks to the patient and repeats each flag's
     // action; a clinician gets one line of what to do, then the flags.
@@ -254,8 +255,8 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
     let (mapped, more) = capped(&record.mapped);
     for m in mapped {
         let name = match m.kind {
-            "condition" => catalog.condition(&m.id).map(|c| c.name.as_str()),
-            _ => catalog.red_flag(&m.id).map(|f| f.name.as_str()),
+            SnomedKind::Condition => catalog.condition(&m.id).map(|c| c.name.as_str()),
+            SnomedKind::RedFlag => catalog.red_flag(&m.id).map(|f| f.name.as_str()),
         };
         let _ = writeln!(
             md,
@@ -296,18 +297,27 @@ fn detail(catalog: &Catalog, rec: &Recommendation, record: &Record) -> String {
             record.not_active
         );
     }
+    // The assumptions are the person's, as the EHR layer made them.
     match &record.duration {
         Some((d, why)) => {
             let _ = writeln!(md, "- Duration: {d}, {why}");
         }
-        None => md.push_str("- Duration: no onset recorded, assumed subacute (4 to 12 weeks)\n"),
+        None => {
+            let d = person.pain.duration;
+            let _ = writeln!(
+                md,
+                "- Duration: no onset recorded, assumed {d} ({})",
+                acp_weeks(d)
+            );
+        }
     }
-    md.push_str("- Pain intensity is not in the record: the plan is kept gentle\n");
-    // The CDS call plans with the engine's default preferences (mod.rs).
+    if person.pain.intensity.is_none() {
+        md.push_str("- Pain intensity is not in the record: the plan is kept gentle\n");
+    }
     let _ = writeln!(
         md,
         "- Assumed: {} minutes a day, no equipment beyond a floor, massage available; POST /recommendation tailors these",
-        Preferences::default().minutes_per_day
+        person.preferences.minutes_per_day
     );
     match record.age {
         Some(age) => {
@@ -349,7 +359,7 @@ fn left_out(md: &mut String, more: usize, what: &str) {
 /// A code from the record, shown only when it has the form of a SNOMED CT
 /// id (digits), so nothing else the record holds is pasted in as a code.
 fn code_of(code: &str) -> String {
-    if super::fhir::is_snomed_id(code) {
+    if is_snomed_id(code) {
         code.to_owned()
     } else {
         "(a code that is not a SNOMED CT id)".to_owned()

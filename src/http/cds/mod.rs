@@ -1,54 +1,41 @@
 //! HL7 CDS Hooks 2.0: the same engine, as cards in a clinician's EHR.
 //!
 //! - `GET /cds-services`: discovery, one `patient-view` service.
-//! - `POST /cds-services/back-pain-relief`: reads the prefetched FHIR R4
-//!   resources ([`fhir`]), runs the engine, answers with a card ([`cards`]).
+//! - `POST /cds-services/back-pain-relief`: checks the call, has the EHR
+//!   layer ([`crate::ehr`]) read the prefetched FHIR R4 resources and decide
+//!   whether the chart concerns back pain, runs the engine, answers with a
+//!   card ([`cards`]).
 //! - `POST /cds-services/back-pain-relief/feedback`: counts outcomes.
 
 pub mod auth;
 pub mod card_id;
 pub mod cards;
-pub mod fhir;
 pub mod wire;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::Value;
 
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
-use super::extract::{LargeJsonBody, kind_of, parse_json};
+use super::extract::{LargeJsonBody, parse_json};
+use super::grammar::Grammar;
 use super::state::{AppState, Snapshot};
 use crate::catalog::Catalog;
-use crate::engine::{self, Duration, Pain, PainArea, Person, Preferences};
-use fhir::{Date, Reader, Record};
-use wire::{CdsResponse, Feedback, FeedbackReceipt, Service, Services};
+use crate::ehr::fhir::{self, Prefetch, Reader, Resource};
+use crate::ehr::{self, Date, Record};
+use crate::engine;
+use wire::{CdsRequest, CdsResponse, Feedback, FeedbackReceipt, Outcome, Service, Services};
 
 /// The service id, the last segment of its URL.
 pub const SERVICE_ID: &str = "back-pain-relief";
 
 /// The one hook this service answers.
 pub const HOOK: &str = "patient-view";
-
-const CALL_FIELDS: [&str; 7] = [
-    "hook",
-    "hookInstance",
-    "fhirServer",
-    "fhirAuthorization",
-    "context",
-    "prefetch",
-    "extension",
-];
-const CONTEXT_FIELDS: [&str; 3] = ["userId", "patientId", "encounterId"];
-const FEEDBACK_ITEM_FIELDS: [&str; 5] = [
-    "card",
-    "outcome",
-    "acceptedSuggestions",
-    "overrideReason",
-    "outcomeTimestamp",
-];
 
 /// The discovery document.
 #[utoipa::path(
@@ -93,7 +80,7 @@ pub async fn discovery(_: auth::Authorized) -> Json<Services> {
     request_body(content = wire::CdsRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Zero or one card", body = CdsResponse),
-        (status = 400, description = "Not a valid patient-view call, or prefetched resources that are malformed or belong to another patient: every problem is listed", body = Problem, content_type = PROBLEM_JSON),
+        (status = 400, description = "Not a valid patient-view call (the schema states every rule but two), or prefetched resources that belong to another patient or are dated in the future (a birth date also no more than 130 years back): every problem is listed", body = Problem, content_type = PROBLEM_JSON),
         (status = 413, description = "The body is over 1 MiB", body = Problem, content_type = PROBLEM_JSON),
         (status = 415, description = "The body is not sent as `application/json`, or is sent compressed (`Content-Encoding`)", body = Problem, content_type = PROBLEM_JSON),
     )
@@ -105,25 +92,33 @@ pub async fn call(
     headers: HeaderMap,
     LargeJsonBody(body): LargeJsonBody,
 ) -> Result<axum::response::Response, ApiError> {
-    let value = parse_json(&body).map_err(as_bad_request)?;
-    let (person, record) = read_call(&catalog, &value, Date::today())?;
+    let record = read_call(&catalog, &body, Date::today())?;
+    // Decided before the engine runs: a chart with nothing about back pain
+    // costs no recommendation.
+    if !ehr::is_relevant(&catalog, &record) {
+        return Ok(super::answer::json_response(&CdsResponse {
+            cards: Vec::new(),
+        }));
+    }
+    let person = ehr::person(&record);
     let recommendation = engine::recommend(&catalog, &person);
     let base = state
         .limits()
         .public_url
         .clone()
         .or_else(|| base_from_host(&headers));
-    let cards = cards::cards(
+    let card = cards::card(
         &catalog,
         &recommendation,
+        &person,
         &record,
         base.as_deref(),
         card_id::issue(),
     );
-    for card in &cards {
-        state.metrics().cds_card(card.indicator);
-    }
-    Ok(super::answer::json_response(&CdsResponse { cards }))
+    state.metrics().cds_card(card.indicator);
+    Ok(super::answer::json_response(&CdsResponse {
+        cards: vec![card],
+    }))
 }
 
 /// Counts clinicians' responses to cards.
@@ -146,10 +141,11 @@ pub async fn feedback(
     State(state): State<AppState>,
     LargeJsonBody(body): LargeJsonBody,
 ) -> Result<Json<FeedbackReceipt>, ApiError> {
-    let value = parse_json(&body).map_err(as_bad_request)?;
-    let outcomes = read_feedback(&value)?;
+    let outcomes = read_feedback(&body)?;
     for (outcome, reason) in &outcomes {
-        state.metrics().cds_feedback(outcome, reason.as_deref());
+        state
+            .metrics()
+            .cds_feedback(outcome.as_str(), reason.as_deref());
     }
     Ok(Json(FeedbackReceipt {
         received: outcomes.len(),
@@ -177,363 +173,584 @@ fn base_from_host(headers: &HeaderMap) -> Option<String> {
     plain.then(|| format!("http://{host}"))
 }
 
-fn is_uuid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+/// The grammar of a call, from its wire types and their rules.
+fn call_grammar() -> &'static Grammar {
+    static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
+    GRAMMAR.get_or_init(|| Grammar::with_rules::<CdsRequest>(wire::rules))
 }
 
-/// Unknown keys of `map`, as errors under `path`.
-fn unknown(map: &Map<String, Value>, path: &str, allowed: &[&str], errors: &mut Vec<FieldError>) {
-    for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
-        let field = if path.is_empty() {
-            key.clone()
-        } else {
-            format!("{path}.{key}")
-        };
-        errors.push(FieldError::new(
-            field,
-            format!("unknown field; expected one of: {}", allowed.join(", ")),
-        ));
-    }
+/// The grammar of feedback.
+fn feedback_grammar() -> &'static Grammar {
+    static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
+    GRAMMAR.get_or_init(|| Grammar::with_rules::<Feedback>(wire::rules))
 }
 
-/// A required string field.
-fn string<'v>(
-    map: &'v Map<String, Value>,
-    field: &str,
-    path: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<&'v str> {
-    let at = if path.is_empty() {
-        field.to_owned()
-    } else {
-        format!("{path}.{field}")
-    };
-    match map.get(field) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s),
-        Some(Value::String(_)) => {
-            errors.push(FieldError::new(at, "must not be empty"));
-            None
-        }
-        None | Some(Value::Null) => {
-            errors.push(FieldError::new(at, "is required"));
-            None
-        }
-        Some(other) => {
-            errors.push(FieldError::new(
-                at,
-                format!("must be a string, not {}", kind_of(other)),
-            ));
-            None
-        }
-    }
+/// The problems the EHR layer found, as the API reports them.
+fn field_errors(problems: Vec<ehr::Problem>) -> Vec<FieldError> {
+    problems
+        .into_iter()
+        .map(|p| FieldError::new(p.field, p.message))
+        .collect()
 }
 
-/// An optional field that must have the right JSON type when present.
-fn optional(map: &Map<String, Value>, field: &str, object: bool, errors: &mut Vec<FieldError>) {
-    match map.get(field) {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(_)) if object => {}
-        Some(Value::String(_)) if !object => {}
-        Some(other) => errors.push(FieldError::new(
-            field,
-            format!(
-                "must be {}, not {}",
-                if object { "an object" } else { "a string" },
-                kind_of(other)
-            ),
-        )),
-    }
+/// A typed call read by the EHR layer.
+fn read_typed(catalog: &Catalog, call: &CdsRequest, today: Date) -> Result<Record, ApiError> {
+    fhir::read(
+        catalog,
+        call.context.patient_id.as_str(),
+        call.fhir_server.as_deref(),
+        call.prefetch.as_ref(),
+        today,
+    )
+    .map_err(|problems| ApiError::bad_cds_request(field_errors(problems)))
 }
 
-/// Checks the call and reads the prefetch into a person for the engine.
-pub fn read_call(
-    catalog: &Catalog,
-    body: &Value,
-    today: Date,
-) -> Result<(Person, Record), ApiError> {
-    let mut errors = Vec::new();
-    let Value::Object(map) = body else {
-        return Err(ApiError::bad_cds_request(vec![FieldError::new(
-            "body",
-            format!("must be an object, not {}", kind_of(body)),
-        )]));
-    };
-    unknown(map, "", &CALL_FIELDS, &mut errors);
-    if let Some(hook) = string(map, "hook", "", &mut errors)
-        && hook != HOOK
-    {
-        errors.push(FieldError::new(
-            "hook",
-            format!("`{hook}`: this service answers only `{HOOK}`"),
-        ));
+/// Checks a call and has the EHR layer read its prefetch into a record.
+///
+/// A valid call, the common case, is parsed once straight into the wire
+/// types and the EHR layer's resources. Anything else is read as JSON and
+/// checked against the grammar (every shape problem), and each prefetch
+/// entry of the right shape is read by the EHR layer (resources of another
+/// patient, dates in the future), so one answer names every problem.
+pub fn read_call(catalog: &Catalog, body: &[u8], today: Date) -> Result<Record, ApiError> {
+    if let Ok(call) = serde_json::from_slice::<CdsRequest>(body) {
+        return read_typed(catalog, &call, today);
     }
-    if let Some(instance) = string(map, "hookInstance", "", &mut errors)
-        && !is_uuid(instance)
-    {
-        errors.push(FieldError::new("hookInstance", "must be a UUID"));
+    let mut value = parse_json(body).map_err(as_bad_request)?;
+    let mut errors = call_grammar().check(&value);
+    // Taken out to be read resource by resource, by type: the one-pass
+    // parse above refuses a few prefetches the schema accepts (see
+    // `Resource::from_value`).
+    let prefetch = value
+        .as_object_mut()
+        .and_then(|call| call.remove("prefetch"))
+        .filter(|p| !p.is_null());
+    if errors.is_empty() {
+        // The grammar and serde agree (a proptest holds them to it); this
+        // names what serde saw if they ever do not.
+        let disagree = |e: String| ApiError::bad_cds_request(vec![FieldError::new("body", e)]);
+        let mut call = <CdsRequest as Deserialize>::deserialize(&value)
+            .map_err(|e| disagree(e.to_string()))?;
+        if let Some(prefetch) = &prefetch {
+            let read = Prefetch::from_value(prefetch);
+            call.prefetch = Some(read.ok_or_else(|| disagree("prefetch: unreadable".into()))?);
+        }
+        return read_typed(catalog, &call, today);
     }
-    optional(map, "fhirServer", false, &mut errors);
-    optional(map, "fhirAuthorization", true, &mut errors);
-    optional(map, "extension", true, &mut errors);
-    let patient_id = match map.get("context") {
-        Some(Value::Object(context)) => {
-            unknown(context, "context", &CONTEXT_FIELDS, &mut errors);
-            for field in ["userId", "encounterId"] {
-                if let Some(v) = context
-                    .get(field)
-                    .filter(|v| !v.is_string() && !v.is_null())
-                {
-                    errors.push(FieldError::new(
-                        format!("context.{field}"),
-                        format!("must be a string, not {}", kind_of(v)),
-                    ));
-                }
-            }
-            let id = string(context, "patientId", "context", &mut errors);
-            if let Some(id) = id
-                && !fhir::is_fhir_id(id)
-            {
-                errors.push(FieldError::new(
-                    "context.patientId",
-                    "must be a FHIR id: 1 to 64 letters, digits, `-` or `.`",
-                ));
-            }
-            id
-        }
-        None | Some(Value::Null) => {
-            errors.push(FieldError::new("context", "is required"));
-            None
-        }
-        Some(other) => {
-            errors.push(FieldError::new(
-                "context",
-                format!("must be an object, not {}", kind_of(other)),
-            ));
-            None
-        }
-    };
-    let server = map.get("fhirServer").and_then(Value::as_str);
-    let mut reader = Reader::new(catalog, patient_id.unwrap_or_default(), server, today);
-    match map.get("prefetch") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(prefetch)) => {
-            for (key, value) in prefetch {
-                reader.entry(key, value);
+    let patient = value
+        .pointer("/context/patientId")
+        .and_then(Value::as_str)
+        .filter(|id| fhir::is_fhir_id(id));
+    if let Some(patient) = patient {
+        let server = value.get("fhirServer").and_then(Value::as_str);
+        let mut reader = Reader::new(catalog, patient, server, today);
+        for (key, entry) in prefetch.iter().filter_map(Value::as_object).flatten() {
+            if entry.is_null() {
+                reader.entry(key, None);
+            } else if let Some(resource) = Resource::from_value(entry, true) {
+                reader.entry(key, Some(&resource));
             }
         }
-        Some(other) => errors.push(FieldError::new(
-            "prefetch",
-            format!("must be an object, not {}", kind_of(other)),
-        )),
+        if let Err(problems) = reader.finish() {
+            errors.extend(field_errors(problems));
+        }
     }
-    if patient_id.is_some() {
-        errors.append(&mut reader.errors);
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::bad_cds_request(errors));
-    }
-    let record = reader.finish();
-    let person = Person {
-        pain: Pain {
-            duration: record
-                .duration
-                .as_ref()
-                .map_or(Duration::Subacute, |(d, _)| *d),
-            intensity: None,
-            areas: vec![PainArea::LowerBack],
-        },
-        conditions: record.conditions.clone(),
-        red_flags: record.red_flags.clone(),
-        age: record.age,
-        preferences: Preferences::default(),
-        start_back: record.start_back.as_ref().map(|(answers, _)| *answers),
-        last_week: None,
-    };
-    Ok((person, record))
+    Err(ApiError::bad_cds_request(errors))
 }
 
-/// The override reason's code, checking the shape of the whole reason.
-fn override_reason(v: Option<&Value>, path: &str, errors: &mut Vec<FieldError>) -> Option<String> {
-    let r = match v {
-        None | Some(Value::Null) => return None,
-        Some(Value::Object(r)) => r,
-        Some(other) => {
-            errors.push(FieldError::new(
-                path,
-                format!("must be an object, not {}", kind_of(other)),
-            ));
-            return None;
-        }
-    };
-    unknown(r, path, &["reason", "userComment"], errors);
-    if let Some(v) = r
-        .get("userComment")
-        .filter(|v| !v.is_null() && !v.is_string())
-    {
-        errors.push(FieldError::new(
-            format!("{path}.userComment"),
-            format!("must be a string, not {}", kind_of(v)),
-        ));
-    }
-    let at = format!("{path}.reason");
-    match r.get("reason") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(coding)) => {
-            unknown(coding, &at, &["system", "code", "display"], errors);
-            for field in ["system", "display"] {
-                if let Some(v) = coding.get(field).filter(|v| !v.is_null() && !v.is_string()) {
-                    errors.push(FieldError::new(
-                        format!("{at}.{field}"),
-                        format!("must be a string, not {}", kind_of(v)),
-                    ));
-                }
-            }
-            string(coding, "code", &at, errors).map(str::to_owned)
-        }
-        Some(other) => {
-            errors.push(FieldError::new(
-                at,
-                format!("must be an object, not {}", kind_of(other)),
-            ));
-            None
-        }
-    }
+/// Each entry's outcome and override reason's code.
+fn outcomes(feedback: Feedback) -> Vec<(Outcome, Option<String>)> {
+    feedback
+        .feedback
+        .into_iter()
+        .map(|item| {
+            let reason = item.override_reason.and_then(|r| r.reason).map(|r| r.code);
+            (item.outcome, reason)
+        })
+        .collect()
+}
+
+/// Entries naming a card this service did not issue: the grammar checks a
+/// card id's form, [`card_id::issued`] whether this service made it.
+fn unissued(value: &Value) -> Vec<FieldError> {
+    value
+        .get("feedback")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let card = item.get("card")?.as_str()?;
+            (wire::is_uuid(card) && !card_id::issued(card)).then(|| {
+                FieldError::new(
+                    format!("feedback[{i}].card"),
+                    "is not the id of a card this service issued",
+                )
+            })
+        })
+        .collect()
 }
 
 /// Checks feedback, returning each entry's outcome and override reason.
-fn read_feedback(body: &Value) -> Result<Vec<(String, Option<String>)>, ApiError> {
-    let mut errors = Vec::new();
-    let items = match body {
-        Value::Object(map) => {
-            unknown(map, "", &["feedback"], &mut errors);
-            match map.get("feedback") {
-                Some(Value::Array(items)) if !items.is_empty() => items.as_slice(),
-                Some(Value::Array(_)) => {
-                    errors.push(FieldError::new("feedback", "must not be empty"));
-                    &[]
-                }
-                None | Some(Value::Null) => {
-                    errors.push(FieldError::new("feedback", "is required"));
-                    &[]
-                }
-                Some(other) => {
-                    errors.push(FieldError::new(
-                        "feedback",
-                        format!("must be an array, not {}", kind_of(other)),
-                    ));
-                    &[]
-                }
-            }
-        }
-        other => {
-            errors.push(FieldError::new(
-                "body",
-                format!("must be an object, not {}", kind_of(other)),
-            ));
-            &[]
-        }
-    };
-    if items.len() > 100 {
-        return Err(ApiError::bad_cds_request(vec![FieldError::new(
+fn read_feedback(body: &[u8]) -> Result<Vec<(Outcome, Option<String>)>, ApiError> {
+    if let Ok(feedback) = serde_json::from_slice::<Feedback>(body)
+        && feedback.within_rules()
+        && feedback
+            .feedback
+            .iter()
+            .all(|item| card_id::issued(&item.card.0))
+    {
+        return Ok(outcomes(feedback));
+    }
+    let value = parse_json(body).map_err(as_bad_request)?;
+    let mut errors = feedback_grammar().check(&value);
+    errors.extend(unissued(&value));
+    if !errors.is_empty() {
+        return Err(ApiError::bad_cds_request(errors));
+    }
+    match <Feedback as Deserialize>::deserialize(&value) {
+        Ok(feedback) if feedback.within_rules() => Ok(outcomes(feedback)),
+        Ok(_) => Err(ApiError::bad_cds_request(vec![FieldError::new(
             "feedback",
-            format!("{} entries is more than the limit of 100", items.len()),
-        )]));
-    }
-    let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let path = format!("feedback[{i}]");
-        let Value::Object(map) = item else {
-            errors.push(FieldError::new(
-                path,
-                format!("must be an object, not {}", kind_of(item)),
-            ));
-            continue;
-        };
-        unknown(map, &path, &FEEDBACK_ITEM_FIELDS, &mut errors);
-        if let Some(card) = string(map, "card", &path, &mut errors)
-            && !card_id::issued(card)
-        {
-            errors.push(FieldError::new(
-                format!("{path}.card"),
-                "is not the id of a card this service issued",
-            ));
-        }
-        if let Some(at) = string(map, "outcomeTimestamp", &path, &mut errors)
-            && !fhir::is_date_time(at)
-        {
-            errors.push(FieldError::new(
-                format!("{path}.outcomeTimestamp"),
-                format!("`{at}` is not a FHIR instant"),
-            ));
-        }
-        match map.get("acceptedSuggestions") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(suggestions)) => {
-                for (j, s) in suggestions.iter().enumerate() {
-                    let at = format!("{path}.acceptedSuggestions[{j}]");
-                    match s {
-                        Value::Object(s) => {
-                            unknown(s, &at, &["id"], &mut errors);
-                            string(s, "id", &at, &mut errors);
-                        }
-                        other => errors.push(FieldError::new(
-                            at,
-                            format!("must be an object, not {}", kind_of(other)),
-                        )),
-                    }
-                }
-            }
-            Some(other) => errors.push(FieldError::new(
-                format!("{path}.acceptedSuggestions"),
-                format!("must be an array, not {}", kind_of(other)),
-            )),
-        }
-        let reason = override_reason(
-            map.get("overrideReason"),
-            &format!("{path}.overrideReason"),
-            &mut errors,
-        );
-        match string(map, "outcome", &path, &mut errors) {
-            Some("accepted") => {
-                if reason.is_some() {
-                    errors.push(FieldError::new(
-                        format!("{path}.overrideReason"),
-                        "only an `overridden` outcome has an override reason",
-                    ));
-                }
-                out.push(("accepted".to_owned(), None));
-            }
-            Some("overridden") => out.push(("overridden".to_owned(), reason)),
-            Some(other) => errors.push(FieldError::new(
-                format!("{path}.outcome"),
-                format!("`{other}` is not `accepted` or `overridden`"),
-            )),
-            None => {}
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(ApiError::bad_cds_request(errors))
+            "breaks a rule of its schema",
+        )])),
+        Err(e) => Err(ApiError::bad_cds_request(vec![FieldError::new(
+            "body",
+            e.to_string(),
+        )])),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
 
-    /// The field lists the handlers accept and the documented schemas agree.
+    /// Loaded once: thousands of proptest cases share it.
+    fn catalog() -> &'static Catalog {
+        static CATALOG: std::sync::LazyLock<Catalog> =
+            std::sync::LazyLock::new(|| Catalog::embedded().expect("embedded content is valid"));
+        &CATALOG
+    }
+
+    /// Mostly one of `valid`, now and then one of `invalid` (or a value of
+    /// the wrong kind), so most generated bodies are valid and the rest
+    /// have a problem or two.
+    fn mostly(valid: Vec<Value>, invalid: Vec<Value>) -> BoxedStrategy<Value> {
+        // Arrays of fields and one-key objects are how serde's derive would
+        // read a struct and an enum if let.
+        let wrong_kind = vec![
+            json!(5),
+            json!("x"),
+            json!({}),
+            json!([]),
+            json!(true),
+            json!([null, null]),
+            json!([null, null, null, null, null, null, null]),
+            json!({"accepted": null}),
+            json!({"patient-view": null}),
+        ];
+        prop_oneof![
+            30 => prop::sample::select(valid),
+            1 => prop::sample::select(invalid.into_iter().chain(wrong_kind).collect::<Vec<_>>()),
+        ]
+        .boxed()
+    }
+
+    fn texts(texts: &[&str]) -> Vec<Value> {
+        texts.iter().map(|t| json!(t)).collect()
+    }
+
+    fn reference() -> BoxedStrategy<Value> {
+        mostly(
+            vec![
+                json!({"reference": "Patient/p1"}),
+                json!({"reference": "Patient/p1/_history/3"}),
+                json!({}),
+                json!({"reference": null, "display": "x"}),
+            ],
+            vec![json!({"reference": "Patient/p2"}), json!({"reference": 5})],
+        )
+    }
+
+    fn concept() -> BoxedStrategy<Value> {
+        mostly(
+            vec![
+                json!({"coding": [{"system": fhir::SNOMED, "code": "279039007", "display": "Low back pain"}]}),
+                json!({"coding": [{"system": fhir::SNOMED, "code": "192970008"}]}),
+                json!({"coding": [{"system": fhir::SNOMED, "code": "38341003"}], "text": "t"}),
+                json!({"coding": [{"code": "resolved"}]}),
+                json!({"coding": [{"code": "active", "system": "http://x"}]}),
+                json!({"coding": null, "text": "ICD-10 only"}),
+            ],
+            vec![
+                json!({"coding": "279039007"}),
+                json!({"coding": [5]}),
+                json!({"text": 5}),
+                json!({"coding": [{"system": 5}]}),
+            ],
+        )
+    }
+
+    fn date() -> BoxedStrategy<Value> {
+        mostly(
+            texts(&[
+                "2020-01-01",
+                "2020",
+                "2020-03",
+                "2024-02-29",
+                "1960-06-30",
+                "2020-01-01T10:00:00Z",
+            ]),
+            texts(&[
+                "2020-02-30",
+                "9999-12-31",
+                "1850-01-01",
+                "2020-01-01T10:00",
+                "next year",
+                "+999",
+            ]),
+        )
+    }
+
+    fn items() -> BoxedStrategy<Value> {
+        let item = (
+            1u8..=9,
+            prop_oneof![12 => Just(true), 1 => Just(false)],
+            prop::option::weighted(0.97, Just(())),
+        )
+            .prop_map(|(n, right, linked)| {
+                let answer = match (n, right) {
+                    (1..=8, true) => json!([{"valueBoolean": n % 2 == 0}]),
+                    (9, true) => json!([{"valueCoding": {"code": "slightly", "system": "urn:x"}}]),
+                    (1..=8, false) => json!([{"valueCoding": {"code": "slightly"}}]),
+                    _ => json!([{"valueCoding": {"code": "x"}}]),
+                };
+                let mut item = json!({"answer": answer});
+                if linked.is_some() {
+                    item["linkId"] = json!(n.to_string());
+                }
+                item
+            });
+        prop_oneof![
+            12 => prop::collection::vec(item, 0..10).prop_map(Value::from),
+            1 => prop::sample::select(vec![json!([{"linkId": "0", "answer": []}]), json!([{"linkId": "1", "answer": [5]}]), json!(5)]),
+        ]
+        .boxed()
+    }
+
+    /// A resource near one the service reads: a type, and read fields of
+    /// any type's, right and now and then wrong.
+    fn resource(depth: u32) -> BoxedStrategy<Value> {
+        let kind = mostly(
+            texts(&[
+                "Condition",
+                "Condition",
+                "Condition",
+                "Patient",
+                "QuestionnaireResponse",
+                "QuestionnaireResponse",
+                "Bundle",
+                "Observation",
+                "OperationOutcome",
+            ]),
+            vec![json!("0"), json!(""), Value::Null],
+        );
+        let entry = if depth == 0 {
+            mostly(vec![json!([]), Value::Null], vec![json!([{}])])
+        } else {
+            prop_oneof![
+                12 => prop::collection::vec(resource(depth - 1), 0..4).prop_map(|rs| {
+                    Value::from(rs.into_iter().map(|r| json!({"resource": r})).collect::<Vec<_>>())
+                }),
+                1 => prop::sample::select(vec![json!([{}]), json!([5]), json!([{"resource": null}]), json!(5)]),
+            ]
+            .boxed()
+        };
+        let field = prop_oneof![
+            reference().prop_map(|v| ("subject", v)),
+            concept().prop_map(|v| ("code", v)),
+            concept().prop_map(|v| ("clinicalStatus", v)),
+            concept().prop_map(|v| ("verificationStatus", v)),
+            date().prop_map(|v| ("onsetDateTime", v)),
+            date().prop_map(|v| ("recordedDate", v)),
+            date().prop_map(|d| ("onsetPeriod", json!({"start": d}))),
+            date().prop_map(|v| ("birthDate", v)),
+            date().prop_map(|v| ("authored", v)),
+            mostly(texts(&["p1"]), vec![json!("p2"), json!(5)]).prop_map(|v| ("id", v)),
+            mostly(
+                texts(&[
+                    fhir::START_BACK_QUESTIONNAIRE,
+                    fhir::START_BACK_QUESTIONNAIRE,
+                    "urn:other"
+                ]),
+                vec![]
+            )
+            .prop_map(|v| ("questionnaire", v)),
+            mostly(texts(&["completed", "amended", "in-progress"]), vec![])
+                .prop_map(|v| ("status", v)),
+            items().prop_map(|v| ("item", v)),
+            entry.prop_map(|v| ("entry", v)),
+            prop::sample::select(vec![json!(5), json!("x"), json!({"a": [1]})])
+                .prop_map(|v| ("unread", v)),
+        ];
+        (kind, prop::collection::vec(field, 0..6))
+            .prop_map(|(kind, fields)| {
+                let mut r = serde_json::Map::new();
+                if !kind.is_null() {
+                    r.insert("resourceType".into(), kind);
+                }
+                for (k, v) in fields {
+                    r.insert(k.into(), v);
+                }
+                Value::Object(r)
+            })
+            .boxed()
+    }
+
+    /// Calls near valid ones: the envelope mostly right, the prefetch
+    /// drawn from [`resource`].
+    fn call() -> impl Strategy<Value = Value> {
+        let entry = prop_oneof![20 => resource(2), 1 => Just(Value::Null), 1 => Just(json!(5))];
+        let prefetch = prop_oneof![
+            12 => prop::collection::btree_map(
+                prop::sample::select(vec!["patient", "conditions", "startBack", "x.y"]),
+                entry,
+                0..4,
+            )
+            .prop_map(|m| json!(m)),
+            1 => Just(Value::Null),
+            1 => Just(json!(5)),
+        ];
+        let hook = mostly(texts(&["patient-view"]), texts(&["order-select"]));
+        let instance = mostly(
+            texts(&[
+                "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+                "D1577C69-DFBE-44AD-BA6D-3E05E953B2EA",
+            ]),
+            texts(&["not-a-uuid", ""]),
+        );
+        let context = mostly(
+            vec![
+                json!({"patientId": "p1", "userId": "Practitioner/1"}),
+                json!({"patientId": "p1", "encounterId": null}),
+            ],
+            vec![
+                json!({"patientId": ""}),
+                json!({"patientId": "p1", "extra": 1}),
+                json!({"patientId": "p1", "userId": 5}),
+            ],
+        );
+        let server = mostly(vec![json!("https://ehr.example/fhir"), Value::Null], vec![]);
+        let extra = mostly(
+            vec![
+                Value::Null,
+                json!({"fhirAuthorization": {"token": "t"}}),
+                json!({"extension": null}),
+            ],
+            vec![json!({"surprise": 1}), json!({"extension": 5})],
+        );
+        (hook, instance, context, server, prefetch, extra).prop_map(
+            |(hook, instance, context, server, prefetch, extra)| {
+                let mut call = serde_json::Map::new();
+                for (k, v) in [
+                    ("hook", hook),
+                    ("hookInstance", instance),
+                    ("context", context),
+                    ("fhirServer", server),
+                    ("prefetch", prefetch),
+                ] {
+                    call.insert(k.into(), v);
+                }
+                if let Value::Object(extra) = extra {
+                    call.extend(extra);
+                }
+                Value::Object(call)
+            },
+        )
+    }
+
+    /// The call read the exact way, as `read_call` does when the grammar
+    /// finds nothing.
+    fn exactly(call: &Value) -> Option<CdsRequest> {
+        let mut envelope = call.clone();
+        let prefetch = envelope.as_object_mut()?.remove("prefetch");
+        let mut typed = <CdsRequest as Deserialize>::deserialize(&envelope).ok()?;
+        if let Some(p) = prefetch.filter(|p| !p.is_null()) {
+            typed.prefetch = Some(Prefetch::from_value(&p)?);
+        }
+        Some(typed)
+    }
+
+    /// One card id this service issued, shared by every case.
+    fn issued_card() -> &'static str {
+        static CARD: std::sync::LazyLock<String> = std::sync::LazyLock::new(card_id::issue);
+        &CARD
+    }
+
+    fn feedback() -> impl Strategy<Value = Value> {
+        let reason = mostly(
+            vec![
+                Value::Null,
+                json!({}),
+                json!({"userComment": "x"}),
+                json!({"reason": null}),
+                json!({"reason": {"code": "patient-declined", "system": "urn:backcare:cds:override-reason"}}),
+            ],
+            vec![
+                json!({"reason": {"code": ""}}),
+                json!({"reason": {"code": 5}}),
+                json!({"reason": {}}),
+                json!({"reason": {"code": "x", "extra": 1}}),
+            ],
+        );
+        let item = (
+            mostly(
+                texts(&["accepted", "overridden", "overridden"]),
+                texts(&["ignored"]),
+            ),
+            reason,
+            mostly(
+                texts(&[
+                    "2026-11-21T10:00:00Z",
+                    "2024-02-29",
+                    "2026-11-21T10:00:00.5+14:00",
+                ]),
+                texts(&["2026-02-29", "2026-11-21T10:00:00"]),
+            ),
+            mostly(
+                vec![Value::Null, json!([{"id": "a"}])],
+                vec![json!([{"id": ""}]), json!([5])],
+            ),
+            mostly(
+                texts(&[issued_card()]),
+                // A well-formed id this service did not issue.
+                texts(&["x", "9d7e2a1c-0b5f-4c3e-8a21-3f6b7c9d0e12"]),
+            ),
+        )
+            .prop_map(|(outcome, reason, at, accepted, card)| {
+                json!({"card": card, "outcome": outcome, "outcomeTimestamp": at,
+                       "overrideReason": reason, "acceptedSuggestions": accepted})
+            });
+        prop_oneof![
+            20 => prop::collection::vec(item, 0..4).prop_map(|items| json!({"feedback": items})),
+            1 => Just(json!({"feedback": vec![json!({"card": "9d7e2a1c-0b5f-4c3e-8a21-3f6b7c9d0e12", "outcome": "accepted", "outcomeTimestamp": "2026-11-21"}); 101]})),
+            1 => Just(json!({"feedback": [], "x": 1})),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        /// The typed parse and the grammar agree: a call the one-pass parse
+        /// takes has no problem in the grammar's eyes; the grammar finds no
+        /// problem exactly when the call reads the exact way; and both
+        /// ways read it into the same record or the same problems.
+        #[test]
+        fn typed_calls_agree_with_the_grammar(call in call()) {
+            let bytes = serde_json::to_vec(&call).expect("serialises");
+            let fast = serde_json::from_slice::<CdsRequest>(&bytes).ok();
+            let exact = exactly(&call);
+            let problems = call_grammar().check(&call);
+            prop_assert_eq!(exact.is_some(), problems.is_empty(), "{} -> {:?}", call, problems);
+            if let Some(fast) = &fast {
+                prop_assert!(problems.is_empty(), "{} taken, but {:?}", call, problems);
+                let today = Date::today();
+                let a = read_typed(catalog(), fast, today).map_err(|e| format!("{e:?}"));
+                let b = read_typed(catalog(), exact.as_ref().expect("exact"), today)
+                    .map_err(|e| format!("{e:?}"));
+                prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+            }
+            // Whatever the path, never a panic, and every refusal a 400.
+            if let Err(e) = read_call(catalog(), &bytes, Date::today()) {
+                prop_assert_eq!(e.status(), axum::http::StatusCode::BAD_REQUEST);
+            }
+        }
+
+        /// Feedback: the typed parse with its rules and the grammar agree.
+        #[test]
+        fn typed_feedback_agrees_with_the_grammar(body in feedback()) {
+            let bytes = serde_json::to_vec(&body).expect("serialises");
+            let typed = serde_json::from_slice::<Feedback>(&bytes).ok().filter(Feedback::within_rules);
+            let problems = feedback_grammar().check(&body);
+            prop_assert_eq!(typed.is_some(), problems.is_empty(), "{} -> {:?}", body, problems);
+            // Well-formed feedback is still refused for a card this service
+            // did not issue.
+            let foreign = unissued(&body);
+            prop_assert_eq!(
+                read_feedback(&bytes).is_ok(),
+                problems.is_empty() && foreign.is_empty()
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The whole reader: any text in any string field of a call is read,
+        /// refused or noted, never a panic.
+        #[test]
+        fn cds_calls_with_any_field_text_never_panic(
+            texts in proptest::collection::vec(crate::ehr::dates::tests::any_text(), 8),
+        ) {
+            let call = json!({
+                "hook": "patient-view",
+                "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+                "fhirServer": texts[0],
+                "context": {"patientId": "p1"},
+                "prefetch": {
+                    "patient": {"resourceType": "Patient", "id": "p1", "birthDate": texts[1]},
+                    "conditions": {"resourceType": "Bundle", "entry": [{"resource": {
+                        "resourceType": "Condition",
+                        "subject": {"reference": texts[2]},
+                        "onsetDateTime": texts[3],
+                        "code": {"coding": [{"system": "http://snomed.info/sct", "code": texts[4], "display": texts[5]}], "text": texts[6]}
+                    }}]},
+                    "startBack": {"resourceType": "QuestionnaireResponse",
+                        "questionnaire": "urn:backcare:questionnaire:start-back", "status": "completed",
+                        "subject": {"reference": "Patient/p1"}, "authored": texts[7],
+                        "item": [{"linkId": texts[4], "answer": [{"valueBoolean": true}]}]}
+                }
+            });
+            let bytes = serde_json::to_vec(&call).expect("serialises");
+            let _ = read_call(catalog(), &bytes, Date::today());
+        }
+    }
+
+    /// A rule that utoipa cannot derive reads as what made it apply.
     #[test]
-    fn documented_fields_are_the_accepted_fields() {
-        crate::http::openapi::assert_documented_fields(&[
-            ("CdsRequest", &CALL_FIELDS[..]),
-            ("PatientViewContext", &CONTEXT_FIELDS[..]),
-            ("FeedbackItem", &FEEDBACK_ITEM_FIELDS[..]),
-        ]);
+    fn rule_problems_say_why_the_rule_applied() {
+        let body = json!({"feedback": [{"card": "9d7e2a1c-0b5f-4c3e-8a21-3f6b7c9d0e12",
+            "outcome": "accepted", "outcomeTimestamp": "2026-11-21",
+            "overrideReason": {"reason": {"code": "patient-declined"}}}]});
+        let problems = feedback_grammar().check(&body);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "feedback[0].overrideReason.reason");
+        assert_eq!(
+            problems[0].message,
+            "must be null, not an object (when `outcome` is `accepted`)"
+        );
+        let call = json!({"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+            "context": {"patientId": "p1"},
+            "prefetch": {"odd": {"resourceType": "0"}, "c": {"resourceType": "Condition", "code": 5}}});
+        let problems = call_grammar().check(&call);
+        let got: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.field.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "prefetch.c.code",
+                    "must be an object, not a number (when `resourceType` is `Condition`)"
+                ),
+                (
+                    "prefetch.odd.resourceType",
+                    "`0` is not a FHIR resource type"
+                ),
+            ]
+        );
     }
 }
