@@ -41,6 +41,7 @@ pub const HOOK: &str = "patient-view";
 #[utoipa::path(
     get,
     path = "/cds-services",
+    operation_id = "listCdsServices",
     tag = "cds-hooks",
     summary = "CDS Hooks discovery",
     description = "Lists the `back-pain-relief` service for the `patient-view` hook and the FHIR queries the EHR should prefetch: the patient, their active Conditions, and STarT Back questionnaire responses (`questionnaire` = `urn:backcare:questionnaire:start-back`, items `1` to `8` as `valueBoolean`, item `9` as a `valueCoding` bothersomeness code).\n\nSTarT Back is Keele University's tool. Keele says it is not meant as a standalone online screen and that commercial use needs its permission; this service describes what each item means and never reproduces the questions' wording.",
@@ -74,6 +75,7 @@ pub async fn discovery(_: auth::Authorized) -> Json<Services> {
 #[utoipa::path(
     post,
     path = "/cds-services/back-pain-relief",
+    operation_id = "callBackPainRelief",
     tag = "cds-hooks",
     summary = "Call the back-pain-relief service",
     description = "Answers a `patient-view` call with at most one card. Red flags in the record (SNOMED CT codes the catalog's red flags carry, such as cauda equina syndrome) give a `critical` card (emergency or urgent) or a `warning` card (see a clinician); otherwise an `info` card whose markdown `detail` gives the approach, the routine with doses, the cautions, the STarT Back tier, and what the record did and did not tell the service (unknown codes, uncoded conditions, assumptions). Its `links` open the red flags and exercises in this service.\n\nNo card (an empty list) when the record's conditions include nothing about back pain. Missing prefetch is not an error: the card is then the general plan and says so. Pain intensity is never in the record, so plans are kept gentle. Durations come from onset dates (ACP 2017: under 4 weeks acute, 4 to 12 subacute, beyond chronic).\n\nSTarT Back is Keele University's tool. Keele says it is not meant as a standalone online screen and that commercial use needs its permission; this service describes what each item means and never reproduces the questions' wording.",
@@ -125,6 +127,7 @@ pub async fn call(
 #[utoipa::path(
     post,
     path = "/cds-services/back-pain-relief/feedback",
+    operation_id = "sendCardFeedback",
     tag = "cds-hooks",
     summary = "Feedback on cards",
     description = "Counts each entry's outcome (`accepted` or `overridden`) and, for overrides, the reason code when it is one of the card's `overrideReasons` (others count as `other`). Counts appear in the admin metrics; `userComment` is free text that may identify a patient and is never stored.",
