@@ -77,8 +77,9 @@ async fn a_slow_request_times_out_with_a_503_problem() {
     assert!(response.header("retry-after").is_some());
 }
 
-#[tokio::test]
-async fn saturation_sheds_load_with_503_and_retry_after() {
+/// A stack that serves one request at a time, with that one slot held by a
+/// slow request in flight; the handle yields the slow request's status.
+async fn one_slot_taken() -> (Router, tokio::task::JoinHandle<axum::http::StatusCode>) {
     let settings = Settings {
         concurrency_limit: 1,
         ..Settings::default()
@@ -95,6 +96,12 @@ async fn saturation_sheds_load_with_503_and_retry_after() {
         }
     });
     tokio::time::sleep(Duration::from_millis(50)).await;
+    (router, first)
+}
+
+#[tokio::test]
+async fn saturation_sheds_load_with_503_and_retry_after() {
+    let (router, first) = one_slot_taken().await;
     let second = call(&router, Request::get("/slow").body(Body::empty()).unwrap()).await;
     second.problem(503);
     assert_eq!(second.header("retry-after"), Some("1"));
@@ -860,22 +867,7 @@ async fn request_ids_do_not_count_requests() {
 
 #[tokio::test]
 async fn probes_are_never_shed() {
-    let settings = Settings {
-        concurrency_limit: 1,
-        ..Settings::default()
-    };
-    let router = stack(&settings);
-    let first = tokio::spawn({
-        let router = router.clone();
-        async move {
-            router
-                .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
-                .await
-                .unwrap()
-                .status()
-        }
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (router, first) = one_slot_taken().await;
     call(&router, Request::get("/slow").body(Body::empty()).unwrap())
         .await
         .problem(503);
