@@ -22,7 +22,7 @@ fn main() {
     let mut code = String::from(
         "/// Content files embedded at build time: (path relative to `content/`, text).\n",
     );
-    code.push_str("pub static EMBEDDED: &[(&str, &str)] = &[\n");
+    code.push_str("pub(crate) static EMBEDDED: &[(&str, &str)] = &[\n");
     for (rel, abs) in &files {
         code.push_str(&format!("    ({rel:?}, include_str!({abs:?})),\n"));
     }

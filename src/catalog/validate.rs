@@ -72,7 +72,7 @@ pub(super) struct Check<'a, 'p> {
 }
 
 /// Whether `id` is lower-case kebab-case: `a-z0-9` words joined by single hyphens.
-pub fn is_kebab_case(id: &str) -> bool {
+pub(super) fn is_kebab_case(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id.split('-').all(|w| {
@@ -253,7 +253,7 @@ impl<'a, 'p> Check<'a, 'p> {
     }
 }
 
-pub(super) fn source(c: &mut Check, s: &Source) {
+pub(super) fn source(c: &mut Check<'_, '_>, s: &Source) {
     c.id(&s.id);
     c.text("title", &s.title);
     c.opt_text("authors", s.authors.as_ref());
@@ -269,7 +269,7 @@ pub(super) fn source(c: &mut Check, s: &Source) {
     c.text("summary", &s.summary);
 }
 
-pub(super) fn condition(c: &mut Check, x: &Condition) {
+pub(super) fn condition(c: &mut Check<'_, '_>, x: &Condition) {
     c.id(&x.id);
     c.text("name", &x.name);
     c.opt_text("phrase", x.phrase.as_ref());
@@ -299,7 +299,7 @@ pub(super) fn condition(c: &mut Check, x: &Condition) {
     c.sources(&x.sources);
 }
 
-pub(super) fn red_flag(c: &mut Check, f: &RedFlag) {
+pub(super) fn red_flag(c: &mut Check<'_, '_>, f: &RedFlag) {
     c.id(&f.id);
     c.text("name", &f.name);
     c.opt_text("phrase", f.phrase.as_ref());
@@ -338,7 +338,7 @@ pub(super) fn red_flag(c: &mut Check, f: &RedFlag) {
     c.sources(&f.sources);
 }
 
-pub(super) fn technique(c: &mut Check, t: &Technique) {
+pub(super) fn technique(c: &mut Check<'_, '_>, t: &Technique) {
     c.id(&t.id);
     c.text("name", &t.name);
     match (t.status, &t.status_reason) {
@@ -397,7 +397,7 @@ pub(super) fn technique(c: &mut Check, t: &Technique) {
     c.sources(&t.sources);
 }
 
-pub(super) fn exercise(c: &mut Check, e: &Exercise) {
+pub(super) fn exercise(c: &mut Check<'_, '_>, e: &Exercise) {
     c.id(&e.id);
     c.text("name", &e.name);
     c.texts("aliases", &e.aliases, 0);
@@ -498,7 +498,7 @@ pub(super) fn exercise(c: &mut Check, e: &Exercise) {
 /// An exercise is at least as strict as every technique it applies: their
 /// exclusions are in its own `avoid_if`, a technique kept out of pregnancy
 /// keeps it out too, and a held stretch or a ball names what it uses.
-fn applies(c: &mut Check, e: &Exercise) {
+fn applies(c: &mut Check<'_, '_>, e: &Exercise) {
     c.refs("applies", &e.applies, Target::Technique);
     let required = match (e.kind, e.stretch_type) {
         (_, Some(StretchType::Static)) => Some("static-stretching"),
@@ -584,7 +584,7 @@ fn is_sign(ids: &Ids<'_>, id: &str) -> bool {
     ids.red_flags.contains(id) || ids.conditions.contains(id) || ids.age_bands.contains(id)
 }
 
-pub(super) fn escalation(c: &mut Check, r: &EscalationRule) {
+pub(super) fn escalation(c: &mut Check<'_, '_>, r: &EscalationRule) {
     c.id(&r.id);
     c.text("name", &r.name);
     c.text("group", &r.group);
@@ -638,7 +638,7 @@ pub(super) fn escalation(c: &mut Check, r: &EscalationRule) {
     c.sources(&r.sources);
 }
 
-pub(super) fn policy(c: &mut Check, p: &Policy) {
+pub(super) fn policy(c: &mut Check<'_, '_>, p: &Policy) {
     if !c.ids.conditions.contains(p.default_condition.as_str()) {
         c.problem(
             "default_condition",
@@ -766,7 +766,7 @@ pub(super) fn policy(c: &mut Check, p: &Policy) {
     }
 }
 
-pub(super) fn education(c: &mut Check, m: &Education) {
+pub(super) fn education(c: &mut Check<'_, '_>, m: &Education) {
     c.id(&m.id);
     c.text("title", &m.title);
     c.text("text", &m.text);
@@ -775,7 +775,7 @@ pub(super) fn education(c: &mut Check, m: &Education) {
     c.sources(&m.sources);
 }
 
-pub(super) fn activity(c: &mut Check, a: &Activity) {
+pub(super) fn activity(c: &mut Check<'_, '_>, a: &Activity) {
     if a.goals.is_empty() {
         c.problem("goals", "needs at least 1 goal");
     }

@@ -346,7 +346,7 @@ pub(super) fn build<'c>(
         (at, order_in_session(e), e.id.as_str())
     });
 
-    let mut sessions: Vec<Session> = Vec::new();
+    let mut sessions: Vec<Session<'_>> = Vec::new();
     for (slot, e) in placed {
         let item = item(ctx, e, adj);
         match sessions.last_mut() {

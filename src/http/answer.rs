@@ -1,6 +1,6 @@
 //! Answers' JSON bodies, serialised from their types by sonic-rs: the same
-//! bytes as serde_json, with strings escaped by SIMD (2.4 us for a typical
-//! recommendation against serde_json's 4.5 us, `edge/serialise_typical`).
+//! bytes as `serde_json`, with strings escaped by SIMD (2.4 us for a typical
+//! recommendation against `serde_json`'s 4.5 us, `edge/serialise_typical`).
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +14,7 @@ use super::error::ApiError;
 const CAPACITY: usize = 8 * 1024;
 
 /// A 200 with `value`'s JSON, written by sonic-rs: the same bytes as
-/// serde_json, with strings escaped by SIMD instead of a byte at a time.
+/// `serde_json`, with strings escaped by SIMD instead of a byte at a time.
 pub(super) fn json_response<T: Serialize>(value: &T) -> Response {
     let mut body = Vec::with_capacity(CAPACITY);
     match sonic_rs::to_writer(&mut body, value) {

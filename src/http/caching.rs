@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Response};
 
 /// How long clients and caches may reuse a catalog response before
 /// revalidating; short, because content can be reloaded.
-pub const CACHE_CONTROL: &str = "public, max-age=300";
+pub(super) const CACHE_CONTROL: &str = "public, max-age=300";
 
 /// The ETag for the current catalog.
-pub fn etag(version: &str) -> HeaderValue {
+pub(super) fn etag(version: &str) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).expect("catalog versions are hex digits")
 }
 
@@ -35,7 +35,7 @@ fn matches(headers: &HeaderMap, tag: &HeaderValue) -> bool {
 /// answer the handler produced, or the answer itself. The handler runs
 /// first, so a bad request is a 400 even with a matching tag, and the tag
 /// always describes the catalog snapshot the handler answered from.
-pub fn not_modified(if_none_match: Option<&HeaderMap>, response: Response) -> Response {
+pub(super) fn not_modified(if_none_match: Option<&HeaderMap>, response: Response) -> Response {
     let Some(request_headers) = if_none_match else {
         return response;
     };

@@ -29,7 +29,7 @@ list_response!(
         (status = 400, description = "An unknown or invalid parameter", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
-pub async fn list(
+pub(super) async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
     headers: HeaderMap,
@@ -67,7 +67,7 @@ pub async fn list(
         (status = 404, description = "No condition with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
-pub async fn get(
+pub(super) async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
     headers: HeaderMap,

@@ -26,7 +26,7 @@ list_response!(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct ExerciseParams {
+pub(super) struct ExerciseParams {
     /// Only exercises suitable for this condition id.
     #[param(example = "sciatica")]
     pub condition: Option<String>,
@@ -74,7 +74,7 @@ pub struct ExerciseParams {
                 "errors": [{"field": "area", "message": "unknown variant `lower-back`, expected one of `lower_back`, `mid_back`, ..."}]})),
     )
 )]
-pub async fn list(
+pub(super) async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<ExerciseParams>,
     headers: HeaderMap,
@@ -167,7 +167,7 @@ pub async fn list(
         (status = 404, description = "No exercise with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
-pub async fn get(
+pub(super) async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -204,7 +204,7 @@ const SVG: &str = "image/svg+xml";
         (status = 404, description = "No exercise with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
-pub async fn illustration(
+pub(super) async fn illustration(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {

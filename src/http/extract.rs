@@ -18,7 +18,7 @@ use super::error::{ApiError, FieldError};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Query<T>(pub T);
 
-/// Pulls the parameter a serde message names (`unknown field `x``) out of it,
+/// Pulls the parameter out of a serde message such as "unknown field `x`",
 /// because serde reports struct-level errors at the struct, not the field.
 fn named_field(message: &str) -> Option<&str> {
     let rest = message.split_once('`')?.1;
@@ -156,7 +156,7 @@ impl FromRequest<AppState> for LargeJsonBody {
     }
 }
 
-/// A JSON value parsed with duplicate object keys rejected: serde_json keeps
+/// A JSON value parsed with duplicate object keys rejected: `serde_json` keeps
 /// the last of two equal keys, which would silently ignore the first.
 struct Strict(Value);
 
@@ -171,7 +171,7 @@ struct StrictVisitor;
 impl<'de> Visitor<'de> for StrictVisitor {
     type Value = Value;
 
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
     fn visit_bool<E>(self, v: bool) -> Result<Value, E> {

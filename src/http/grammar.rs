@@ -40,11 +40,11 @@ use super::extract::kind_of;
 /// integers, so a whole float is accepted; a fraction is not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct Bounded<const LO: u8, const HI: u8>(pub u8);
+pub(super) struct Bounded<const LO: u8, const HI: u8>(pub u8);
 
 impl<const LO: u8, const HI: u8> Bounded<LO, HI> {
     /// The value.
-    pub fn get(self) -> u8 {
+    pub(super) fn get(self) -> u8 {
         self.0
     }
 }

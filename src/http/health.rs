@@ -14,7 +14,7 @@ use super::error::{ApiError, PROBLEM_JSON, Problem};
 
 /// The process is up.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Alive {
+pub(super) struct Alive {
     /// Always `ok`.
     #[schema(example = "ok")]
     pub status: &'static str,
@@ -24,7 +24,7 @@ pub struct Alive {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "ready", "catalog_version": "9f86d081884c7d65",
     "counts": {"conditions": 22, "exercises": 30, "red-flags": 16, "sources": 15, "techniques": 18}}))]
-pub struct Ready {
+pub(super) struct Ready {
     /// Always `ready`.
     pub status: &'static str,
     /// The fingerprint of the content being served; it is also the ETag of
@@ -47,7 +47,7 @@ fn no_store<T: IntoResponse>(body: T) -> impl IntoResponse {
 /// Answers 200 while the process can serve requests.
 #[utoipa::path(get, path = "/healthz", operation_id = "checkLiveness", tag = "health",
     responses((status = 200, description = "Alive", body = Alive)))]
-pub async fn healthz() -> impl IntoResponse {
+pub(super) async fn healthz() -> impl IntoResponse {
     no_store(Json(Alive { status: "ok" }))
 }
 
@@ -60,7 +60,7 @@ pub async fn healthz() -> impl IntoResponse {
         (status = 200, description = "Ready, with the catalog served", body = Ready),
         (status = 503, description = "Shutting down: send new work elsewhere", body = Problem, content_type = PROBLEM_JSON),
     ))]
-pub async fn readyz(State(state): State<AppState>) -> axum::response::Response {
+pub(super) async fn readyz(State(state): State<AppState>) -> axum::response::Response {
     if state.is_draining() {
         return ApiError::draining().into_response();
     }

@@ -10,18 +10,18 @@ use super::error::{ApiError, FieldError};
 use super::state::Served;
 
 /// Items per page when the client does not say.
-pub const DEFAULT_LIMIT: u32 = 50;
+pub(super) const DEFAULT_LIMIT: u32 = 50;
 /// The most items a page may hold.
-pub const MAX_LIMIT: u32 = 500;
+pub(super) const MAX_LIMIT: u32 = 500;
 /// The largest offset accepted; far beyond any catalog, and it keeps the
 /// number inside every client's 32-bit integers.
-pub const MAX_OFFSET: u32 = 1_000_000;
+pub(super) const MAX_OFFSET: u32 = 1_000_000;
 
 /// Pagination parameters, for lists that have no filters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct PageParams {
+pub(super) struct PageParams {
     /// How many items to return, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500, default = 50)]
     pub limit: Option<u32>,
@@ -32,7 +32,7 @@ pub struct PageParams {
 
 /// A checked page window.
 #[derive(Debug, Clone, Copy)]
-pub struct Window {
+pub(super) struct Window {
     /// Items per page.
     pub limit: usize,
     /// Items skipped.
@@ -42,7 +42,11 @@ pub struct Window {
 impl Window {
     /// Checks `limit` and `offset` against their ranges; `errors` collects the problem so
     /// it is reported together with any filter problems.
-    pub fn new(limit: Option<u32>, offset: Option<u32>, errors: &mut Vec<FieldError>) -> Self {
+    pub(super) fn new(
+        limit: Option<u32>,
+        offset: Option<u32>,
+        errors: &mut Vec<FieldError>,
+    ) -> Self {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             errors.push(FieldError::new(
@@ -64,7 +68,7 @@ impl Window {
     }
 
     /// Fails with every collected problem, if any.
-    pub fn check(self, errors: Vec<FieldError>) -> Result<Self, ApiError> {
+    pub(super) fn check(self, errors: Vec<FieldError>) -> Result<Self, ApiError> {
         if errors.is_empty() {
             Ok(self)
         } else {
@@ -74,7 +78,7 @@ impl Window {
 
     /// The list response for the page of `items` (each already JSON) that
     /// this window selects: `{"items": [...], "total", "limit", "offset"}`.
-    pub fn respond<'a>(
+    pub(super) fn respond<'a>(
         self,
         catalog: &Served,
         items: impl ExactSizeIterator<Item = &'a Bytes>,
@@ -83,7 +87,7 @@ impl Window {
     }
 
     /// The list JSON for the page of `items` this window selects.
-    pub fn body<'a>(self, items: impl ExactSizeIterator<Item = &'a Bytes>) -> Bytes {
+    pub(super) fn body<'a>(self, items: impl ExactSizeIterator<Item = &'a Bytes>) -> Bytes {
         let total = items.len();
         let page: Vec<&Bytes> = items.skip(self.offset).take(self.limit).collect();
         let mut body = Vec::with_capacity(page.iter().map(|b| b.len() + 1).sum::<usize>() + 64);
@@ -105,7 +109,7 @@ impl Window {
 
 impl PageParams {
     /// The checked window.
-    pub fn window(&self) -> Result<Window, ApiError> {
+    pub(super) fn window(&self) -> Result<Window, ApiError> {
         let mut errors = Vec::new();
         Window::new(self.limit, self.offset, &mut errors).check(errors)
     }
@@ -114,12 +118,12 @@ impl PageParams {
 /// A catalog response from bytes serialised ahead of time, stamped with
 /// the catalog's ETag and cache policy (the guard answers 304 when the
 /// client already has this version).
-pub fn json(catalog: &Served, body: Bytes) -> Response {
+pub(super) fn json(catalog: &Served, body: Bytes) -> Response {
     cached(catalog, "application/json", body)
 }
 
 /// A catalog response of any media type, stamped like [`json`].
-pub fn cached(catalog: &Served, content_type: &'static str, body: Bytes) -> Response {
+pub(super) fn cached(catalog: &Served, content_type: &'static str, body: Bytes) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
@@ -141,15 +145,15 @@ macro_rules! list_response {
     ($(#[$meta:meta])* $name:ident of $item:ty) => {
         $(#[$meta])*
         #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-        pub struct $name {
+        pub(crate) struct $name {
             /// The items on this page, in a stable order.
-            pub items: Vec<$item>,
+            pub(crate) items: Vec<$item>,
             /// How many items match, across all pages.
-            pub total: usize,
+            pub(crate) total: usize,
             /// The page size used.
-            pub limit: usize,
+            pub(crate) limit: usize,
             /// How many matching items were skipped.
-            pub offset: usize,
+            pub(crate) offset: usize,
         }
     };
 }

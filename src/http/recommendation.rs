@@ -25,7 +25,7 @@ const MAX_LIST: usize = 64;
 /// The pain itself.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(remote = "Self", deny_unknown_fields)]
-pub struct PainInput {
+pub(super) struct PainInput {
     /// How long it has lasted.
     pub duration: Duration,
     /// 0 (none) to 10 (worst imaginable).
@@ -38,7 +38,7 @@ pub struct PainInput {
 /// What fits the person's life. Every field is optional.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(remote = "Self", deny_unknown_fields)]
-pub struct PreferencesInput {
+pub(super) struct PreferencesInput {
     /// Minutes a day for exercise, 5 to 120 (default 10).
     #[schema(default = 10)]
     pub minutes_per_day: Option<Bounded<5, 120>>,
@@ -73,7 +73,7 @@ pub struct PreferencesInput {
 /// items by meaning and does not reproduce their wording.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(remote = "Self", deny_unknown_fields)]
-pub struct StartBackInput {
+pub(super) struct StartBackInput {
     /// Item 1: pain has spread down the leg(s).
     pub leg_pain: bool,
     /// Item 2: pain in the shoulder or neck as well.
@@ -97,7 +97,7 @@ pub struct StartBackInput {
 /// How one exercise of last week's plan went.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(remote = "Self", deny_unknown_fields)]
-pub struct ItemReportInput {
+pub(super) struct ItemReportInput {
     /// The exercise id, from last week's `routine`.
     pub exercise_id: String,
     /// Days it was done last week, 0 to 7.
@@ -113,7 +113,7 @@ pub struct ItemReportInput {
 /// budget still hold.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(remote = "Self", deny_unknown_fields)]
-pub struct WeekReportInput {
+pub(super) struct WeekReportInput {
     /// Pain a week ago, 0 to 10; with today's `pain.intensity` it tells
     /// whether the pain is worse (then nothing steps up).
     pub pain: Option<Bounded<0, 10>>,
@@ -126,7 +126,7 @@ pub struct WeekReportInput {
 /// is never silently ignored.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(remote = "Self", deny_unknown_fields)]
-pub struct RecommendationRequest {
+pub(super) struct RecommendationRequest {
     /// The pain (required).
     pub pain: PainInput,
     /// Condition ids from `GET /conditions` (default none).
@@ -149,7 +149,7 @@ pub struct RecommendationRequest {
 /// How much of the answer to send.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum View {
+pub(super) enum View {
     /// Everything, with `explanation` and `avoid`.
     #[default]
     Full,
@@ -161,7 +161,7 @@ pub enum View {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct RecommendationParams {
+pub(super) struct RecommendationParams {
     /// `full` (default) or `compact`: the compact answer leaves out
     /// `explanation` and `avoid`, for apps that only render the plan.
     pub view: Option<View>,
@@ -169,7 +169,7 @@ pub struct RecommendationParams {
 
 /// The compact answer: the plan as an app renders it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CompactRecommendation<'a> {
+pub(super) struct CompactRecommendation<'a> {
     /// Red-flag screening: always first.
     pub triage: &'a engine::Triage<'a>,
     /// The main approach.
@@ -463,7 +463,7 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
         }))),
     )),
     responses(
-        (status = 200, description = "The recommendation", body = Recommendation),
+        (status = 200, description = "The recommendation", body = Recommendation<'static>),
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = PROBLEM_JSON,
             example = json!({"type": "https://backcare.dev/problems/malformed-body", "title": "Malformed request body", "status": 400,
                 "detail": "the body is not valid JSON: expected `,` or `}` at line 1 column 18"})),
@@ -476,7 +476,7 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
                            {"field": "red_flags[0]", "message": "no red-flag with id `sadle-numbness`; see GET /red-flags"}]})),
     )
 )]
-pub async fn recommend(
+pub(super) async fn recommend(
     Snapshot(catalog): Snapshot,
     Query(params): Query<RecommendationParams>,
     headers: axum::http::HeaderMap,

@@ -25,7 +25,7 @@ list_response!(
         (status = 400, description = "An unknown or invalid parameter", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
-pub async fn list(
+pub(super) async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
@@ -46,7 +46,7 @@ pub async fn list(
         (status = 404, description = "No source with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
-pub async fn get(
+pub(super) async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {

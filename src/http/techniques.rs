@@ -21,7 +21,7 @@ list_response!(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct TechniqueParams {
+pub(super) struct TechniqueParams {
     /// Only techniques of this modality.
     #[param(inline)]
     pub modality: Option<Modality>,
@@ -53,7 +53,7 @@ pub struct TechniqueParams {
                 "errors": [{"field": "condition", "message": "no condition with id `sciatca`"}]})),
     )
 )]
-pub async fn list(
+pub(super) async fn list(
     Snapshot(catalog): Snapshot,
     Query(params): Query<TechniqueParams>,
 ) -> Result<Response, ApiError> {
@@ -96,7 +96,7 @@ pub async fn list(
         (status = 404, description = "No technique with this id", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
-pub async fn get(
+pub(super) async fn get(
     Snapshot(catalog): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {

@@ -12,13 +12,13 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 /// The application under test.
-pub struct TestApp {
+pub(crate) struct TestApp {
     router: axum::Router,
     pub catalog_version: String,
 }
 
 /// A response with its body read.
-pub struct TestResponse {
+pub(crate) struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
@@ -26,7 +26,7 @@ pub struct TestResponse {
 
 impl TestResponse {
     #[track_caller]
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
             panic!(
                 "body is not JSON ({e}): {}",
@@ -35,13 +35,13 @@ impl TestResponse {
         })
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// Asserts an RFC 9457 problem with this status and returns its body.
     #[track_caller]
-    pub fn problem(&self, status: u16) -> Value {
+    pub(crate) fn problem(&self, status: u16) -> Value {
         assert_eq!(
             self.status.as_u16(),
             status,
@@ -65,7 +65,7 @@ impl TestResponse {
 
     /// The ids of a list response's items.
     #[track_caller]
-    pub fn ids(&self) -> Vec<String> {
+    pub(crate) fn ids(&self) -> Vec<String> {
         assert_eq!(
             self.status,
             StatusCode::OK,
@@ -84,14 +84,14 @@ impl TestResponse {
 impl TestApp {
     /// The app serving the content embedded in the binary: the real content
     /// through the real loader.
-    pub fn embedded() -> Self {
+    pub(crate) fn embedded() -> Self {
         Self::with(
             Catalog::embedded().unwrap_or_else(|e| panic!("the embedded content is invalid: {e}")),
         )
     }
 
     /// The app serving the small fixture catalog.
-    pub fn fixture() -> Self {
+    pub(crate) fn fixture() -> Self {
         Self::with(
             Catalog::from_dir(&fixture_dir())
                 .unwrap_or_else(|e| panic!("fixture content is invalid: {e}")),
@@ -99,14 +99,14 @@ impl TestApp {
     }
 
     /// Wraps any router (tests of the middleware stack alone).
-    pub fn from_router(router: axum::Router) -> Self {
+    pub(crate) fn from_router(router: axum::Router) -> Self {
         Self {
             router,
             catalog_version: String::new(),
         }
     }
 
-    pub fn with(mut catalog: Catalog) -> Self {
+    pub(crate) fn with(mut catalog: Catalog) -> Self {
         // A test may change the lists in place; index them again, as the
         // loader does, so lookups (SNOMED CT codes) see the change.
         catalog.reindex();
@@ -117,7 +117,7 @@ impl TestApp {
         }
     }
 
-    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+    pub(crate) async fn request(&self, request: Request<Body>) -> TestResponse {
         let response = self
             .router
             .clone()
@@ -140,12 +140,12 @@ impl TestApp {
         }
     }
 
-    pub async fn get(&self, uri: &str) -> TestResponse {
+    pub(crate) async fn get(&self, uri: &str) -> TestResponse {
         self.request(Request::get(uri).body(Body::empty()).unwrap())
             .await
     }
 
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         uri: &str,
@@ -163,23 +163,23 @@ impl TestApp {
 /// Default settings with CDS Hooks authentication off: the tests of what
 /// the CDS services answer send no tokens. `cds_auth.rs` tests the tokens,
 /// and that the default refuses every CDS call.
-pub fn without_cds_auth() -> Settings {
+pub(crate) fn without_cds_auth() -> Settings {
     Settings {
         cds_auth: std::sync::Arc::new(CdsAuth::Off),
         ..Settings::default()
     }
 }
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn fixture_dir() -> PathBuf {
+pub(crate) fn fixture_dir() -> PathBuf {
     repo_root().join("tests/fixtures/minimal")
 }
 
 /// A fresh scratch directory holding a copy of the fixture content.
-pub fn fixture_copy(name: &str) -> PathBuf {
+pub(crate) fn fixture_copy(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("backcare-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&fixture_dir(), &dir);

@@ -55,7 +55,7 @@ fn summary(text: String) -> String {
 /// made before the engine ran.
 pub fn card(
     catalog: &Catalog,
-    rec: &Recommendation,
+    rec: &Recommendation<'_>,
     person: &Person,
     record: &Record,
     base_url: Option<&str>,
@@ -168,7 +168,7 @@ pub fn card(
 }
 
 /// The card's markdown: what to do, the plan, and what it rests on.
-fn detail(catalog: &Catalog, rec: &Recommendation, person: &Person, record: &Record) -> String {
+fn detail(catalog: &Catalog, rec: &Recommendation<'_>, person: &Person, record: &Record) -> String {
     let mut md = String::with_capacity(2048);
     // The triage message speaks to the patient and repeats each flag's
     // action; a clinician gets one line of what to do, then the flags.
