@@ -127,6 +127,20 @@ pub struct Refs {
     /// Per escalation rule: its clauses' signs as positions, with how many
     /// of each clause must be present.
     pub escalation_signs: Vec<Vec<(Vec<SignRef>, usize)>>,
+    /// Per education message: its `sources` as source positions.
+    pub education_sources: Vec<Vec<u16>>,
+    /// Per education message: its title lower-cased, for use mid-sentence.
+    pub education_lower_titles: Vec<String>,
+    /// Per activity goal: its `sources` as source positions.
+    pub activity_sources: Vec<Vec<u16>>,
+    /// Per technique: its name lower-cased, for use mid-sentence.
+    pub technique_lower_names: Vec<String>,
+    /// Per exercise, parallel to `exercise_harder`: when to move on to that
+    /// harder version, worded once because it depends only on the content.
+    pub exercise_up_to: Vec<Vec<String>>,
+    /// Per exercise, parallel to `exercise_easier`: when to go back to that
+    /// easier version.
+    pub exercise_down_to: Vec<Vec<String>>,
     /// Every SNOMED CT concept on a condition or red flag, sorted by code
     /// (then conditions before red flags, each in id order): a record's
     /// code is found by binary search, not by scanning every entry.
@@ -322,6 +336,29 @@ impl Refs {
                 })
                 .collect(),
             snomed: snomed_index(c),
+            education_sources: c
+                .education
+                .iter()
+                .map(|m| positions(&m.sources, &source))
+                .collect(),
+            education_lower_titles: c.education.iter().map(|m| m.title.to_lowercase()).collect(),
+            activity_sources: c
+                .activity
+                .goals
+                .iter()
+                .map(|g| positions(&g.sources, &source))
+                .collect(),
+            technique_lower_names: c.techniques.iter().map(|t| t.name.to_lowercase()).collect(),
+            exercise_up_to: c
+                .exercises
+                .iter()
+                .map(|e| variant_sentences(c, &e.harder, &exercise, MESSAGE_UP_TO, "harder"))
+                .collect(),
+            exercise_down_to: c
+                .exercises
+                .iter()
+                .map(|e| variant_sentences(c, &e.easier, &exercise, MESSAGE_DOWN_TO, "easier"))
+                .collect(),
             emergency_names: c
                 .red_flags
                 .iter()
@@ -331,6 +368,26 @@ impl Refs {
                 .join("; "),
         }
     }
+}
+
+const MESSAGE_UP_TO: usize = policy::message_index("progression.up_to");
+const MESSAGE_DOWN_TO: usize = policy::message_index("progression.down_to");
+
+/// The sentence at message `at` for each of `ids` (exercise ids), with
+/// `slot` filled by that exercise's name lower-cased; parallel to the
+/// positions `Refs` keeps for the same ids.
+fn variant_sentences(
+    c: &Catalog,
+    ids: &[String],
+    exercise: &dyn Fn(&str) -> Option<usize>,
+    at: usize,
+    slot: &str,
+) -> Vec<String> {
+    ids.iter()
+        .filter_map(|id| exercise(id))
+        .filter(|i| u16::try_from(*i).is_ok())
+        .map(|i| policy::fill(c.msg(at), &[(slot, &c.exercises[i].name.to_lowercase())]))
+        .collect()
 }
 
 /// Every SNOMED CT concept of `c`'s conditions and red flags, sorted.

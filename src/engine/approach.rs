@@ -45,7 +45,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
         &[
             (
                 "approach",
-                &super::explanation::words(catalog, "approach", approach.as_str()),
+                super::explanation::words(catalog, "approach", approach.as_str()),
             ),
             ("conditions", &names),
         ],

@@ -122,10 +122,11 @@ impl<'c> Exclusion<'c> {
         }
     }
 
-    /// An exclusion that follows from the person's own choices.
-    pub(super) fn quiet(reason: impl Into<Cow<'c, str>>) -> Self {
+    /// An exclusion that follows from the person's own choices. It is
+    /// never said, so it carries no sentence.
+    pub(super) fn quiet() -> Self {
         Self {
-            reason: reason.into(),
+            reason: Cow::Borrowed(""),
             because: Vec::new(),
             listed: false,
         }
@@ -402,15 +403,11 @@ impl<'c> Context<'c> {
         let missing = needed
             .iter()
             .find(|q| **q != Equipment::None && !self.equipment.contains(q))?;
-        let words = missing.as_str().replace('_', " ");
-        let args = [("equipment", words.as_str())];
         Some(if self.catalog.policy.household.contains(missing) {
-            Exclusion::quiet(super::explanation::say_at(
-                self.catalog,
-                m!("reason.lacks_household"),
-                &args,
-            ))
+            Exclusion::quiet()
         } else {
+            let words = missing.as_str().replace('_', " ");
+            let args = [("equipment", words.as_str())];
             Exclusion::listed(
                 super::explanation::say_at(self.catalog, m!("reason.needs_equipment"), &args),
                 vec![],

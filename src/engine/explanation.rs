@@ -79,12 +79,17 @@ fn template(problems: &mut Vec<String>, at: &str, text: &str, allowed: &[&str]) 
 
 /// The words for a vocabulary value (`urgency`, `approach`, ...) from the
 /// messages: `{vocabulary}.{value}`.
-pub(super) fn words(catalog: &Catalog, vocabulary: &str, value: &str) -> String {
-    let mut key = String::with_capacity(vocabulary.len() + value.len() + 1);
-    key.push_str(vocabulary);
-    key.push('.');
-    key.push_str(value);
-    catalog.message(&key).to_owned()
+pub(super) fn words<'c>(catalog: &'c Catalog, vocabulary: &str, value: &str) -> &'c str {
+    // The key on the stack: these lookups run for every item of a plan.
+    let mut key = [0u8; 64];
+    let len = vocabulary.len() + 1 + value.len();
+    if len > key.len() {
+        return catalog.message(&format!("{vocabulary}.{value}"));
+    }
+    key[..vocabulary.len()].copy_from_slice(vocabulary.as_bytes());
+    key[vocabulary.len()] = b'.';
+    key[vocabulary.len() + 1..len].copy_from_slice(value.as_bytes());
+    std::str::from_utf8(&key[..len]).map_or("", |k| catalog.message(k))
 }
 
 /// A message's position in the catalog's table, worked out at compile

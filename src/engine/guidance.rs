@@ -2,18 +2,15 @@
 //! normal activity) and a few short educational messages chosen for the
 //! person's situation and STarT Back tier (selfBACK's weekly messages).
 
-use crate::catalog::Education;
+use crate::catalog::{Education, position};
 
-use super::context::{Context, join_words, source_positions};
+use super::context::{Context, join_words};
 use super::explanation::{m, r};
 use super::output::{ActivityPlan, EducationItem};
 
-/// The source ids of `ids`, in the catalog's spelling.
-fn source_ids<'c>(ctx: &Context<'c>, ids: &'c [String]) -> Vec<&'c str> {
-    ids.iter()
-        .filter_map(|id| ctx.catalog.source(id))
-        .map(|s| s.id.as_str())
-        .collect()
+/// The source ids of `ids`: validation has checked each names a source.
+fn source_ids(ids: &[String]) -> Vec<&str> {
+    ids.iter().map(String::as_str).collect()
 }
 
 /// The first activity goal that fits the pain's duration and severity;
@@ -29,7 +26,7 @@ pub(super) fn activity<'c>(ctx: &mut Context<'c>) -> Option<ActivityPlan<'c>> {
             && g.when.severe_pain.is_none_or(|s| s == severe)
     })?;
     let minutes = goal.daily_goal_minutes.to_string();
-    let sources = source_positions(catalog, &goal.sources);
+    let sources = catalog.refs().activity_sources[position(&catalog.activity.goals, goal)].clone();
     ctx.fire(r!("activity"), &[("minutes", &minutes)], vec![], sources);
     Some(ActivityPlan {
         id: goal.id.as_str(),
@@ -39,7 +36,7 @@ pub(super) fn activity<'c>(ctx: &mut Context<'c>) -> Option<ActivityPlan<'c>> {
         why: goal.why.as_str(),
         progress: goal.progress.as_str(),
         on_a_bad_day: goal.on_a_bad_day.as_str(),
-        source_ids: source_ids(ctx, &goal.sources),
+        source_ids: source_ids(&goal.sources),
     })
 }
 
@@ -67,13 +64,16 @@ pub(super) fn education<'c>(ctx: &mut Context<'c>) -> Vec<EducationItem<'c>> {
         return Vec::new();
     }
     let ids = chosen.iter().map(|m| m.id.as_str()).collect();
+    let refs = catalog.refs();
+    let at = |m: &Education| position(&catalog.education, m);
     let sources = chosen
         .iter()
-        .flat_map(|m| source_positions(catalog, &m.sources))
+        .flat_map(|m| &refs.education_sources[at(m)])
+        .copied()
         .collect();
     let titles: Vec<std::borrow::Cow<'_, str>> = chosen
         .iter()
-        .map(|m| m.title.to_lowercase().into())
+        .map(|m| refs.education_lower_titles[at(m)].as_str().into())
         .collect();
     let titles = join_words(&titles, catalog.msg(m!("names.and")));
     ctx.fire(r!("education"), &[("titles", &titles)], ids, sources);
@@ -84,7 +84,7 @@ pub(super) fn education<'c>(ctx: &mut Context<'c>) -> Vec<EducationItem<'c>> {
             theme: m.theme,
             title: m.title.as_str(),
             text: m.text.as_str(),
-            source_ids: source_ids(ctx, &m.sources),
+            source_ids: source_ids(&m.sources),
         })
         .collect()
 }

@@ -13,8 +13,6 @@ use super::output::{Avoided, SessionMinutes, TechniquePick};
 pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusion<'c>> {
     let catalog = ctx.catalog;
     if t.status == TechniqueStatus::NotRecommended {
-        let reason = t.status_reason.as_deref().unwrap_or_default();
-        let text = say_at(catalog, m!("reason.not_recommended"), &[("reason", reason)]);
         // Said only where the person's situation brings it up, or they
         // asked: repeating the do-not-offer list in every answer buries
         // what matters to this person.
@@ -26,9 +24,11 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
             .collect();
         let asked = ctx.person.preferences.asked_about.contains(&t.id);
         return Some(if asked || !sought.is_empty() {
+            let reason = t.status_reason.as_deref().unwrap_or_default();
+            let text = say_at(catalog, m!("reason.not_recommended"), &[("reason", reason)]);
             Exclusion::listed(text, sought)
         } else {
-            Exclusion::quiet(text)
+            Exclusion::quiet()
         });
     }
     let i = position(&catalog.techniques, t);
@@ -60,14 +60,10 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
     }
     match (ctx.person.preferences.massage_access, t.modality) {
         (MassageAccess::NoAccess, _) => {
-            return Some(Exclusion::quiet(
-                catalog.msg(m!("reason.massage_unavailable")),
-            ));
+            return Some(Exclusion::quiet());
         }
         (MassageAccess::SelfOnly, Modality::Massage) => {
-            return Some(Exclusion::quiet(
-                catalog.msg(m!("reason.self_massage_only")),
-            ));
+            return Some(Exclusion::quiet());
         }
         _ => {}
     }

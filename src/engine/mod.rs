@@ -96,7 +96,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
             .chain(triage.escalations.iter().map(|r| r.id))
             .collect();
         let level = explanation::words(catalog, "urgency", triage.level.as_str());
-        ctx.fire(r!("no-plan"), &[("level", &level)], ids, vec![]);
+        ctx.fire(r!("no-plan"), &[("level", level)], ids, vec![]);
         return no_plan(ctx, triage, start_back);
     }
     if let Some(band) = no_plan_band {

@@ -199,11 +199,11 @@ pub struct DoseParts {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Progression<'c> {
     /// When to move to the harder version (or to more of this one).
-    pub progress_when: String,
+    pub progress_when: Cow<'c, str>,
     /// The harder version to move to, when there is a safe one.
     pub progress_to: Option<Variant<'c>>,
     /// When to drop back to the easier version (or to less of this one).
-    pub drop_back_when: String,
+    pub drop_back_when: Cow<'c, str>,
     /// The easier version to drop back to, when there is one.
     pub drop_back_to: Option<Variant<'c>>,
 }

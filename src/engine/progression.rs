@@ -150,7 +150,8 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
                                 catalog,
                                 "change.too_easy_more",
                                 e.kind.as_str(),
-                            ),
+                            )
+                            .to_owned(),
                         )
                     }
                 }

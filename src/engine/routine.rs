@@ -38,12 +38,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
         ));
     }
     if ctx.person.preferences.avoid_positions.contains(&e.position) {
-        let position = super::explanation::words(catalog, "position", e.position.as_str());
-        return Some(Exclusion::quiet(say_at(
-            catalog,
-            m!("reason.position"),
-            &[("position", &position)],
-        )));
+        return Some(Exclusion::quiet());
     }
     if let Some(missing) = ctx.missing(&e.equipment) {
         return Some(missing);
@@ -75,18 +70,22 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
                 ),
                 vec![b.id],
             ),
-            _ => Exclusion::quiet(catalog.msg(m!("reason.self_massage_not_in_plan"))),
+            _ => Exclusion::quiet(),
         });
     }
     for t in &refs.exercise_applies[i] {
         let t = usize::from(*t);
         if let Some(x) = &ctx.technique_exclusions[t] {
-            let name = catalog.techniques[t].name.to_lowercase();
+            // What the person's own choices rule out is never said.
+            if !x.listed {
+                return Some(Exclusion::quiet());
+            }
+            let name = &refs.technique_lower_names[t];
             return Some(Exclusion {
                 reason: say_at(
                     catalog,
                     m!("reason.applies"),
-                    &[("technique", &name), ("why", &x.reason)],
+                    &[("technique", name), ("why", &x.reason)],
                 )
                 .into(),
                 because: x.because.clone(),
@@ -447,18 +446,33 @@ pub(super) fn after_massage<'c>(
     out.into_iter().map(|e| item(ctx, e, adj)).collect()
 }
 
-/// The safe versions of `e` among `ids`, as the person may be shown them:
-/// never one that hurt last week.
-fn variants<'c>(ctx: &Context<'c>, ids: &[u16], adj: &Adjustments<'c>) -> Vec<Variant<'c>> {
-    ids.iter()
-        .map(|p| &ctx.catalog.exercises[usize::from(*p)])
-        .filter(|v| ctx.exercise_exclusions[position(&ctx.catalog.exercises, v)].is_none())
-        .filter(|v| !adj.drop.contains(v.id.as_str()))
-        .map(|v| Variant {
-            exercise_id: v.id.as_str(),
-            name: v.name.as_str(),
-        })
-        .collect()
+/// Whether the version `v` may be shown to the person: safe for them, and
+/// not one that hurt last week.
+fn offered(ctx: &Context<'_>, v: &Exercise, adj: &Adjustments<'_>) -> bool {
+    ctx.exercise_exclusions[position(&ctx.catalog.exercises, v)].is_none()
+        && !adj.drop.contains(v.id.as_str())
+}
+
+/// The versions of `e` among `ids` that may be shown, and the place in
+/// `ids` of the first of them.
+fn variants<'c>(
+    ctx: &Context<'c>,
+    ids: &[u16],
+    adj: &Adjustments<'c>,
+) -> (Vec<Variant<'c>>, Option<usize>) {
+    let mut first = None;
+    let mut out = Vec::new();
+    for (i, p) in ids.iter().enumerate() {
+        let v = &ctx.catalog.exercises[usize::from(*p)];
+        if offered(ctx, v, adj) {
+            first.get_or_insert(i);
+            out.push(Variant {
+                exercise_id: v.id.as_str(),
+                name: v.name.as_str(),
+            });
+        }
+    }
+    (out, first)
 }
 
 fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> RoutineItem<'c> {
@@ -476,25 +490,21 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
         } else {
             None
         };
-    let easier = variants(ctx, &catalog.refs().exercise_easier[at], adj);
-    let harder = variants(ctx, &catalog.refs().exercise_harder[at], adj);
+    let refs = catalog.refs();
+    let (easier, first_easier) = variants(ctx, &refs.exercise_easier[at], adj);
+    let (harder, first_harder) = variants(ctx, &refs.exercise_harder[at], adj);
+    // The sentences naming a version were worded at load.
     let progression = Progression {
-        progress_when: match harder.first() {
-            Some(h) => say_at(
-                catalog,
-                m!("progression.up_to"),
-                &[("harder", &h.name.to_lowercase())],
-            ),
-            None => super::explanation::words(catalog, "progression.up_more", e.kind.as_str()),
+        progress_when: match first_harder {
+            Some(i) => refs.exercise_up_to[at][i].as_str().into(),
+            None => {
+                super::explanation::words(catalog, "progression.up_more", e.kind.as_str()).into()
+            }
         },
         progress_to: harder.first().cloned(),
-        drop_back_when: match easier.first() {
-            Some(v) => say_at(
-                catalog,
-                m!("progression.down_to"),
-                &[("easier", &v.name.to_lowercase())],
-            ),
-            None => catalog.msg(m!("progression.down_less")).to_owned(),
+        drop_back_when: match first_easier {
+            Some(i) => refs.exercise_down_to[at][i].as_str().into(),
+            None => catalog.msg(m!("progression.down_less")).into(),
         },
         drop_back_to: easier.first().cloned(),
     };

@@ -88,8 +88,8 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
                 r!("red-flag-raised"),
                 &[
                     ("flag", &name),
-                    ("urgency", &words(catalog, "urgency", urgency.as_str())),
-                    ("from", &words(catalog, "urgency", flag.urgency.as_str())),
+                    ("urgency", words(catalog, "urgency", urgency.as_str())),
+                    ("from", words(catalog, "urgency", flag.urgency.as_str())),
                 ],
                 vec![flag.id.as_str(), r.id.as_str()],
                 catalog.refs().red_flag_sources[position(&catalog.red_flags, flag)].clone(),
@@ -98,7 +98,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
                 r!("red-flag"),
                 &[
                     ("flag", &name),
-                    ("urgency", &words(catalog, "urgency", urgency.as_str())),
+                    ("urgency", words(catalog, "urgency", urgency.as_str())),
                 ],
                 vec![flag.id.as_str()],
                 catalog.refs().red_flag_sources[position(&catalog.red_flags, flag)].clone(),
@@ -135,7 +135,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
             &[
                 ("rule", &rule.name.to_lowercase()),
                 ("signs", &names),
-                ("urgency", &words(catalog, "urgency", rule.urgency.as_str())),
+                ("urgency", words(catalog, "urgency", rule.urgency.as_str())),
             ],
             ids,
             sources,
