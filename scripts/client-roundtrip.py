@@ -12,7 +12,11 @@ from the document sees exactly what this script sees.
 Usage: client-roundtrip.py CLIENT_PARENT_DIR PACKAGE BASE_URL [SPEC] [--skip PREFIX]...
 
 CDS Hooks operations are called with a fresh bearer token from the test
-EHR (scripts/cds_token.py), as the server in .ci/run trusts it.
+EHR (scripts/cds_token.py), as the server in .ci/run trusts it. Feedback
+counts only cards the server issued (their ids carry its HMAC tag), so each
+feedback example is sent twice: as written, which must get the documented
+400 answer, and naming the card the server gave the call example, which
+must get the documented 200 receipt.
 """
 
 import enum
@@ -109,35 +113,50 @@ def main():
                 elif p.get("required"):
                     failures.append(f"{where}: required parameter {p['name']} has no example")
             body = (op.get("requestBody") or {}).get("content", {}).get("application/json")
-            bodies = [(None, None)]
+            # (name, parsed body, status expected, answers documented for it)
+            sends = [(None, None, 200, None)]
             if body:
                 ref = body["schema"]["$ref"]
-                bodies = [(name, round_trip(model(package, ref), ex, f"{where} request example {name}", failures))
-                          for name, ex in examples_of(body)]
-                if not bodies:
+                cls = model(package, ref)
+                sends = []
+                for name, ex in examples_of(body):
+                    parsed = round_trip(cls, ex, f"{where} request example {name}", failures)
+                    if parsed is None:
+                        continue
+                    if not names_cards(path, ex):
+                        sends.append((name, parsed, 200, None))
+                        continue
+                    # Feedback counts only cards this service issued, and a
+                    # live server issues its own card ids: the example as
+                    # written is refused with the documented 400, and the
+                    # same feedback on a card the server just gave is counted
+                    # with the documented receipt.
+                    sends.append((f"{name} as written", parsed, 400, documented(op, "400")))
+                    card = issued_card(spec, path, package, client_mod, base, cds_token, failures)
+                    if card is not None:
+                        ours = round_trip(cls, on_card(ex, card), f"{where} {name} on an issued card", failures)
+                        if ours is not None:
+                            sends.append((name, ours, 200, documented(op, "200", name)))
+                if not examples_of(body):
                     failures.append(f"{where}: the request body has no example")
-            for name, parsed in bodies:
-                if body and parsed is None:
-                    continue
+            for name, parsed, expected, answers in sends:
                 args = dict(kwargs)
                 if parsed is not None:
                     args["body"] = parsed
-                caller = client
-                if path.startswith("/cds-services") and cds_token is not None:
-                    url = base.rstrip("/") + path
-                    caller = client_mod.AuthenticatedClient(
-                        base_url=base, token=cds_token.token(url), raise_on_unexpected_status=False)
                 try:
-                    response = api.sync_detailed(client=caller, **args)
+                    response = api.sync_detailed(client=caller_for(path, client, client_mod, base, cds_token), **args)
                 except Exception as e:  # noqa: BLE001
                     failures.append(f"{where} {name or ''}: the client could not send it: {e!r}")
                     continue
                 sent += 1
-                if int(response.status_code) != 200:
-                    failures.append(f"{where} {name or ''}: answered {int(response.status_code)}: {response.content[:300]!r}")
+                if int(response.status_code) != expected:
+                    failures.append(f"{where} {name or ''}: answered {int(response.status_code)}, not {expected}: {response.content[:300]!r}")
                     continue
-                ok = next((r for s, r in op["responses"].items() if s == "200"), None)
-                ref = ((ok or {}).get("content", {}).get("application/json", {}).get("schema") or {}).get("$ref")
+                if answers is not None and json.loads(response.content) not in answers:
+                    failures.append(f"{where} {name or ''}: the answer is not the documented example: {response.content[:300]!r}")
+                media = (op["responses"].get(str(expected)) or {}).get("content", {})
+                ctype = next((c for c in media if "json" in c), None)
+                ref = ((media.get(ctype) or {}).get("schema") or {}).get("$ref")
                 if ref:
                     round_trip(model(package, ref), json.loads(response.content), f"{where} {name or ''} answer", failures)
                     checked += 1
@@ -148,6 +167,68 @@ def main():
             print(" -", f)
         sys.exit(1)
     print("every example round-trips")
+
+
+def caller_for(path, client, client_mod, base, cds_token):
+    """The client for `path`: CDS Hooks calls carry a fresh bearer token for
+    exactly the endpoint called (one token per call: its `jti` is used once)."""
+    if path.startswith("/cds-services") and cds_token is not None:
+        url = base.rstrip("/") + path
+        return client_mod.AuthenticatedClient(
+            base_url=base, token=cds_token.token(url), raise_on_unexpected_status=False)
+    return client
+
+
+def names_cards(path, example):
+    """Whether `example` is CDS Hooks feedback, which names cards by id."""
+    items = example.get("feedback") if isinstance(example, dict) else None
+    return (path.startswith("/cds-services/") and path.endswith("/feedback")
+            and isinstance(items, list) and all(isinstance(i, dict) and "card" in i for i in items))
+
+
+def on_card(example, card):
+    """The feedback `example` naming the card `card` instead."""
+    out = json.loads(json.dumps(example))
+    for item in out["feedback"]:
+        item["card"] = card
+    return out
+
+
+_ISSUED = {}
+
+
+def issued_card(spec, feedback_path, package, client_mod, base, cds_token, failures):
+    """The id of a card the server issued: the answer to the first request
+    example of the service the feedback path belongs to, sent through the
+    typed client."""
+    path = feedback_path[: -len("/feedback")]
+    if path in _ISSUED:
+        return _ISSUED[path]
+    _ISSUED[path] = None
+    op = (spec["paths"].get(path) or {}).get("post")
+    body = ((op or {}).get("requestBody") or {}).get("content", {}).get("application/json")
+    calls = examples_of(body) if body else []
+    if not calls:
+        failures.append(f"POST {feedback_path}: no call example to get a card from")
+        return None
+    api = importlib.import_module(f"{package}.api.{snake(op['tags'][0])}.{snake(op['operationId'])}")
+    call = model(package, body["schema"]["$ref"]).from_dict(calls[0][1])
+    client = client_mod.Client(base_url=base, raise_on_unexpected_status=False)
+    response = api.sync_detailed(client=caller_for(path, client, client_mod, base, cds_token), body=call)
+    cards = json.loads(response.content).get("cards") if int(response.status_code) == 200 else None
+    if not cards:
+        failures.append(f"POST {feedback_path}: the call example got no card to give feedback on: {response.content[:300]!r}")
+        return None
+    _ISSUED[path] = cards[0]["uuid"]
+    return _ISSUED[path]
+
+
+def documented(op, status, name=None):
+    """The JSON example answers of `op` for `status` (only the one called
+    `name`, when given), or None when there are none to compare with."""
+    content = (op.get("responses", {}).get(status) or {}).get("content") or {}
+    values = [ex for media in content.values() for n, ex in examples_of(media) if name is None or n == name]
+    return values or None
 
 
 def typed(hint, value):

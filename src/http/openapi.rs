@@ -85,8 +85,9 @@ pub(super) fn with_catalog_ids(doc: &mut Value, catalog: &crate::catalog::Catalo
 /// generated clients show real data rather than placeholders: an entity for
 /// each `GET /{kind}/{id}` (the id the path's example names), the first two
 /// items of each list, and the engine's answer to each request example of
-/// `POST /recommendation`. The document is regenerated whenever the content
-/// changes, so the examples never go stale.
+/// `POST /recommendation`; and the CDS Hooks operations' requests and
+/// answers ([`super::cds::examples`]). The document is regenerated whenever
+/// the content changes, so the examples never go stale.
 pub(super) fn with_examples(doc: &mut Value, catalog: &crate::catalog::Catalog) {
     use serde_json::json;
 
@@ -206,6 +207,7 @@ pub(super) fn with_examples(doc: &mut Value, catalog: &crate::catalog::Catalog) 
             }
         }
     }
+    super::cds::examples::document(doc, catalog);
 }
 
 /// Lists the `text/html` answer beside the JSON of every resource that has

@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod card_id;
 pub mod cards;
+pub mod examples;
 pub mod wire;
 
 use std::collections::BTreeMap;
@@ -48,6 +49,12 @@ pub const HOOK: &str = "patient-view";
     responses((status = 200, description = "The services", body = Services)),
 )]
 pub async fn discovery(_: auth::Authorized) -> Json<Services> {
+    Json(services())
+}
+
+/// The services this endpoint offers: the discovery answer, and the
+/// OpenAPI document's example of it.
+pub fn services() -> Services {
     let prefetch = BTreeMap::from([
         ("patient", "Patient/{{context.patientId}}"),
         (
@@ -59,7 +66,7 @@ pub async fn discovery(_: auth::Authorized) -> Json<Services> {
             "QuestionnaireResponse?subject={{context.patientId}}&questionnaire=urn:backcare:questionnaire:start-back&status=completed",
         ),
     ]);
-    Json(Services {
+    Services {
         services: vec![Service {
             hook: HOOK,
             id: SERVICE_ID,
@@ -68,7 +75,7 @@ pub async fn discovery(_: auth::Authorized) -> Json<Services> {
             prefetch,
             usage_requirements: "Send the prefetch (the service never calls the FHIR server). Conditions must be coded in SNOMED CT to be used; others are listed on the card as not used.",
         }],
-    })
+    }
 }
 
 /// Runs the engine for the patient in view.
@@ -94,33 +101,45 @@ pub async fn call(
     headers: HeaderMap,
     LargeJsonBody(body): LargeJsonBody,
 ) -> Result<axum::response::Response, ApiError> {
-    let record = read_call(&catalog, &body, Date::today())?;
-    // Decided before the engine runs: a chart with nothing about back pain
-    // costs no recommendation.
-    if !ehr::is_relevant(&catalog, &record) {
-        return Ok(super::answer::json_response(&CdsResponse {
-            cards: Vec::new(),
-        }));
-    }
-    let person = ehr::person(&record);
-    let recommendation = engine::recommend(&catalog, &person);
     let base = state
         .limits()
         .public_url
         .clone()
         .or_else(|| base_from_host(&headers));
-    let card = cards::card(
+    let answer = answer(
         &catalog,
-        &recommendation,
-        &person,
-        &record,
+        &body,
+        Date::today(),
         base.as_deref(),
-        card_id::issue(),
-    );
-    state.metrics().cds_card(card.indicator);
-    Ok(super::answer::json_response(&CdsResponse {
-        cards: vec![card],
-    }))
+        card_id::issue,
+    )?;
+    for card in &answer.cards {
+        state.metrics().cds_card(card.indicator);
+    }
+    Ok(super::answer::json_response(&answer))
+}
+
+/// The answer to the call `body` on `today`: the handler's whole work but
+/// for authentication and metrics, so the OpenAPI document's example answer
+/// is computed by the same code. Links are built on `base`; `card_id` names
+/// the card, when there is one.
+pub fn answer(
+    catalog: &Catalog,
+    body: &[u8],
+    today: Date,
+    base: Option<&str>,
+    card_id: impl FnOnce() -> String,
+) -> Result<CdsResponse, ApiError> {
+    let record = read_call(catalog, body, today)?;
+    // Decided before the engine runs: a chart with nothing about back pain
+    // costs no recommendation.
+    if !ehr::is_relevant(catalog, &record) {
+        return Ok(CdsResponse { cards: Vec::new() });
+    }
+    let person = ehr::person(&record);
+    let recommendation = engine::recommend(catalog, &person);
+    let card = cards::card(catalog, &recommendation, &person, &record, base, card_id());
+    Ok(CdsResponse { cards: vec![card] })
 }
 
 /// Counts clinicians' responses to cards.
@@ -144,7 +163,7 @@ pub async fn feedback(
     State(state): State<AppState>,
     LargeJsonBody(body): LargeJsonBody,
 ) -> Result<Json<FeedbackReceipt>, ApiError> {
-    let outcomes = read_feedback(&body)?;
+    let outcomes = read_feedback(&body, card_id::issued)?;
     for (outcome, reason) in &outcomes {
         state
             .metrics()
@@ -274,8 +293,9 @@ fn outcomes(feedback: Feedback) -> Vec<(Outcome, Option<String>)> {
 }
 
 /// Entries naming a card this service did not issue: the grammar checks a
-/// card id's form, [`card_id::issued`] whether this service made it.
-fn unissued(value: &Value) -> Vec<FieldError> {
+/// card id's form, `issued` (the handler's is [`card_id::issued`]) whether
+/// this service made it.
+fn unissued(value: &Value, issued: fn(&str) -> bool) -> Vec<FieldError> {
     value
         .get("feedback")
         .and_then(Value::as_array)
@@ -284,7 +304,7 @@ fn unissued(value: &Value) -> Vec<FieldError> {
         .enumerate()
         .filter_map(|(i, item)| {
             let card = item.get("card")?.as_str()?;
-            (wire::is_uuid(card) && !card_id::issued(card)).then(|| {
+            (wire::is_uuid(card) && !issued(card)).then(|| {
                 FieldError::new(
                     format!("feedback[{i}].card"),
                     "is not the id of a card this service issued",
@@ -295,19 +315,22 @@ fn unissued(value: &Value) -> Vec<FieldError> {
 }
 
 /// Checks feedback, returning each entry's outcome and override reason.
-fn read_feedback(body: &[u8]) -> Result<Vec<(Outcome, Option<String>)>, ApiError> {
+/// Which card ids this service issued is `issued`'s to say: the handler
+/// asks [`card_id::issued`]; the document's examples, built without the
+/// card key, say it of the example card or of none.
+fn read_feedback(
+    body: &[u8],
+    issued: fn(&str) -> bool,
+) -> Result<Vec<(Outcome, Option<String>)>, ApiError> {
     if let Ok(feedback) = serde_json::from_slice::<Feedback>(body)
         && feedback.within_rules()
-        && feedback
-            .feedback
-            .iter()
-            .all(|item| card_id::issued(&item.card.0))
+        && feedback.feedback.iter().all(|item| issued(&item.card.0))
     {
         return Ok(outcomes(feedback));
     }
     let value = parse_json(body).map_err(as_bad_request)?;
     let mut errors = feedback_grammar().check(&value);
-    errors.extend(unissued(&value));
+    errors.extend(unissued(&value, issued));
     if !errors.is_empty() {
         return Err(ApiError::bad_cds_request(errors));
     }
@@ -680,9 +703,9 @@ mod tests {
             prop_assert_eq!(typed.is_some(), problems.is_empty(), "{} -> {:?}", body, problems);
             // Well-formed feedback is still refused for a card this service
             // did not issue.
-            let foreign = unissued(&body);
+            let foreign = unissued(&body, card_id::issued);
             prop_assert_eq!(
-                read_feedback(&bytes).is_ok(),
+                read_feedback(&bytes, card_id::issued).is_ok(),
                 problems.is_empty() && foreign.is_empty()
             );
         }
