@@ -64,7 +64,8 @@ pub(super) async fn readyz(State(state): State<AppState>) -> axum::response::Res
     if state.is_draining() {
         return ApiError::draining().into_response();
     }
-    let catalog = state.catalog();
+    let served = state.catalog();
+    let catalog = served.catalog();
     no_store(Json(Ready {
         status: "ready",
         catalog_version: catalog.version.clone(),

@@ -119,7 +119,7 @@ pub fn admin(state: AppState) -> Router {
                             axum::http::header::CONTENT_TYPE,
                             "text/plain; version=0.0.4; charset=utf-8",
                         )],
-                        state.metrics().render(&state.catalog()),
+                        state.metrics().render(state.catalog().catalog()),
                     )
                 },
             ),

@@ -477,16 +477,17 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
     )
 )]
 pub(super) async fn recommend(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Query(params): Query<RecommendationParams>,
     headers: axum::http::HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let person = parse_person(&catalog, &body)?;
-    let answer = engine::recommend(&catalog, &person);
+    let catalog = served.catalog();
+    let person = parse_person(catalog, &body)?;
+    let answer = engine::recommend(catalog, &person);
     if super::pages::wants_html(&headers) {
         // A person's plan: never stored by a cache.
-        let markup = super::pages::handout(&catalog, &answer);
+        let markup = super::pages::handout(catalog, &answer);
         return Ok((
             [
                 (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),

@@ -126,6 +126,11 @@ impl Served {
         }
     }
 
+    /// The catalog these bytes were serialised from.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
     /// The ETag of every catalog response: the catalog version, quoted.
     pub fn etag(&self) -> &axum::http::HeaderValue {
         &self.etag
@@ -174,13 +179,6 @@ impl Served {
     /// One source's JSON.
     pub fn source_json(&self, id: &str) -> Option<&Bytes> {
         lookup(&self.catalog.sources, &self.sources, id)
-    }
-}
-
-impl std::ops::Deref for Served {
-    type Target = Catalog;
-    fn deref(&self) -> &Catalog {
-        &self.catalog
     }
 }
 

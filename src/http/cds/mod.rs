@@ -89,28 +89,29 @@ pub async fn discovery(_: auth::Authorized) -> Json<Services> {
 )]
 pub async fn call(
     _: auth::Authorized,
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     State(state): State<AppState>,
     headers: HeaderMap,
     LargeJsonBody(body): LargeJsonBody,
 ) -> Result<axum::response::Response, ApiError> {
-    let record = read_call(&catalog, &body, Date::today())?;
+    let catalog = served.catalog();
+    let record = read_call(catalog, &body, Date::today())?;
     // Decided before the engine runs: a chart with nothing about back pain
     // costs no recommendation.
-    if !ehr::is_relevant(&catalog, &record) {
+    if !ehr::is_relevant(catalog, &record) {
         return Ok(super::answer::json_response(&CdsResponse {
             cards: Vec::new(),
         }));
     }
     let person = ehr::person(&record);
-    let recommendation = engine::recommend(&catalog, &person);
+    let recommendation = engine::recommend(catalog, &person);
     let base = state
         .limits()
         .public_url
         .clone()
         .or_else(|| base_from_host(&headers));
     let card = cards::card(
-        &catalog,
+        catalog,
         &recommendation,
         &person,
         &record,
