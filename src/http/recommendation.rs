@@ -8,10 +8,10 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::answer;
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{JsonBody, Query, parse_json};
 use super::grammar::{Bounded, Grammar};
+use super::serialise;
 use super::state::Snapshot;
 use crate::catalog::{Catalog, Equipment, Position};
 use crate::engine::{
@@ -499,8 +499,8 @@ pub(super) async fn recommend(
             .into_response());
     }
     Ok(match params.view.unwrap_or_default() {
-        View::Full => answer::json_response(&answer),
-        View::Compact => answer::json_response(&CompactRecommendation::from(&answer)),
+        View::Full => serialise::json_response(&answer),
+        View::Compact => serialise::json_response(&CompactRecommendation::from(&answer)),
     })
 }
 

@@ -15,7 +15,6 @@ pub mod wire;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use serde::Deserialize;
@@ -24,6 +23,7 @@ use serde_json::Value;
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{LargeJsonBody, parse_json};
 use super::grammar::Grammar;
+use super::serialise::json_response;
 use super::state::{AppState, Snapshot};
 use crate::catalog::Catalog;
 use crate::ehr::fhir::{self, Prefetch, Reader, Resource};
@@ -47,7 +47,7 @@ pub const HOOK: &str = "patient-view";
     description = "Lists the `back-pain-relief` service for the `patient-view` hook and the FHIR queries the EHR should prefetch: the patient, their active Conditions, and STarT Back questionnaire responses (`questionnaire` = `urn:backcare:questionnaire:start-back`, items `1` to `8` as `valueBoolean`, item `9` as a `valueCoding` bothersomeness code).\n\nSTarT Back is Keele University's tool. Keele says it is not meant as a standalone online screen and that commercial use needs its permission; this service describes what each item means and never reproduces the questions' wording.",
     responses((status = 200, description = "The services", body = Services)),
 )]
-pub async fn discovery(_: auth::Authorized) -> Json<Services> {
+pub async fn discovery(_: auth::Authorized) -> axum::response::Response {
     let prefetch = BTreeMap::from([
         ("patient", "Patient/{{context.patientId}}"),
         (
@@ -59,7 +59,7 @@ pub async fn discovery(_: auth::Authorized) -> Json<Services> {
             "QuestionnaireResponse?subject={{context.patientId}}&questionnaire=urn:backcare:questionnaire:start-back&status=completed",
         ),
     ]);
-    Json(Services {
+    json_response(&Services {
         services: vec![Service {
             hook: HOOK,
             id: SERVICE_ID,
@@ -99,9 +99,7 @@ pub async fn call(
     // Decided before the engine runs: a chart with nothing about back pain
     // costs no recommendation.
     if !ehr::is_relevant(catalog, &record) {
-        return Ok(super::answer::json_response(&CdsResponse {
-            cards: Vec::new(),
-        }));
+        return Ok(json_response(&CdsResponse { cards: Vec::new() }));
     }
     let person = ehr::person(&record);
     let recommendation = engine::recommend(catalog, &person);
@@ -119,9 +117,7 @@ pub async fn call(
         card_id::issue(),
     );
     state.metrics().cds_card(card.indicator);
-    Ok(super::answer::json_response(&CdsResponse {
-        cards: vec![card],
-    }))
+    Ok(json_response(&CdsResponse { cards: vec![card] }))
 }
 
 /// Counts clinicians' responses to cards.
@@ -144,14 +140,14 @@ pub async fn feedback(
     _: auth::Authorized,
     State(state): State<AppState>,
     LargeJsonBody(body): LargeJsonBody,
-) -> Result<Json<FeedbackReceipt>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let outcomes = read_feedback(&body)?;
     for (outcome, reason) in &outcomes {
         state
             .metrics()
             .cds_feedback(outcome.as_str(), reason.as_deref());
     }
-    Ok(Json(FeedbackReceipt {
+    Ok(json_response(&FeedbackReceipt {
         received: outcomes.len(),
     }))
 }
