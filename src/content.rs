@@ -37,7 +37,7 @@ pub fn reload(state: &AppState, dir: &Path) -> Result<String, LoadError> {
     match load(Some(dir)) {
         Ok(catalog) => {
             let version = catalog.version.clone();
-            let previous = state.catalog().version.clone();
+            let previous = state.catalog().catalog().version.clone();
             state.replace(catalog);
             state.metrics().reload(true);
             tracing::info!(%previous, %version, "content reloaded");

@@ -30,13 +30,14 @@ list_response!(
     )
 )]
 pub(super) async fn list(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let window = params.window()?;
     if pages::wants_html(&headers) {
-        let entries: Vec<(&str, &str, &str)> = catalog
+        let entries: Vec<(&str, &str, &str)> = served
+            .catalog()
             .conditions
             .iter()
             .skip(window.offset)
@@ -49,9 +50,9 @@ pub(super) async fn list(
             "/conditions",
             &entries,
         );
-        return Ok(pages::page(&catalog, markup));
+        return Ok(pages::page(&served, markup));
     }
-    Ok(window.respond(&catalog, catalog.conditions_json().iter()))
+    Ok(window.respond(&served, served.conditions_json().iter()))
 }
 
 /// Get a condition
@@ -68,21 +69,22 @@ pub(super) async fn list(
     )
 )]
 pub(super) async fn get(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if pages::wants_html(&headers) {
-        let entry = catalog
+        let entry = served
+            .catalog()
             .condition(&id)
             .ok_or_else(|| ApiError::not_found("condition", &id))?;
         return Ok(pages::page(
-            &catalog,
-            pages::condition_page(&catalog, entry),
+            &served,
+            pages::condition_page(served.catalog(), entry),
         ));
     }
-    catalog
+    served
         .condition_json(&id)
-        .map(|json| page::json(&catalog, json.clone()))
+        .map(|json| page::json(&served, json.clone()))
         .ok_or_else(|| ApiError::not_found("condition", &id))
 }

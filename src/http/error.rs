@@ -386,7 +386,7 @@ fn summarise(what: &str, errors: &[FieldError]) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::to_vec(&self.problem()).expect("problem bodies always serialise");
+        let body = super::serialise::to_vec(&self.problem());
         let mut response = (self.status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));

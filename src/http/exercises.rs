@@ -75,14 +75,14 @@ pub(super) struct ExerciseParams {
     )
 )]
 pub(super) async fn list(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Query(params): Query<ExerciseParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let mut errors = Vec::new();
     let window = Window::new(params.limit, params.offset, &mut errors);
     if let Some(c) = &params.condition
-        && catalog.condition(c).is_none()
+        && served.catalog().condition(c).is_none()
     {
         errors.push(FieldError::new(
             "condition",
@@ -114,7 +114,7 @@ pub(super) async fn list(
         q: params.q.as_deref(),
     };
     if pages::wants_html(&headers) {
-        let found = catalog.find_exercises(&filter);
+        let found = served.catalog().find_exercises(&filter);
         let entries: Vec<(&str, &str, &str)> = found
             .iter()
             .skip(window.offset)
@@ -127,14 +127,14 @@ pub(super) async fn list(
             "/exercises",
             &entries,
         );
-        return Ok(pages::page(&catalog, markup));
+        return Ok(pages::page(&served, markup));
     }
     // Free text is never a cache key: a person may type anything in it.
     let key = params.q.is_none().then(|| super::state::PageKey {
         condition: filter
             .condition
-            .and_then(|c| catalog.condition(c))
-            .map(|c| catalog::position(&catalog.conditions, c)),
+            .and_then(|c| served.catalog().condition(c))
+            .map(|c| catalog::position(&served.catalog().conditions, c)),
         area: filter.area,
         equipment: filter.equipment,
         position: filter.position,
@@ -143,15 +143,15 @@ pub(super) async fn list(
         limit: window.limit,
         offset: window.offset,
     });
-    if let Some(page) = key.as_ref().and_then(|k| catalog.exercise_pages().get(k)) {
-        return Ok(page::json(&catalog, page));
+    if let Some(page) = key.as_ref().and_then(|k| served.exercise_pages().get(k)) {
+        return Ok(page::json(&served, page));
     }
-    let found = catalog.find_exercises(&filter);
-    let page = window.body(found.iter().map(|x| catalog.json_of_exercise(x)));
+    let found = served.catalog().find_exercises(&filter);
+    let page = window.body(found.iter().map(|x| served.json_of_exercise(x)));
     if let Some(key) = key {
-        catalog.exercise_pages().insert(key, &page);
+        served.exercise_pages().insert(key, &page);
     }
-    Ok(page::json(&catalog, page))
+    Ok(page::json(&served, page))
 }
 
 /// Get an exercise
@@ -168,19 +168,23 @@ pub(super) async fn list(
     )
 )]
 pub(super) async fn get(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if pages::wants_html(&headers) {
-        let e = catalog
+        let e = served
+            .catalog()
             .exercise(&id)
             .ok_or_else(|| ApiError::not_found("exercise", &id))?;
-        return Ok(pages::page(&catalog, pages::exercise_page(&catalog, e)));
+        return Ok(pages::page(
+            &served,
+            pages::exercise_page(served.catalog(), e),
+        ));
     }
-    catalog
+    served
         .exercise_json(&id)
-        .map(|json| page::json(&catalog, json.clone()))
+        .map(|json| page::json(&served, json.clone()))
         .ok_or_else(|| ApiError::not_found("exercise", &id))
 }
 
@@ -205,11 +209,11 @@ const SVG: &str = "image/svg+xml";
     )
 )]
 pub(super) async fn illustration(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    catalog
+    served
         .illustration_svg(&id)
-        .map(|svg| page::cached(&catalog, SVG, svg.clone()))
+        .map(|svg| page::cached(&served, SVG, svg.clone()))
         .ok_or_else(|| ApiError::not_found("exercise", &id))
 }

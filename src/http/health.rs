@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
@@ -11,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::AppState;
 use super::error::{ApiError, PROBLEM_JSON, Problem};
+use super::serialise::json_response;
 
 /// The process is up.
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,7 +48,7 @@ fn no_store<T: IntoResponse>(body: T) -> impl IntoResponse {
 #[utoipa::path(get, path = "/healthz", operation_id = "checkLiveness", tag = "health",
     responses((status = 200, description = "Alive", body = Alive)))]
 pub(super) async fn healthz() -> impl IntoResponse {
-    no_store(Json(Alive { status: "ok" }))
+    no_store(json_response(&Alive { status: "ok" }))
 }
 
 /// Readiness
@@ -64,8 +64,9 @@ pub(super) async fn readyz(State(state): State<AppState>) -> axum::response::Res
     if state.is_draining() {
         return ApiError::draining().into_response();
     }
-    let catalog = state.catalog();
-    no_store(Json(Ready {
+    let served = state.catalog();
+    let catalog = served.catalog();
+    no_store(json_response(&Ready {
         status: "ready",
         catalog_version: catalog.version.clone(),
         counts: catalog.counts().into_iter().collect(),

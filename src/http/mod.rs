@@ -2,7 +2,6 @@
 //! OpenAPI document. Handlers convert at the edge and leave decisions to the
 //! catalog and the engine.
 
-mod answer;
 mod caching;
 pub mod cds;
 mod conditions;
@@ -19,6 +18,7 @@ mod pages;
 mod recommendation;
 mod red_flags;
 mod schema;
+mod serialise;
 pub mod serve;
 mod sources;
 mod state;
@@ -90,11 +90,14 @@ pub fn app(state: AppState) -> Router {
 /// middleware stack configured by `settings`.
 pub fn app_with(state: AppState, settings: &Settings) -> Router {
     let (api, _) = api_routes().split_for_parts();
+    // The UI only points at the document; the document itself is served
+    // here, written once like every other body (see `serialise`).
     let docs = utoipa_swagger_ui::SwaggerUi::new("/docs")
-        .external_url_unchecked("/openapi.json", openapi().clone());
+        .config(utoipa_swagger_ui::Config::from(OPENAPI_PATH));
     let router = Router::new()
         .merge(api)
         .merge(docs)
+        .route(OPENAPI_PATH, axum::routing::get(openapi_document))
         .route(pages::STYLESHEET_PATH, axum::routing::get(stylesheet))
         .route(pages::ICON_PATH, axum::routing::get(icon))
         .fallback(not_found)
@@ -119,7 +122,7 @@ pub fn admin(state: AppState) -> Router {
                             axum::http::header::CONTENT_TYPE,
                             "text/plain; version=0.0.4; charset=utf-8",
                         )],
-                        state.metrics().render(&state.catalog()),
+                        state.metrics().render(state.catalog().catalog()),
                     )
                 },
             ),
@@ -142,6 +145,14 @@ pub(crate) fn spec() -> serde_json::Value {
     }
     openapi::with_rules(&mut doc);
     doc
+}
+
+/// Where the OpenAPI document is served, and where the docs page reads it.
+const OPENAPI_PATH: &str = "/openapi.json";
+
+/// The OpenAPI document, as compact JSON.
+async fn openapi_document() -> axum::response::Response {
+    serialise::json_body(bytes::Bytes::from_static(openapi::served_json()))
 }
 
 /// The pages' stylesheet: compiled in, so it changes only with the binary.

@@ -284,6 +284,13 @@ pub fn openapi() -> &'static Value {
     SPEC.get_or_init(super::spec)
 }
 
+/// The OpenAPI document as served at `/openapi.json`: compact JSON, built
+/// once rather than per request.
+pub(super) fn served_json() -> &'static [u8] {
+    static JSON: OnceLock<Vec<u8>> = OnceLock::new();
+    JSON.get_or_init(|| super::serialise::to_vec(openapi()))
+}
+
 /// The OpenAPI document as pretty JSON, built once.
 pub fn openapi_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();

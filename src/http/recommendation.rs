@@ -8,10 +8,10 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::answer;
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{JsonBody, Query, parse_json};
 use super::grammar::{Bounded, Grammar};
+use super::serialise;
 use super::state::Snapshot;
 use crate::catalog::{Catalog, Equipment, Position};
 use crate::engine::{
@@ -477,16 +477,17 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
     )
 )]
 pub(super) async fn recommend(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Query(params): Query<RecommendationParams>,
     headers: axum::http::HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let person = parse_person(&catalog, &body)?;
-    let answer = engine::recommend(&catalog, &person);
+    let catalog = served.catalog();
+    let person = parse_person(catalog, &body)?;
+    let answer = engine::recommend(catalog, &person);
     if super::pages::wants_html(&headers) {
         // A person's plan: never stored by a cache.
-        let markup = super::pages::handout(&catalog, &answer);
+        let markup = super::pages::handout(catalog, &answer);
         return Ok((
             [
                 (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -498,8 +499,8 @@ pub(super) async fn recommend(
             .into_response());
     }
     Ok(match params.view.unwrap_or_default() {
-        View::Full => answer::json_response(&answer),
-        View::Compact => answer::json_response(&CompactRecommendation::from(&answer)),
+        View::Full => serialise::json_response(&answer),
+        View::Compact => serialise::json_response(&CompactRecommendation::from(&answer)),
     })
 }
 

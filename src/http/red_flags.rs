@@ -30,13 +30,14 @@ list_response!(
     )
 )]
 pub(super) async fn list(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let window = params.window()?;
     if pages::wants_html(&headers) {
-        let entries: Vec<(&str, &str, &str)> = catalog
+        let entries: Vec<(&str, &str, &str)> = served
+            .catalog()
             .red_flags
             .iter()
             .skip(window.offset)
@@ -49,9 +50,9 @@ pub(super) async fn list(
             "/red-flags",
             &entries,
         );
-        return Ok(pages::page(&catalog, markup));
+        return Ok(pages::page(&served, markup));
     }
-    Ok(window.respond(&catalog, catalog.red_flags_json().iter()))
+    Ok(window.respond(&served, served.red_flags_json().iter()))
 }
 
 /// Get a red flag
@@ -68,18 +69,22 @@ pub(super) async fn list(
     )
 )]
 pub(super) async fn get(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if pages::wants_html(&headers) {
-        let entry = catalog
+        let entry = served
+            .catalog()
             .red_flag(&id)
             .ok_or_else(|| ApiError::not_found("red flag", &id))?;
-        return Ok(pages::page(&catalog, pages::red_flag_page(&catalog, entry)));
+        return Ok(pages::page(
+            &served,
+            pages::red_flag_page(served.catalog(), entry),
+        ));
     }
-    catalog
+    served
         .red_flag_json(&id)
-        .map(|json| page::json(&catalog, json.clone()))
+        .map(|json| page::json(&served, json.clone()))
         .ok_or_else(|| ApiError::not_found("red flag", &id))
 }

@@ -159,7 +159,7 @@ async fn sleep_until(at: Option<Instant>) {
 /// The whole answer to a connection over the limit, written once.
 fn refusal() -> bytes::Bytes {
     let problem = ApiError::overloaded().problem();
-    let body = serde_json::to_vec(&problem).expect("problem bodies always serialise");
+    let body = super::serialise::to_vec(&problem);
     let mut out = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: {}\r\ncache-control: no-store\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
         super::error::PROBLEM_JSON,

@@ -26,11 +26,11 @@ list_response!(
     )
 )]
 pub(super) async fn list(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
     let window = params.window()?;
-    Ok(window.respond(&catalog, catalog.sources_json().iter()))
+    Ok(window.respond(&served, served.sources_json().iter()))
 }
 
 /// Get a source
@@ -47,11 +47,11 @@ pub(super) async fn list(
     )
 )]
 pub(super) async fn get(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    catalog
+    served
         .source_json(&id)
-        .map(|json| page::json(&catalog, json.clone()))
+        .map(|json| page::json(&served, json.clone()))
         .ok_or_else(|| ApiError::not_found("source", &id))
 }

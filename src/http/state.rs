@@ -79,13 +79,16 @@ impl<K: Hash + Eq> PageCache<K> {
     }
 }
 
+/// `value`'s JSON, to keep for the catalog's lifetime: shrunk to its length,
+/// since the serialiser reserves room for a large answer.
+fn kept<T: Serialize>(value: &T) -> Bytes {
+    let mut body = super::serialise::to_vec(value);
+    body.shrink_to_fit();
+    Bytes::from(body)
+}
+
 fn serialise<'a, T: 'a, W: Serialize + From<&'a T>>(items: &'a [T]) -> Vec<Bytes> {
-    items
-        .iter()
-        .map(|item| {
-            Bytes::from(serde_json::to_vec(&W::from(item)).expect("wire types always serialise"))
-        })
-        .collect()
+    items.iter().map(|item| kept(&W::from(item))).collect()
 }
 
 /// The JSON of the entity with `id`, found by binary search over the
@@ -106,12 +109,7 @@ impl Served {
             red_flags: catalog
                 .red_flags
                 .iter()
-                .map(|f| {
-                    Bytes::from(
-                        serde_json::to_vec(&wire::red_flags::RedFlag::new(&catalog, f))
-                            .expect("wire types always serialise"),
-                    )
-                })
+                .map(|f| kept(&wire::red_flags::RedFlag::new(&catalog, f)))
                 .collect(),
             techniques: serialise::<_, wire::techniques::Technique>(&catalog.techniques),
             exercises: serialise::<_, wire::exercises::Exercise>(&catalog.exercises),
@@ -124,6 +122,11 @@ impl Served {
             exercise_pages: PageCache::default(),
             catalog,
         }
+    }
+
+    /// The catalog these bytes were serialised from.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// The ETag of every catalog response: the catalog version, quoted.
@@ -174,13 +177,6 @@ impl Served {
     /// One source's JSON.
     pub fn source_json(&self, id: &str) -> Option<&Bytes> {
         lookup(&self.catalog.sources, &self.sources, id)
-    }
-}
-
-impl std::ops::Deref for Served {
-    type Target = Catalog;
-    fn deref(&self) -> &Catalog {
-        &self.catalog
     }
 }
 
@@ -312,4 +308,65 @@ pub struct PageKey {
     pub(super) limit: usize,
     /// The items skipped.
     pub(super) offset: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wire::{conditions, exercises, sources, techniques};
+
+    /// `serde_json`'s bytes for every item, to hold the kept bytes against.
+    fn reference<'a, T: 'a, W: Serialize + From<&'a T>>(items: &'a [T]) -> Vec<Vec<u8>> {
+        items
+            .iter()
+            .map(|item| serde_json::to_vec(&W::from(item)).expect("serialises"))
+            .collect()
+    }
+
+    fn assert_same(kind: &str, kept: &[Bytes], reference: &[Vec<u8>]) {
+        assert_eq!(kept.len(), reference.len(), "{kind}: one body per entity");
+        for (kept, reference) in kept.iter().zip(reference) {
+            assert_eq!(
+                kept.as_ref(),
+                reference.as_slice(),
+                "{kind}: sonic-rs and serde_json disagree on {}",
+                String::from_utf8_lossy(reference)
+            );
+        }
+    }
+
+    /// For every entity of the embedded content, the bytes kept and served
+    /// are byte for byte what `serde_json` writes: the serialiser is a
+    /// speed choice, never a change a client or cache could see.
+    #[test]
+    fn every_embedded_entity_is_serialised_as_serde_json_would() {
+        let served = Served::new(Catalog::embedded().expect("embedded content is valid"));
+        let catalog = served.catalog();
+        assert_same(
+            "conditions",
+            &served.conditions,
+            &reference::<_, conditions::Condition>(&catalog.conditions),
+        );
+        let red_flags: Vec<Vec<u8>> = catalog
+            .red_flags
+            .iter()
+            .map(|f| serde_json::to_vec(&wire::red_flags::RedFlag::new(catalog, f)).unwrap())
+            .collect();
+        assert_same("red flags", &served.red_flags, &red_flags);
+        assert_same(
+            "techniques",
+            &served.techniques,
+            &reference::<_, techniques::Technique>(&catalog.techniques),
+        );
+        assert_same(
+            "exercises",
+            &served.exercises,
+            &reference::<_, exercises::Exercise>(&catalog.exercises),
+        );
+        assert_same(
+            "sources",
+            &served.sources,
+            &reference::<_, sources::Source>(&catalog.sources),
+        );
+    }
 }

@@ -54,13 +54,13 @@ pub(super) struct TechniqueParams {
     )
 )]
 pub(super) async fn list(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Query(params): Query<TechniqueParams>,
 ) -> Result<Response, ApiError> {
     let mut errors = Vec::new();
     let window = Window::new(params.limit, params.offset, &mut errors);
     if let Some(c) = &params.condition
-        && catalog.condition(c).is_none()
+        && served.catalog().condition(c).is_none()
     {
         errors.push(FieldError::new(
             "condition",
@@ -72,11 +72,11 @@ pub(super) async fn list(
         modality: params.modality,
         condition: params.condition.as_deref(),
     };
-    let found = catalog.find_techniques(&filter);
+    let found = served.catalog().find_techniques(&filter);
     Ok(window.respond(
-        &catalog,
+        &served,
         found.iter().map(|x| {
-            catalog
+            served
                 .technique_json(&x.id)
                 .expect("every catalog entity is serialised")
         }),
@@ -97,11 +97,11 @@ pub(super) async fn list(
     )
 )]
 pub(super) async fn get(
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    catalog
+    served
         .technique_json(&id)
-        .map(|json| page::json(&catalog, json.clone()))
+        .map(|json| page::json(&served, json.clone()))
         .ok_or_else(|| ApiError::not_found("technique", &id))
 }

@@ -259,7 +259,7 @@ fn refused(response: &TestResponse, what: &str) -> Vec<u8> {
 }
 
 fn metric(state: &AppState, reason: &str) -> u64 {
-    let text = state.metrics().render(&state.catalog());
+    let text = state.metrics().render(state.catalog().catalog());
     let prefix = format!("backcare_cds_auth_failures_total{{reason=\"{reason}\"}} ");
     text.lines()
         .find_map(|l| l.strip_prefix(&prefix))

@@ -678,7 +678,7 @@ fn the_watcher_reloads_when_a_configmap_swaps_its_data_link() {
     use std::os::unix::fs::symlink;
     let dir = configmap_layout("configmap-watch", &repo_root().join("content"));
     let state = backcare::http::AppState::new(Catalog::from_dir(&dir).unwrap());
-    let before = state.catalog().version.clone();
+    let before = state.catalog().catalog().version.clone();
     backcare::content::watch(
         state.clone(),
         dir.clone(),
@@ -698,13 +698,21 @@ fn the_watcher_reloads_when_a_configmap_swaps_its_data_link() {
     symlink("..2026_02_03_04_05_06.000000001", mount.join("..data_tmp")).unwrap();
     std::fs::rename(mount.join("..data_tmp"), mount.join("..data")).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while state.catalog().version == before {
+    while state.catalog().catalog().version == before {
         assert!(
             std::time::Instant::now() < deadline,
             "no reload after the swap"
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert_eq!(state.catalog().exercise("cat-cow").unwrap().minutes, 3);
+    assert_eq!(
+        state
+            .catalog()
+            .catalog()
+            .exercise("cat-cow")
+            .unwrap()
+            .minutes,
+        3
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1067,7 +1067,10 @@ mod listener {
             assert!(Instant::now() < deadline, "the cap never freed up");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let metrics = server.state.metrics().render(&server.state.catalog());
+        let metrics = server
+            .state
+            .metrics()
+            .render(server.state.catalog().catalog());
         assert!(
             metrics.contains("backcare_http_connections_refused_total 1"),
             "{metrics}"

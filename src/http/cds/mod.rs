@@ -16,7 +16,6 @@ pub mod wire;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use serde::Deserialize;
@@ -25,6 +24,7 @@ use serde_json::Value;
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
 use super::extract::{LargeJsonBody, parse_json};
 use super::grammar::Grammar;
+use super::serialise::json_response;
 use super::state::{AppState, Snapshot};
 use crate::catalog::Catalog;
 use crate::ehr::fhir::{self, Prefetch, Reader, Resource};
@@ -48,8 +48,8 @@ pub const HOOK: &str = "patient-view";
     description = "Lists the `back-pain-relief` service for the `patient-view` hook and the FHIR queries the EHR should prefetch: the patient, their active Conditions, and STarT Back questionnaire responses (`questionnaire` = `urn:backcare:questionnaire:start-back`, items `1` to `8` as `valueBoolean`, item `9` as a `valueCoding` bothersomeness code).\n\nSTarT Back is Keele University's tool. Keele says it is not meant as a standalone online screen and that commercial use needs its permission; this service describes what each item means and never reproduces the questions' wording.",
     responses((status = 200, description = "The services", body = Services)),
 )]
-pub async fn discovery(_: auth::Authorized) -> Json<Services> {
-    Json(services())
+pub async fn discovery(_: auth::Authorized) -> axum::response::Response {
+    json_response(&services())
 }
 
 /// The services this endpoint offers: the discovery answer, and the
@@ -96,7 +96,7 @@ pub fn services() -> Services {
 )]
 pub async fn call(
     _: auth::Authorized,
-    Snapshot(catalog): Snapshot,
+    Snapshot(served): Snapshot,
     State(state): State<AppState>,
     headers: HeaderMap,
     LargeJsonBody(body): LargeJsonBody,
@@ -107,7 +107,7 @@ pub async fn call(
         .clone()
         .or_else(|| base_from_host(&headers));
     let answer = answer(
-        &catalog,
+        served.catalog(),
         &body,
         Date::today(),
         base.as_deref(),
@@ -116,7 +116,7 @@ pub async fn call(
     for card in &answer.cards {
         state.metrics().cds_card(card.indicator);
     }
-    Ok(super::answer::json_response(&answer))
+    Ok(json_response(&answer))
 }
 
 /// The answer to the call `body` on `today`: the handler's whole work but
@@ -162,14 +162,14 @@ pub async fn feedback(
     _: auth::Authorized,
     State(state): State<AppState>,
     LargeJsonBody(body): LargeJsonBody,
-) -> Result<Json<FeedbackReceipt>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let outcomes = read_feedback(&body, card_id::issued)?;
     for (outcome, reason) in &outcomes {
         state
             .metrics()
             .cds_feedback(outcome.as_str(), reason.as_deref());
     }
-    Ok(Json(FeedbackReceipt {
+    Ok(json_response(&FeedbackReceipt {
         received: outcomes.len(),
     }))
 }
