@@ -223,6 +223,7 @@ pub(super) fn load(
         messages,
         message_table: Vec::new(),
         rule_table: Vec::new(),
+        decision_table: Vec::new(),
         rule_sources: Vec::new(),
         activity,
         search: SearchIndex::default(),

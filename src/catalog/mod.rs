@@ -66,9 +66,11 @@ pub struct Catalog {
     /// The same sentences in [`policy::MESSAGES`] order, for lookups by
     /// position (an empty string where content lacks one, which
     /// validation refuses).
-    message_table: Vec<String>,
+    message_table: Vec<policy::Template>,
     /// The policy's rules in [`policy::RULES`] order.
     rule_table: Vec<Option<policy::Rule>>,
+    /// Their decisions, in the same order.
+    decision_table: Vec<policy::Template>,
     /// Each rule's sources as source positions, in the same order.
     rule_sources: Vec<Vec<u16>>,
     /// Walking and activity goals.
@@ -98,6 +100,9 @@ pub struct Refs {
     pub technique_avoid_flags: Vec<Vec<u16>>,
     /// Per exercise: its dose in words ([`Dose::in_words`]).
     pub exercise_dose: Vec<String>,
+    /// Per exercise: what it works, as the position of the first exercise
+    /// that works the same target, so targets compare as numbers.
+    pub exercise_target: Vec<u16>,
     /// Per condition: its name lower-cased, for use mid-sentence.
     pub condition_lower_names: Vec<String>,
     /// Per red flag: its name lower-cased, for use mid-sentence.
@@ -141,6 +146,9 @@ pub struct Refs {
     /// Per exercise, parallel to `exercise_easier`: when to go back to that
     /// easier version.
     pub exercise_down_to: Vec<Vec<String>>,
+    /// Per equipment (in declaration order): why an entry that needs it is
+    /// left out when the person does not have it.
+    pub needs_equipment: Vec<String>,
     /// Every SNOMED CT concept on a condition or red flag, sorted by code
     /// (then conditions before red flags, each in id order): a record's
     /// code is found by binary search, not by scanning every entry.
@@ -277,6 +285,16 @@ impl Refs {
                 .map(|t| positions(&t.avoid_if.red_flags, &flag))
                 .collect(),
             exercise_dose: c.exercises.iter().map(|e| e.dose.in_words()).collect(),
+            exercise_target: c
+                .exercises
+                .iter()
+                .map(|e| {
+                    let first = c.exercises.iter().position(|x| x.target == e.target);
+                    first
+                        .and_then(|p| u16::try_from(p).ok())
+                        .unwrap_or(u16::MAX)
+                })
+                .collect(),
             condition_lower_names: c
                 .conditions
                 .iter()
@@ -359,6 +377,13 @@ impl Refs {
                 .iter()
                 .map(|e| variant_sentences(c, &e.easier, &exercise, MESSAGE_DOWN_TO, "easier"))
                 .collect(),
+            needs_equipment: Equipment::ALL
+                .iter()
+                .map(|q| {
+                    let words = q.as_str().replace('_', " ");
+                    c.say(MESSAGE_NEEDS_EQUIPMENT, &[("equipment", &words)])
+                })
+                .collect(),
             emergency_names: c
                 .red_flags
                 .iter()
@@ -372,6 +397,7 @@ impl Refs {
 
 const MESSAGE_UP_TO: usize = policy::message_index("progression.up_to");
 const MESSAGE_DOWN_TO: usize = policy::message_index("progression.down_to");
+const MESSAGE_NEEDS_EQUIPMENT: usize = policy::message_index("reason.needs_equipment");
 
 /// The sentence at message `at` for each of `ids` (exercise ids), with
 /// `slot` filled by that exercise's name lower-cased; parallel to the
@@ -535,7 +561,25 @@ impl Catalog {
 
     /// The sentence at position `at` of [`policy::MESSAGES`].
     pub fn msg(&self, at: usize) -> &str {
-        self.message_table.get(at).map_or("", String::as_str)
+        self.message_table
+            .get(at)
+            .map_or("", policy::Template::as_str)
+    }
+
+    /// The sentence at position `at` of [`policy::MESSAGES`], with its
+    /// placeholders filled in from `args`.
+    pub fn say(&self, at: usize, args: &[(&str, &str)]) -> String {
+        self.message_table
+            .get(at)
+            .map_or_else(String::new, |t| t.fill(args))
+    }
+
+    /// The decision of the rule at position `at` of [`policy::RULES`], with
+    /// its placeholders filled in from `args`.
+    pub fn decide(&self, at: usize, args: &[(&str, &str)]) -> String {
+        self.decision_table
+            .get(at)
+            .map_or_else(String::new, |t| t.fill(args))
     }
 
     /// The sources of the rule at position `at`, as source positions.
@@ -552,11 +596,18 @@ impl Catalog {
     fn tables(&mut self) {
         self.message_table = policy::MESSAGES
             .iter()
-            .map(|(key, _)| self.messages.get(*key).cloned().unwrap_or_default())
+            .map(|(key, _)| {
+                policy::Template::parse(self.messages.get(*key).map_or("", String::as_str))
+            })
             .collect();
         self.rule_table = policy::RULES
             .iter()
             .map(|(id, _)| self.policy.rules.get(*id).cloned())
+            .collect();
+        self.decision_table = self
+            .rule_table
+            .iter()
+            .map(|r| policy::Template::parse(r.as_ref().map_or("", |r| r.decision.as_str())))
             .collect();
         self.rule_sources = self
             .rule_table

@@ -381,32 +381,73 @@ pub fn placeholders(template: &str) -> Result<Vec<&str>, usize> {
 /// `template` with each `{name}` replaced by its value in `args`; names
 /// without a value are left as they are (validation refuses them at load).
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    // Byte searches: the braces are ASCII, and most templates have none.
-    while let Some(open) = rest.bytes().position(|b| b == b'{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.bytes().position(|b| b == b'}') {
-            Some(close) => {
-                let name = &after[..close];
-                match args
-                    .iter()
-                    .find(|(k, _)| k.len() == name.len() && k.as_bytes() == name.as_bytes())
-                {
-                    Some((_, v)) => out.push_str(v),
-                    None => out.push_str(&rest[open..open + close + 2]),
+    Template::parse(template).fill(args)
+}
+
+/// A sentence with its `{name}` placeholders found once, when the content
+/// is loaded: filling it in copies text and values, and searches nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Template {
+    text: String,
+    /// The byte ranges of the placeholders, braces included, in order.
+    holes: Vec<(u32, u32)>,
+}
+
+impl Template {
+    /// Finds the placeholders of `text`. A brace that opens no `{name}` is
+    /// text (validation refuses it at load).
+    pub fn parse(text: &str) -> Self {
+        let mut holes = Vec::new();
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(open) = bytes[at..].iter().position(|b| *b == b'{') {
+            let open = at + open;
+            match bytes[open + 1..].iter().position(|b| *b == b'}') {
+                Some(close) => {
+                    let end = open + close + 2;
+                    // Content is bounded far below 4 GiB; a longer text
+                    // simply keeps its braces.
+                    if let (Ok(a), Ok(b)) = (u32::try_from(open), u32::try_from(end)) {
+                        holes.push((a, b));
+                    }
+                    at = end;
                 }
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
+                None => break,
             }
         }
+        Self {
+            text: text.to_owned(),
+            holes,
+        }
     }
-    out.push_str(rest);
-    out
+
+    /// The sentence as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The sentence with each `{name}` replaced by its value in `args`;
+    /// names without a value are left as they are.
+    pub fn fill(&self, args: &[(&str, &str)]) -> String {
+        let value = |(a, b): (u32, u32)| {
+            let name = &self.text[a as usize + 1..b as usize - 1];
+            args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+        };
+        // The exact length first, so the sentence is written without growing.
+        let len = self.holes.iter().fold(self.text.len(), |len, hole| {
+            len - (hole.1 - hole.0) as usize
+                + value(*hole).map_or(hole.1 as usize - hole.0 as usize, str::len)
+        });
+        let mut out = String::with_capacity(len);
+        let mut from = 0;
+        for hole in &self.holes {
+            out.push_str(&self.text[from..hole.0 as usize]);
+            out.push_str(value(*hole).unwrap_or(&self.text[hole.0 as usize..hole.1 as usize]));
+            from = hole.1 as usize;
+        }
+        out.push_str(&self.text[from..]);
+        out
+    }
 }
 
 #[cfg(test)]

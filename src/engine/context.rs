@@ -318,28 +318,60 @@ impl<'c> Context<'c> {
             .map_or(Cow::Borrowed(id), |b| Cow::Borrowed(b.name.as_str()))
     }
 
+    /// The name of one of the catalog's conditions, lower-cased, read by
+    /// position.
+    pub(super) fn condition_name(&self, c: &'c Condition) -> &'c str {
+        let refs = self.catalog.refs();
+        refs.condition_lower_names[position(&self.catalog.conditions, c)].as_str()
+    }
+
+    /// The name of one of the catalog's red flags, lower-cased, read by
+    /// position.
+    pub(super) fn flag_name(&self, f: &'c RedFlag) -> &'c str {
+        let refs = self.catalog.refs();
+        refs.red_flag_lower_names[position(&self.catalog.red_flags, f)].as_str()
+    }
+
     /// "a, b and c" from sign ids; "back pain in general" for none.
     pub(super) fn names(&self, ids: &[&'c str]) -> String {
         if ids.is_empty() {
             return self.catalog.msg(m!("names.none")).to_owned();
         }
         let words: Vec<Cow<'c, str>> = ids.iter().map(|id| self.name_of(id)).collect();
-        join_words(&words, self.catalog.msg(m!("names.and")))
+        join_words(
+            words.iter().map(|w| w.as_ref()),
+            self.catalog.msg(m!("names.and")),
+        )
     }
 
     /// The first of the person's conditions, then red flags, among these
-    /// positions: what rules an entry out.
-    pub(super) fn avoided_by(&self, conditions: &[u16], flags: &[u16]) -> Option<&'c str> {
+    /// positions: what rules an entry out, as its id and its name
+    /// mid-sentence.
+    pub(super) fn avoided_by(
+        &self,
+        conditions: &[u16],
+        flags: &[u16],
+    ) -> Option<(&'c str, &'c str)> {
         let catalog = self.catalog;
+        let refs = catalog.refs();
         conditions
             .iter()
             .find(|p| self.condition_set.contains(**p))
-            .map(|p| catalog.conditions[usize::from(*p)].id.as_str())
+            .map(|p| {
+                let p = usize::from(*p);
+                (
+                    catalog.conditions[p].id.as_str(),
+                    refs.condition_lower_names[p].as_str(),
+                )
+            })
             .or_else(|| {
-                flags
-                    .iter()
-                    .find(|p| self.flag_set.contains(**p))
-                    .map(|p| catalog.red_flags[usize::from(*p)].id.as_str())
+                flags.iter().find(|p| self.flag_set.contains(**p)).map(|p| {
+                    let p = usize::from(*p);
+                    (
+                        catalog.red_flags[p].id.as_str(),
+                        refs.red_flag_lower_names[p].as_str(),
+                    )
+                })
             })
     }
 
@@ -347,15 +379,14 @@ impl<'c> Context<'c> {
     /// positions, read by position; empty when none is among them.
     pub(super) fn effective_names(&self, conditions: &[u16]) -> String {
         let refs = self.catalog.refs();
-        let words: Vec<Cow<'c, str>> = conditions
+        let words = conditions
             .iter()
             .filter(|p| self.effective_set.contains(**p))
-            .map(|p| Cow::Borrowed(refs.condition_lower_names[usize::from(*p)].as_str()))
-            .collect();
-        if words.is_empty() {
+            .map(|p| refs.condition_lower_names[usize::from(*p)].as_str());
+        if words.clone().next().is_none() {
             return self.catalog.msg(m!("names.none")).to_owned();
         }
-        join_words(&words, self.catalog.msg(m!("names.and")))
+        join_words(words, self.catalog.msg(m!("names.and")))
     }
 
     /// Whether self-massage may be part of the plan at all.
@@ -406,12 +437,9 @@ impl<'c> Context<'c> {
         Some(if self.catalog.policy.household.contains(missing) {
             Exclusion::quiet()
         } else {
-            let words = missing.as_str().replace('_', " ");
-            let args = [("equipment", words.as_str())];
-            Exclusion::listed(
-                super::explanation::say_at(self.catalog, m!("reason.needs_equipment"), &args),
-                vec![],
-            )
+            // Worded once at load, per piece of equipment.
+            let reason = &self.catalog.refs().needs_equipment[*missing as usize];
+            Exclusion::listed(reason.as_str(), vec![])
         })
     }
 
@@ -421,12 +449,16 @@ impl<'c> Context<'c> {
     }
 }
 
-/// "a, b and c": the words joined by commas, the last by `and`.
-pub(super) fn join_words(words: &[Cow<'_, str>], and: &str) -> String {
-    let mut out = String::with_capacity(24 * words.len());
-    for (i, w) in words.iter().enumerate() {
+/// "a, b and c": the words joined by commas, the last by `and`. Read
+/// twice (length, then text), so the sentence is written without growing.
+pub(super) fn join_words<'w>(words: impl Iterator<Item = &'w str> + Clone, and: &str) -> String {
+    let (count, len) = words
+        .clone()
+        .fold((0, 0), |(count, len), w| (count + 1, len + w.len()));
+    let mut out = String::with_capacity(len + 2 * count + and.len());
+    for (i, w) in words.enumerate() {
         if i > 0 {
-            if i + 1 == words.len() {
+            if i + 1 == count {
                 out.push(' ');
                 out.push_str(and);
                 out.push(' ');
@@ -462,9 +494,7 @@ impl<'c> Context<'c> {
         more: Vec<u16>,
     ) {
         let catalog = self.catalog;
-        let decision = catalog.rule_at(at).map_or_else(String::new, |r| {
-            crate::catalog::policy::fill(&r.decision, args)
-        });
+        let decision = catalog.decide(at, args);
         let mut sources = more;
         sources.extend_from_slice(catalog.rule_sources(at));
         // Sources as catalog positions: the catalog keeps them in id order,
@@ -490,8 +520,7 @@ pub(super) fn area_bits(areas: &[Area]) -> u32 {
 
 /// "a and b" from the names of who set a cap.
 pub(super) fn names_of(by: &[Because<'_>], and: &str) -> String {
-    let words: Vec<Cow<'_, str>> = by.iter().map(|b| Cow::Borrowed(b.name.as_ref())).collect();
-    join_words(&words, and)
+    join_words(by.iter().map(|b| b.name.as_ref()), and)
 }
 
 /// The given source ids as catalog positions.

@@ -113,7 +113,7 @@ pub(super) use r;
 
 /// The message at `at` (see [`m!`]) with its placeholders filled in.
 pub(super) fn say_at(catalog: &Catalog, at: usize, args: &[(&str, &str)]) -> String {
-    fill(catalog.msg(at), args)
+    catalog.say(at, args)
 }
 
 /// A message with its placeholders filled in.

@@ -71,11 +71,12 @@ pub(super) fn education<'c>(ctx: &mut Context<'c>) -> Vec<EducationItem<'c>> {
         .flat_map(|m| &refs.education_sources[at(m)])
         .copied()
         .collect();
-    let titles: Vec<std::borrow::Cow<'_, str>> = chosen
-        .iter()
-        .map(|m| refs.education_lower_titles[at(m)].as_str().into())
-        .collect();
-    let titles = join_words(&titles, catalog.msg(m!("names.and")));
+    let titles = join_words(
+        chosen
+            .iter()
+            .map(|m| refs.education_lower_titles[at(m)].as_str()),
+        catalog.msg(m!("names.and")),
+    );
     ctx.fire(r!("education"), &[("titles", &titles)], ids, sources);
     chosen
         .into_iter()

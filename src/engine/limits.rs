@@ -46,7 +46,7 @@ pub(super) fn decide<'c>(ctx: &mut Context<'c>, level: TriageLevel) -> Limits<'c
         caps.push(Caps {
             because: Because {
                 id: c.id.as_str(),
-                name: ctx.name_of(&c.id),
+                name: ctx.condition_name(c).into(),
                 reason: m.massage_reason.as_deref(),
             },
             massage: m.massage,
@@ -59,7 +59,7 @@ pub(super) fn decide<'c>(ctx: &mut Context<'c>, level: TriageLevel) -> Limits<'c
         caps.push(Caps {
             because: Because {
                 id: f.id.as_str(),
-                name: ctx.name_of(&f.id),
+                name: ctx.flag_name(f).into(),
                 reason: m.massage_reason.as_deref(),
             },
             massage: m.massage,

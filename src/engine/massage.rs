@@ -4,7 +4,6 @@
 use crate::catalog::{Modality, Pressure, Technique, TechniqueStatus, position};
 
 use super::context::{Context, Exclusion, names_of};
-use super::explanation::say;
 use super::explanation::{m, say_at};
 use super::input::MassageAccess;
 use super::output::{Avoided, SessionMinutes, TechniquePick};
@@ -33,13 +32,12 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
     }
     let i = position(&catalog.techniques, t);
     let refs = catalog.refs();
-    if let Some(id) = ctx.avoided_by(
+    if let Some((id, name)) = ctx.avoided_by(
         &refs.technique_avoid_conditions[i],
         &refs.technique_avoid_flags[i],
     ) {
-        let name = ctx.name_of(id);
         return Some(Exclusion::listed(
-            say_at(catalog, m!("reason.not_safe_with"), &[("name", &name)]),
+            say_at(catalog, m!("reason.not_safe_with"), &[("name", name)]),
             vec![id],
         ));
     }
@@ -108,14 +106,14 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
         reason.push(' ');
         if p == ctx.limits.max_pressure && p < Pressure::Firm {
             let because = names_of(&ctx.limits.pressure_by, catalog.msg(m!("names.and")));
-            let key = if t.modality == Modality::SelfMassage {
-                "pick.pressure_capped_self"
+            let at = if t.modality == Modality::SelfMassage {
+                m!("pick.pressure_capped_self")
             } else {
-                "pick.pressure_capped"
+                m!("pick.pressure_capped")
             };
-            reason.push_str(&say(
+            reason.push_str(&say_at(
                 catalog,
-                key,
+                at,
                 &[("pressure", p.as_str()), ("because", &because)],
             ));
         } else if t.modality == Modality::SelfMassage {

@@ -282,9 +282,10 @@ fn fire_techniques<'c>(
 ) {
     let catalog = ctx.catalog;
     let ids: Vec<&str> = chosen.iter().map(|t| t.id.as_str()).collect();
-    let names: Vec<std::borrow::Cow<'_, str>> =
-        chosen.iter().map(|t| t.name.as_str().into()).collect();
-    let names = context::join_words(&names, catalog.msg(m!("names.and")));
+    let names = context::join_words(
+        chosen.iter().map(|t| t.name.as_str()),
+        catalog.msg(m!("names.and")),
+    );
     let sources = entry_sources(
         &catalog.techniques,
         &catalog.refs().technique_sources,

@@ -16,13 +16,12 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
     let catalog = ctx.catalog;
     let i = position(&catalog.exercises, e);
     let refs = catalog.refs();
-    if let Some(id) = ctx.avoided_by(
+    if let Some((id, name)) = ctx.avoided_by(
         &refs.exercise_avoid_conditions[i],
         &refs.exercise_avoid_flags[i],
     ) {
-        let name = ctx.name_of(id);
         return Some(Exclusion::listed(
-            say_at(catalog, m!("reason.not_safe_with"), &[("name", &name)]),
+            say_at(catalog, m!("reason.not_safe_with"), &[("name", name)]),
             vec![id],
         ));
     }
@@ -191,6 +190,11 @@ pub(super) fn avoided<'c>(ctx: &mut Context<'c>) -> Vec<Avoided<'c>> {
         .collect()
 }
 
+/// What `e` works, as a number (see `Refs::exercise_target`).
+fn target(ctx: &Context<'_>, e: &Exercise) -> u16 {
+    ctx.catalog.refs().exercise_target[position(&ctx.catalog.exercises, e)]
+}
+
 /// How many strength exercises a plan that needs strength holds, for this
 /// many minutes a day.
 fn strength_count(ctx: &Context<'_>, budget: u16) -> usize {
@@ -300,13 +304,13 @@ pub(super) fn build<'c>(
                     && works_pain(e) == pass
                     && !reserved
                         .iter()
-                        .any(|(_, r)| r.target == e.target || r.id == e.id)
+                        .any(|(_, r)| target(ctx, r) == target(ctx, e) || std::ptr::eq(*r, *e))
                 {
                     reserved.push((*score, e));
                 }
             }
         }
-        candidates.retain(|(_, e)| !reserved.iter().any(|(_, r)| r.id == e.id));
+        candidates.retain(|(_, e)| !reserved.iter().any(|(_, r)| std::ptr::eq(*r, *e)));
         reserved.extend(candidates);
         candidates = reserved;
     }
@@ -323,7 +327,7 @@ pub(super) fn build<'c>(
             .count();
         // One exercise per target: two hamstring stretches, or cat-cow
         // and its seated version, do the same job twice.
-        let same_target = chosen.iter().any(|c| c.target == e.target);
+        let same_target = chosen.iter().any(|c| target(ctx, c) == target(ctx, e));
         let minutes = u16::from(minutes_of(e, adj));
         if used + minutes <= budget && same_area < max_per_area && !same_target {
             used += minutes;
@@ -342,7 +346,8 @@ pub(super) fn build<'c>(
             .iter()
             .position(|s| s == slot)
             .unwrap_or(SLOT_ORDER.len());
-        (at, order_in_session(e), e.id.as_str())
+        // Catalog position is id order.
+        (at, order_in_session(e), position(&ctx.catalog.exercises, e))
     });
 
     let mut sessions: Vec<Session<'_>> = Vec::new();
@@ -439,7 +444,7 @@ pub(super) fn after_massage<'c>(
         if out.len() == usize::from(ctx.catalog.policy.limits.max_after_massage) {
             break;
         }
-        if !out.iter().any(|o| o.target == e.target) {
+        if !out.iter().any(|o| target(ctx, o) == target(ctx, e)) {
             out.push(e);
         }
     }
@@ -497,9 +502,14 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
     let progression = Progression {
         progress_when: match first_harder {
             Some(i) => refs.exercise_up_to[at][i].as_str().into(),
-            None => {
-                super::explanation::words(catalog, "progression.up_more", e.kind.as_str()).into()
-            }
+            None => catalog
+                .msg(match e.kind {
+                    ExerciseKind::Stretch => m!("progression.up_more.stretch"),
+                    ExerciseKind::Mobility => m!("progression.up_more.mobility"),
+                    ExerciseKind::Strength => m!("progression.up_more.strength"),
+                    ExerciseKind::SelfMassage => m!("progression.up_more.self-massage"),
+                })
+                .into(),
         },
         progress_to: harder.first().cloned(),
         drop_back_when: match first_easier {

@@ -79,15 +79,15 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
             Cow::Owned(say_at(
                 catalog,
                 m!("triage.also_mention"),
-                &[("flag", &ctx.name_of(&flag.id))],
+                &[("flag", ctx.flag_name(flag))],
             ))
         };
-        let name = ctx.name_of(&flag.id);
+        let name = ctx.flag_name(flag);
         match raising {
             Some(r) => ctx.fire(
                 r!("red-flag-raised"),
                 &[
-                    ("flag", &name),
+                    ("flag", name),
                     ("urgency", words(catalog, "urgency", urgency.as_str())),
                     ("from", words(catalog, "urgency", flag.urgency.as_str())),
                 ],
@@ -97,7 +97,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
             None => ctx.fire(
                 r!("red-flag"),
                 &[
-                    ("flag", &name),
+                    ("flag", name),
                     ("urgency", words(catalog, "urgency", urgency.as_str())),
                 ],
                 vec![flag.id.as_str()],
@@ -202,7 +202,12 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
         None if no_plan_fits => sentences.push(catalog.msg(m!("triage.no_plan_fits")).to_owned()),
         None => sentences.push(
             catalog
-                .message(&format!("triage.lead.{}", level.as_str()))
+                .msg(match level {
+                    TriageLevel::Emergency => m!("triage.lead.emergency"),
+                    TriageLevel::Urgent => m!("triage.lead.urgent"),
+                    TriageLevel::SeeClinician => m!("triage.lead.see_clinician"),
+                    TriageLevel::SelfCare => m!("triage.lead.self_care"),
+                })
                 .to_owned(),
         ),
     }
