@@ -8,6 +8,7 @@ mod load;
 pub mod model;
 pub mod policy;
 pub mod pose;
+mod positions;
 mod problem;
 mod query;
 mod validate;
@@ -17,6 +18,7 @@ pub use files::{Found, MAX_FILE_BYTES, find_files, read_dir};
 pub use load::{ContentFile, embedded_files};
 pub use model::*;
 pub use policy::{Activity, ActivityGoal, AgeBand, Messages, Policy};
+pub use positions::PositionSet;
 pub use problem::{LoadError, Problem};
 pub use query::{ExerciseFilter, TechniqueFilter};
 
@@ -88,12 +90,16 @@ pub struct Catalog {
 pub struct Refs {
     /// Per exercise (catalog order): `suitable_for` as condition positions.
     pub exercise_suitable: Vec<Vec<u16>>,
+    /// The same, as sets.
+    pub exercise_suitable_set: Vec<PositionSet>,
     /// Per exercise: `avoid_if.conditions` as condition positions.
     pub exercise_avoid_conditions: Vec<Vec<u16>>,
     /// Per exercise: `avoid_if.red_flags` as red-flag positions.
     pub exercise_avoid_flags: Vec<Vec<u16>>,
     /// Per technique: `best_for` as condition positions.
     pub technique_best_for: Vec<Vec<u16>>,
+    /// The same, as sets.
+    pub technique_best_for_set: Vec<PositionSet>,
     /// Per technique: `avoid_if.conditions` as condition positions.
     pub technique_avoid_conditions: Vec<Vec<u16>>,
     /// Per technique: `avoid_if.red_flags` as red-flag positions.
@@ -253,12 +259,27 @@ impl Refs {
                         .map(SignRef::AgeBand)
                 })
         };
-        Self {
-            exercise_suitable: c
-                .exercises
+        let exercise_suitable: Vec<Vec<u16>> = c
+            .exercises
+            .iter()
+            .map(|e| positions(&e.suitable_for, &condition))
+            .collect();
+        let technique_best_for: Vec<Vec<u16>> = c
+            .techniques
+            .iter()
+            .map(|t| positions(&t.best_for, &condition))
+            .collect();
+        let sets = |lists: &[Vec<u16>]| -> Vec<PositionSet> {
+            lists
                 .iter()
-                .map(|e| positions(&e.suitable_for, &condition))
-                .collect(),
+                .map(|l| PositionSet::of(l.iter().map(|p| usize::from(*p))))
+                .collect()
+        };
+        Self {
+            exercise_suitable_set: sets(&exercise_suitable),
+            technique_best_for_set: sets(&technique_best_for),
+            exercise_suitable,
+            technique_best_for,
             exercise_avoid_conditions: c
                 .exercises
                 .iter()
@@ -268,11 +289,6 @@ impl Refs {
                 .exercises
                 .iter()
                 .map(|e| positions(&e.avoid_if.red_flags, &flag))
-                .collect(),
-            technique_best_for: c
-                .techniques
-                .iter()
-                .map(|t| positions(&t.best_for, &condition))
                 .collect(),
             technique_avoid_conditions: c
                 .techniques

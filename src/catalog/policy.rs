@@ -429,21 +429,19 @@ impl Template {
     /// The sentence with each `{name}` replaced by its value in `args`;
     /// names without a value are left as they are.
     pub fn fill(&self, args: &[(&str, &str)]) -> String {
-        let value = |(a, b): (u32, u32)| {
-            let name = &self.text[a as usize + 1..b as usize - 1];
-            args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
-        };
-        // The exact length first, so the sentence is written without growing.
-        let len = self.holes.iter().fold(self.text.len(), |len, hole| {
-            len - (hole.1 - hole.0) as usize
-                + value(*hole).map_or(hole.1 as usize - hole.0 as usize, str::len)
-        });
-        let mut out = String::with_capacity(len);
+        // Room for each value once: enough for nearly every sentence.
+        let values: usize = args.iter().map(|(_, v)| v.len()).sum();
+        let mut out = String::with_capacity(self.text.len() + values);
         let mut from = 0;
-        for hole in &self.holes {
-            out.push_str(&self.text[from..hole.0 as usize]);
-            out.push_str(value(*hole).unwrap_or(&self.text[hole.0 as usize..hole.1 as usize]));
-            from = hole.1 as usize;
+        for &(a, b) in &self.holes {
+            let (a, b) = (a as usize, b as usize);
+            let name = &self.text[a + 1..b - 1];
+            out.push_str(&self.text[from..a]);
+            match args.iter().find(|(k, _)| *k == name) {
+                Some((_, v)) => out.push_str(v),
+                None => out.push_str(&self.text[a..b]),
+            }
+            from = b;
         }
         out.push_str(&self.text[from..]);
         out

@@ -2,12 +2,10 @@
 //! guideline rules (NICE NG59 1.2.7, ACP 2017, STarT Back's pathways) and
 //! by the person's access to massage.
 
-use std::collections::BTreeSet;
-
 use crate::catalog::Approach;
 
 use super::context::{Context, entry_sources};
-use super::explanation::r;
+use super::explanation::{m, r};
 use super::input::{Duration, Goal, MassageAccess};
 use super::output::Risk;
 
@@ -27,13 +25,22 @@ pub(super) fn stratified_care(ctx: &mut Context<'_>) {
 /// `Massage` here means massage first, with gentle movement beside it:
 /// NICE 1.2.7 offers manual therapy only with exercise.
 pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
-    let preferred: BTreeSet<Approach> = ctx.effective.iter().map(|c| c.helps.approach).collect();
-    let mut approach = match preferred.iter().collect::<Vec<_>>().as_slice() {
-        [one] => **one,
+    // One approach when every condition prefers the same, else both.
+    let mut preferred = ctx.effective.iter().map(|c| c.helps.approach);
+    let first = preferred.next();
+    let mut approach = match first {
+        Some(one) if preferred.all(|a| a == one) => one,
         _ => Approach::Combined,
     };
     let ids: Vec<&str> = ctx.effective.iter().map(|c| c.id.as_str()).collect();
-    let names = ctx.names(&ids);
+    let names = if ctx.effective.is_empty() {
+        ctx.catalog.msg(m!("names.none")).to_owned()
+    } else {
+        super::context::join_words(
+            ctx.effective.iter().map(|c| ctx.condition_name(c)),
+            ctx.catalog.msg(m!("names.and")),
+        )
+    };
     let catalog = ctx.catalog;
     let sources = entry_sources(
         &catalog.conditions,

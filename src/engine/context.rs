@@ -2,41 +2,27 @@
 //! they present, the caps on the plan, and the explanation being written.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 use crate::catalog::{
-    Area, Catalog, CautionKey, CautionNote, Condition, Difficulty, Equipment, Pressure, RedFlag,
-    SignRef, Slot, Technique, position,
+    Area, Catalog, CautionKey, CautionNote, Condition, Difficulty, Equipment, PositionSet,
+    Pressure, RedFlag, SignRef, Slot, Technique, position,
 };
 
 use super::explanation::m;
 use super::input::{Duration, Goal, MassageAccess, Person};
 use super::output::{Risk, Step};
 
-/// A set of catalog positions (conditions or red flags), one bit each.
-#[derive(Debug, Default)]
-pub(super) struct IdSet(Vec<u64>);
+/// A set of times of day, one bit each.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct SlotSet(u32);
 
-impl IdSet {
-    pub(super) fn of(positions: impl Iterator<Item = usize>) -> Self {
-        let mut words = Vec::new();
-        for p in positions {
-            let word = p / 64;
-            if words.len() <= word {
-                words.resize(word + 1, 0);
-            }
-            words[word] |= 1 << (p % 64);
-        }
-        Self(words)
+impl SlotSet {
+    fn of(slots: impl Iterator<Item = Slot>) -> Self {
+        Self(slots.fold(0, |bits, s| bits | 1 << (s as u32)))
     }
 
-    pub(super) fn contains(&self, position: u16) -> bool {
-        let p = usize::from(position);
-        self.0.get(p / 64).is_some_and(|w| w & (1 << (p % 64)) != 0)
-    }
-
-    pub(super) fn count(&self, positions: &[u16]) -> usize {
-        positions.iter().filter(|p| self.contains(**p)).count()
+    pub(super) fn contains(self, slot: Slot) -> bool {
+        self.0 & 1 << (slot as u32) != 0
     }
 }
 
@@ -148,10 +134,10 @@ pub(super) struct Context<'c> {
     /// The conditions planned for: the person's, or the default when they
     /// named none.
     pub(super) effective: Vec<&'c Condition>,
-    pub(super) condition_set: IdSet,
-    pub(super) flag_set: IdSet,
-    pub(super) effective_set: IdSet,
-    pub(super) preferred_slots: BTreeSet<Slot>,
+    pub(super) condition_set: PositionSet,
+    pub(super) flag_set: PositionSet,
+    pub(super) effective_set: PositionSet,
+    pub(super) preferred_slots: SlotSet,
     /// What the person has to exercise with: their extras, and the
     /// household items they did not say they lack.
     pub(super) equipment: Vec<Equipment>,
@@ -216,29 +202,25 @@ impl<'c> Context<'c> {
             effective.sort_by(|a, b| a.id.cmp(&b.id));
         }
         let positions = |cs: &[&Condition]| {
-            IdSet::of(
-                cs.iter()
-                    .map(|c| position(&catalog.conditions, *c))
-                    .collect::<Vec<_>>()
-                    .into_iter(),
-            )
+            PositionSet::of(cs.iter().map(|c| position(&catalog.conditions, c)))
         };
         Self {
             catalog,
             person,
             condition_set: positions(&conditions),
             effective_set: positions(&effective),
-            flag_set: IdSet::of(flags.iter().map(|f| position(&catalog.red_flags, *f))),
+            flag_set: PositionSet::of(flags.iter().map(|f| position(&catalog.red_flags, *f))),
             pain_bits: person
                 .pain
                 .areas
                 .iter()
                 .map(|p| policy.area_map.get(p).map_or(0, |areas| area_bits(areas)))
                 .collect(),
-            preferred_slots: effective
-                .iter()
-                .flat_map(|c| c.modifiers.preferred_slots.iter().copied())
-                .collect(),
+            preferred_slots: SlotSet::of(
+                effective
+                    .iter()
+                    .flat_map(|c| c.modifiers.preferred_slots.iter().copied()),
+            ),
             equipment: {
                 let prefs = &person.preferences;
                 let mut have: Vec<Equipment> = prefs

@@ -8,11 +8,6 @@ use super::context::{Context, join_words};
 use super::explanation::{m, r};
 use super::output::{ActivityPlan, EducationItem};
 
-/// The source ids of `ids`: validation has checked each names a source.
-fn source_ids(ids: &[String]) -> Vec<&str> {
-    ids.iter().map(String::as_str).collect()
-}
-
 /// The first activity goal that fits the pain's duration and severity;
 /// unrecorded pain counts as severe, the gentler choice.
 pub(super) fn activity<'c>(ctx: &mut Context<'c>) -> Option<ActivityPlan<'c>> {
@@ -36,7 +31,7 @@ pub(super) fn activity<'c>(ctx: &mut Context<'c>) -> Option<ActivityPlan<'c>> {
         why: goal.why.as_str(),
         progress: goal.progress.as_str(),
         on_a_bad_day: goal.on_a_bad_day.as_str(),
-        source_ids: source_ids(&goal.sources),
+        source_ids: &goal.sources,
     })
 }
 
@@ -85,7 +80,7 @@ pub(super) fn education<'c>(ctx: &mut Context<'c>) -> Vec<EducationItem<'c>> {
             theme: m.theme,
             title: m.title.as_str(),
             text: m.text.as_str(),
-            source_ids: source_ids(&m.sources),
+            source_ids: &m.sources,
         })
         .collect()
 }

@@ -85,19 +85,24 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, t: &Technique) -> Option<Exclusio
 /// How well `t` suits the person: matching `best_for` conditions count most;
 /// lighter pressure breaks ties because it is the cautious choice.
 fn rank(ctx: &Context<'_>, t: &Technique) -> (usize, u8) {
-    let best_for = &ctx.catalog.refs().technique_best_for[position(&ctx.catalog.techniques, t)];
-    let matches = ctx.effective_set.count(best_for);
+    let best_for = &ctx.catalog.refs().technique_best_for_set[position(&ctx.catalog.techniques, t)];
+    let matches = ctx.effective_set.overlap(best_for);
     let lightness = 3 - t.pressure.map_or(0, |p| p as u8);
     (matches, lightness)
 }
 
 fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick<'c> {
     let catalog = ctx.catalog;
-    let best_for = &catalog.refs().technique_best_for[position(&catalog.techniques, t)];
+    let at = position(&catalog.techniques, t);
+    let best_for = &catalog.refs().technique_best_for[at];
     let matched = ctx.effective_names(best_for);
     let mut reason = if lighter {
         catalog.msg(m!("pick.lighter")).to_owned()
-    } else if ctx.effective_set.count(best_for) == 0 {
+    } else if ctx
+        .effective_set
+        .overlap(&catalog.refs().technique_best_for_set[at])
+        == 0
+    {
         catalog.msg(m!("pick.general")).to_owned()
     } else {
         say_at(catalog, m!("pick.suits"), &[("conditions", &matched)])

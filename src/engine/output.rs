@@ -136,7 +136,7 @@ pub struct ActivityPlan<'c> {
     /// What to do on a bad day.
     pub on_a_bad_day: &'c str,
     /// Sources behind it.
-    pub source_ids: Vec<&'c str>,
+    pub source_ids: &'c [String],
 }
 
 /// A short educational message.
@@ -151,7 +151,7 @@ pub struct EducationItem<'c> {
     /// Two or three plain sentences.
     pub text: &'c str,
     /// Sources behind it.
-    pub source_ids: Vec<&'c str>,
+    pub source_ids: &'c [String],
 }
 
 /// The massage part of the plan. Professional massage is occasional (see

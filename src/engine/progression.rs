@@ -73,8 +73,8 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
         }
         // Only last week's own kind of item counts: an exercise that suits
         // none of this person's conditions was not theirs to report on.
-        let suits = &catalog.refs().exercise_suitable[position(&catalog.exercises, e)];
-        if ctx.effective_set.count(suits) == 0 {
+        let suits = &catalog.refs().exercise_suitable_set[position(&catalog.exercises, e)];
+        if ctx.effective_set.overlap(suits) == 0 {
             continue;
         }
         let name = e.name.to_lowercase();

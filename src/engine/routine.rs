@@ -97,9 +97,9 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
 
 /// Relevance: conditions it suits count most, then the areas that hurt,
 /// then the times of day the conditions favour, then the person's goal.
-fn score(ctx: &Context<'_>, e: &Exercise) -> u32 {
-    let suitable = &ctx.catalog.refs().exercise_suitable[position(&ctx.catalog.exercises, e)];
-    let suits = ctx.effective_set.count(suitable) as u32;
+/// `suits` is how many of the person's conditions it suits.
+fn score(ctx: &Context<'_>, e: &Exercise, suits: usize) -> u32 {
+    let suits = suits as u32;
     // Areas as bits: one AND per pain area instead of comparing lists.
     let worked = area_bits(&e.areas);
     let hurts = ctx
@@ -110,7 +110,7 @@ fn score(ctx: &Context<'_>, e: &Exercise) -> u32 {
     let slots = e
         .best_time
         .iter()
-        .filter(|s| ctx.preferred_slots.contains(s))
+        .filter(|s| ctx.preferred_slots.contains(**s))
         .count() as u32;
     let w = &ctx.catalog.policy.weights;
     let goal = match (ctx.person.preferences.goal, e.kind) {
@@ -161,7 +161,7 @@ fn slot_for(ctx: &Context<'_>, e: &Exercise) -> Slot {
     // Mornings hold only the kinds the policy puts there (gentle
     // mobility), whatever else a condition favours.
     if let Some(s) = e.best_time.iter().find(|s| {
-        ctx.preferred_slots.contains(s)
+        ctx.preferred_slots.contains(**s)
             && **s != Slot::AfterMassage
             && (**s != Slot::Morning || own == Slot::Morning)
     }) {
@@ -257,27 +257,25 @@ pub(super) fn build<'c>(
         .exercises
         .iter()
         .zip(&ctx.exercise_exclusions)
-        .zip(&refs.exercise_suitable)
-        .filter(|((e, excluded), suitable)| {
+        .zip(&refs.exercise_suitable_set)
+        .filter_map(|((e, excluded), suitable)| {
+            if excluded.is_some()
+                || (gentle_only
+                    && e.kind != ExerciseKind::Mobility
+                    && !(strength && e.kind == ExerciseKind::Strength))
+            {
+                return None;
+            }
+            let suits = ctx.effective_set.overlap(suitable);
+            let boost = adj.boost.get(e.id.as_str()).copied();
             // Strength for the areas that hurt suits anyone whose plan needs
             // strength, whatever the condition's own list names.
             let strength_for_pain = strength
                 && e.kind == ExerciseKind::Strength
                 && ctx.pain_bits.iter().any(|b| b & area_bits(&e.areas) != 0);
-            excluded.is_none()
-                && !adj.drop.contains(e.id.as_str())
-                && (ctx.effective_set.count(suitable) > 0
-                    || adj.boost.contains_key(e.id.as_str())
-                    || strength_for_pain)
-                && (!gentle_only
-                    || e.kind == ExerciseKind::Mobility
-                    || (strength && e.kind == ExerciseKind::Strength))
-        })
-        .map(|((e, _), _)| {
-            (
-                score(ctx, e) + adj.boost.get(e.id.as_str()).copied().unwrap_or(0),
-                e,
-            )
+            let fits = suits > 0 || boost.is_some() || strength_for_pain;
+            (fits && !adj.drop.contains(e.id.as_str()))
+                .then(|| (score(ctx, e, suits) + boost.unwrap_or(0), e))
         })
         .collect();
     // Stable sort: id order among equal scores keeps answers deterministic.
@@ -327,7 +325,8 @@ pub(super) fn build<'c>(
             .count();
         // One exercise per target: two hamstring stretches, or cat-cow
         // and its seated version, do the same job twice.
-        let same_target = chosen.iter().any(|c| target(ctx, c) == target(ctx, e));
+        let works = target(ctx, e);
+        let same_target = chosen.iter().any(|c| target(ctx, c) == works);
         let minutes = u16::from(minutes_of(e, adj));
         if used + minutes <= budget && same_area < max_per_area && !same_target {
             used += minutes;
@@ -427,16 +426,17 @@ pub(super) fn after_massage<'c>(
         .exercises
         .iter()
         .zip(&ctx.exercise_exclusions)
-        .zip(&refs.exercise_suitable)
-        .filter(|((e, excluded), suitable)| {
-            excluded.is_none()
+        .zip(&refs.exercise_suitable_set)
+        .filter_map(|((e, excluded), suitable)| {
+            let suits = ctx.effective_set.overlap(suitable);
+            (excluded.is_none()
                 && e.kind == ExerciseKind::Stretch
                 && e.best_time.contains(&Slot::AfterMassage)
-                && ctx.effective_set.count(suitable) > 0
+                && suits > 0
                 && !adj.drop.contains(e.id.as_str())
-                && !daily.contains(&e.target.as_str())
+                && !daily.contains(&e.target.as_str()))
+            .then(|| (score(ctx, e, suits), e))
         })
-        .map(|((e, _), _)| (score(ctx, e), e))
         .collect();
     candidates.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
     let mut out: Vec<&Exercise> = Vec::new();
@@ -444,7 +444,8 @@ pub(super) fn after_massage<'c>(
         if out.len() == usize::from(ctx.catalog.policy.limits.max_after_massage) {
             break;
         }
-        if !out.iter().any(|o| target(ctx, o) == target(ctx, e)) {
+        let works = target(ctx, e);
+        if !out.iter().any(|o| target(ctx, o) == works) {
             out.push(e);
         }
     }

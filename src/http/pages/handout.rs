@@ -71,11 +71,15 @@ pub(crate) fn handout(catalog: &Catalog, r: &Recommendation<'_>) -> Markup {
         .iter()
         .flat_map(|s| s.source_ids.iter().copied())
         .collect();
-    source_ids.extend(r.activity.iter().flat_map(|a| a.source_ids.iter().copied()));
+    source_ids.extend(
+        r.activity
+            .iter()
+            .flat_map(|a| a.source_ids.iter().map(String::as_str)),
+    );
     source_ids.extend(
         r.education
             .iter()
-            .flat_map(|m| m.source_ids.iter().copied()),
+            .flat_map(|m| m.source_ids.iter().map(String::as_str)),
     );
     layout(
         "Your back-care plan",
