@@ -113,8 +113,11 @@ pub struct Refs {
     pub condition_lower_names: Vec<String>,
     /// Per red flag: its name lower-cased, for use mid-sentence.
     pub red_flag_lower_names: Vec<String>,
-    /// The lower-cased names of every emergency red flag, joined by "; ".
-    pub emergency_names: String,
+    /// The plan-wide caution naming every emergency red flag (when to stop
+    /// and get help now); empty when the catalog has none.
+    pub stop_caution: String,
+    /// The same signs, as the one caution of an answer with no plan.
+    pub emergency_caution: String,
     /// Per exercise: its `sources` as source positions.
     pub exercise_sources: Vec<Vec<u16>>,
     /// Per technique: its `sources` as source positions.
@@ -400,15 +403,28 @@ impl Refs {
                     c.say(MESSAGE_NEEDS_EQUIPMENT, &[("equipment", &words)])
                 })
                 .collect(),
-            emergency_names: c
-                .red_flags
-                .iter()
-                .filter(|f| f.urgency == Urgency::Emergency)
-                .map(|f| f.name.to_lowercase())
-                .collect::<Vec<_>>()
-                .join("; "),
+            stop_caution: emergency_caution(c, MESSAGE_STOP),
+            emergency_caution: emergency_caution(c, MESSAGE_EMERGENCY),
         }
     }
+}
+
+const MESSAGE_STOP: usize = policy::message_index("cautions.stop");
+const MESSAGE_EMERGENCY: usize = policy::message_index("cautions.emergency");
+
+/// The message at `at` naming every emergency red flag of `c`, lower-cased
+/// and joined by "; "; empty when there is none.
+fn emergency_caution(c: &Catalog, at: usize) -> String {
+    let names: Vec<String> = c
+        .red_flags
+        .iter()
+        .filter(|f| f.urgency == Urgency::Emergency)
+        .map(|f| f.name.to_lowercase())
+        .collect();
+    if names.is_empty() {
+        return String::new();
+    }
+    c.say(at, &[("emergencies", &names.join("; "))])
 }
 
 const MESSAGE_UP_TO: usize = policy::message_index("progression.up_to");

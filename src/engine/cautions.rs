@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 
 use super::context::Context;
-use super::explanation::{m, say_at};
 use super::output::{Caution, Risk, StartBackResult};
 
 /// The plan-wide cautions.
@@ -43,16 +42,11 @@ pub(super) fn plan<'c>(
             });
         }
     }
-    // The emergency flags' names are joined once at load.
-    let emergencies = &catalog.refs().emergency_names;
-    if !emergencies.is_empty() {
+    // Worded once at load: it names every emergency flag.
+    let stop = catalog.refs().stop_caution.as_str();
+    if !stop.is_empty() {
         out.push(Caution {
-            text: say_at(
-                catalog,
-                m!("cautions.stop"),
-                &[("emergencies", emergencies)],
-            )
-            .into(),
+            text: Cow::Borrowed(stop),
             from: "red-flags",
         });
     }
@@ -65,17 +59,12 @@ pub(super) fn safety_net<'c>(
     ctx: &Context<'c>,
     level: super::output::TriageLevel,
 ) -> Vec<Caution<'c>> {
-    let emergencies = &ctx.catalog.refs().emergency_names;
-    if level == super::output::TriageLevel::Emergency || emergencies.is_empty() {
+    let emergency = ctx.catalog.refs().emergency_caution.as_str();
+    if level == super::output::TriageLevel::Emergency || emergency.is_empty() {
         return Vec::new();
     }
     vec![Caution {
-        text: say_at(
-            ctx.catalog,
-            m!("cautions.emergency"),
-            &[("emergencies", emergencies)],
-        )
-        .into(),
+        text: Cow::Borrowed(emergency),
         from: "red-flags",
     }]
 }

@@ -94,8 +94,6 @@ fn rank(ctx: &Context<'_>, t: &Technique) -> (usize, u8) {
 fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick<'c> {
     let catalog = ctx.catalog;
     let at = position(&catalog.techniques, t);
-    let best_for = &catalog.refs().technique_best_for[at];
-    let matched = ctx.effective_names(best_for);
     let mut reason = if lighter {
         catalog.msg(m!("pick.lighter")).to_owned()
     } else if ctx
@@ -105,6 +103,7 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
     {
         catalog.msg(m!("pick.general")).to_owned()
     } else {
+        let matched = ctx.effective_names(&catalog.refs().technique_best_for[at]);
         say_at(catalog, m!("pick.suits"), &[("conditions", &matched)])
     };
     if let Some(p) = t.pressure {

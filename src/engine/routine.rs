@@ -252,32 +252,33 @@ pub(super) fn build<'c>(
     let strength = ctx.needs_strength();
     // Exclusions were decided once for the person (Context); reuse them.
     // Last week's report only nudges the ranking among safe exercises.
-    let mut candidates: Vec<(u32, &Exercise)> = ctx
-        .catalog
-        .exercises
-        .iter()
-        .zip(&ctx.exercise_exclusions)
-        .zip(&refs.exercise_suitable_set)
-        .filter_map(|((e, excluded), suitable)| {
-            if excluded.is_some()
-                || (gentle_only
-                    && e.kind != ExerciseKind::Mobility
-                    && !(strength && e.kind == ExerciseKind::Strength))
-            {
-                return None;
-            }
-            let suits = ctx.effective_set.overlap(suitable);
-            let boost = adj.boost.get(e.id.as_str()).copied();
-            // Strength for the areas that hurt suits anyone whose plan needs
-            // strength, whatever the condition's own list names.
-            let strength_for_pain = strength
-                && e.kind == ExerciseKind::Strength
-                && ctx.pain_bits.iter().any(|b| b & area_bits(&e.areas) != 0);
-            let fits = suits > 0 || boost.is_some() || strength_for_pain;
-            (fits && !adj.drop.contains(e.id.as_str()))
-                .then(|| (score(ctx, e, suits) + boost.unwrap_or(0), e))
-        })
-        .collect();
+    let mut candidates: Vec<(u32, &Exercise)> = Vec::with_capacity(ctx.catalog.exercises.len());
+    candidates.extend(
+        ctx.catalog
+            .exercises
+            .iter()
+            .zip(&ctx.exercise_exclusions)
+            .zip(&refs.exercise_suitable_set)
+            .filter_map(|((e, excluded), suitable)| {
+                if excluded.is_some()
+                    || (gentle_only
+                        && e.kind != ExerciseKind::Mobility
+                        && !(strength && e.kind == ExerciseKind::Strength))
+                {
+                    return None;
+                }
+                let suits = ctx.effective_set.overlap(suitable);
+                let boost = adj.boost.get(e.id.as_str()).copied();
+                // Strength for the areas that hurt suits anyone whose plan needs
+                // strength, whatever the condition's own list names.
+                let strength_for_pain = strength
+                    && e.kind == ExerciseKind::Strength
+                    && ctx.pain_bits.iter().any(|b| b & area_bits(&e.areas) != 0);
+                let fits = suits > 0 || boost.is_some() || strength_for_pain;
+                (fits && !adj.drop.contains(e.id.as_str()))
+                    .then(|| (score(ctx, e, suits) + boost.unwrap_or(0), e))
+            }),
+    );
     // Stable sort: id order among equal scores keeps answers deterministic.
     candidates.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
 

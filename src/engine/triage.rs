@@ -193,23 +193,19 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
             && !triage.flags.iter().any(|f| level_of(f.urgency) == level)
             && !triage.escalations.iter().any(|r| r.action.is_some())
     });
-    let mut sentences: Vec<String> = Vec::new();
+    let mut sentences: Vec<&str> = Vec::new();
     match no_plan_band
         .or(band_alone)
         .and_then(|b| b.action.as_deref())
     {
-        Some(action) => sentences.push(action.to_owned()),
-        None if no_plan_fits => sentences.push(catalog.msg(m!("triage.no_plan_fits")).to_owned()),
-        None => sentences.push(
-            catalog
-                .msg(match level {
-                    TriageLevel::Emergency => m!("triage.lead.emergency"),
-                    TriageLevel::Urgent => m!("triage.lead.urgent"),
-                    TriageLevel::SeeClinician => m!("triage.lead.see_clinician"),
-                    TriageLevel::SelfCare => m!("triage.lead.self_care"),
-                })
-                .to_owned(),
-        ),
+        Some(action) => sentences.push(action),
+        None if no_plan_fits => sentences.push(catalog.msg(m!("triage.no_plan_fits"))),
+        None => sentences.push(catalog.msg(match level {
+            TriageLevel::Emergency => m!("triage.lead.emergency"),
+            TriageLevel::Urgent => m!("triage.lead.urgent"),
+            TriageLevel::SeeClinician => m!("triage.lead.see_clinician"),
+            TriageLevel::SelfCare => m!("triage.lead.self_care"),
+        })),
     }
     // Other age bands at this urgency add what to do.
     for band in &ctx.age_bands {
@@ -218,12 +214,12 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
             && band_alone.is_none_or(|b| b.id != band.id)
             && let Some(action) = &band.action
         {
-            sentences.push(action.clone());
+            sentences.push(action);
         }
     }
     for r in &triage.escalations {
         if r.action.is_some() {
-            sentences.push(r.reason.to_owned());
+            sentences.push(r.reason);
         }
     }
     let severe = ctx
@@ -232,16 +228,16 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
         .intensity
         .is_some_and(|i| i >= catalog.policy.limits.severe_pain);
     if severe && level <= TriageLevel::SeeClinician {
-        sentences.push(catalog.msg(m!("triage.severe_pain")).to_owned());
+        sentences.push(catalog.msg(m!("triage.severe_pain")));
     }
     unique_sentences(&sentences)
 }
 
 /// The texts joined by spaces, each sentence once: two rules or a lead and
 /// a reason may share one.
-pub(super) fn unique_sentences(texts: &[String]) -> String {
+pub(super) fn unique_sentences(texts: &[&str]) -> String {
     let mut seen: Vec<&str> = Vec::new();
-    let mut out = String::new();
+    let mut out = String::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
     for text in texts {
         for sentence in sentences(text) {
             if seen.contains(&sentence) {
@@ -291,10 +287,7 @@ mod tests {
 
     #[test]
     fn repeated_sentences_are_said_once() {
-        let texts = [
-            "Go now. Do not wait.".to_owned(),
-            "Do not wait. Call.".to_owned(),
-        ];
+        let texts = ["Go now. Do not wait.", "Do not wait. Call."];
         assert_eq!(unique_sentences(&texts), "Go now. Do not wait. Call.");
     }
 }
