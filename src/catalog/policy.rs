@@ -245,6 +245,9 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("progress-step-up", &["was", "now"]),
     ("progress-more", &["was", "now"]),
     ("progress-keep", &["was", "now"]),
+    ("progress-easy-held", &["was", "now"]),
+    ("progress-left-out-unsafe", &["was", "why"]),
+    ("progress-left-out", &["was"]),
 ];
 
 /// Every sentence the engine says to a person, with its placeholders.

@@ -199,7 +199,18 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     } else {
         (massage, routine, adjunct_techniques)
     };
-    // The explanation names only what the final plan holds.
+    // The explanation names only what the final plan holds: last week's
+    // changes are said of the exercises it holds.
+    if !no_fit {
+        let in_plan: Vec<&str> = routine
+            .iter()
+            .flat_map(|r| &r.sessions)
+            .flat_map(|s| &s.items)
+            .chain(massage.iter().flat_map(|m| &m.after_massage))
+            .map(|i| i.exercise_id)
+            .collect();
+        progression::explain(&mut ctx, &adjustments, &in_plan);
+    }
     if massage.is_some() {
         if let Some(t) = chosen.lighter
             && !chosen.hands_on.is_empty()

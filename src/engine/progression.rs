@@ -28,6 +28,18 @@ pub(super) struct Adjustments<'c> {
     pub(super) shorter: BTreeSet<&'c str>,
     /// Exercises to keep with one set more (easy, with no harder version).
     pub(super) more: BTreeSet<&'c str>,
+    /// What to say about each reported exercise, once the plan is known.
+    said: Vec<Said<'c>>,
+}
+
+/// A reported exercise's change: the rule, the exercise reported, and the
+/// one that should carry it this week (itself, a version, or none when it
+/// is left out).
+#[derive(Debug)]
+struct Said<'c> {
+    rule: (usize, &'static str),
+    was: &'c Exercise,
+    into: Option<&'c Exercise>,
 }
 
 /// Whether `e` is safe for this person (no exclusion).
@@ -156,7 +168,10 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
                     }
                 }
             }
-            Felt::TooEasy | Felt::Right => (r!("progress-keep"), Some(e), String::new()),
+            // Easy, but pain is worse or this week's step-ups are used:
+            // one change at a time, so its effect can be judged.
+            Felt::TooEasy => (r!("progress-easy-held"), Some(e), String::new()),
+            Felt::Right => (r!("progress-keep"), Some(e), String::new()),
         };
         if let Some(v) = into {
             *adj.boost.entry(v.id.as_str()).or_default() += continuity;
@@ -164,12 +179,63 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
                 adj.change.insert(v.id.as_str(), text);
             }
         }
-        let mut ids = vec![e.id.as_str()];
-        ids.extend(into.filter(|v| v.id != e.id).map(|v| v.id.as_str()));
-        let into_name = into.map_or(String::new(), |v| v.name.to_lowercase());
-        ctx.fire(rule, &[("was", &name), ("now", &into_name)], ids, vec![]);
+        adj.said.push(Said { rule, was: e, into });
     }
     adj
+}
+
+/// Explains each change from last week's report, now that the plan is
+/// known: a change is said only of an exercise the plan holds (the daily
+/// routine or the stretches after massage, `in_plan`); a reported exercise
+/// the plan does not hold is said to be left out, with the reason when a
+/// condition, flag or missing extra rules it out.
+pub(super) fn explain<'c>(ctx: &mut Context<'c>, adj: &Adjustments<'c>, in_plan: &[&str]) {
+    let catalog = ctx.catalog;
+    for said in &adj.said {
+        let was = said.was.name.to_lowercase();
+        let held = said.into.filter(|v| in_plan.contains(&v.id.as_str()));
+        match (said.into, held) {
+            // Left out because it hurt: said as such.
+            (None, _) => ctx.fire(
+                said.rule,
+                &[("was", &was), ("now", "")],
+                vec![said.was.id.as_str()],
+                vec![],
+            ),
+            (Some(v), Some(_)) => {
+                let mut ids = vec![said.was.id.as_str()];
+                if v.id != said.was.id {
+                    ids.push(v.id.as_str());
+                }
+                let now = v.name.to_lowercase();
+                ctx.fire(said.rule, &[("was", &was), ("now", &now)], ids, vec![]);
+            }
+            (Some(v), None) => {
+                let excluded = ctx.exercise_exclusions[position(&catalog.exercises, v)]
+                    .as_ref()
+                    .filter(|x| x.listed);
+                match excluded {
+                    Some(x) => {
+                        let why = x.reason.clone();
+                        let mut ids = vec![said.was.id.as_str()];
+                        ids.extend(x.because.iter().copied());
+                        ctx.fire(
+                            r!("progress-left-out-unsafe"),
+                            &[("was", &was), ("why", &why)],
+                            ids,
+                            vec![],
+                        );
+                    }
+                    None => ctx.fire(
+                        r!("progress-left-out"),
+                        &[("was", &was)],
+                        vec![said.was.id.as_str()],
+                        vec![],
+                    ),
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -212,6 +278,9 @@ mod tests {
         let mut ctx = Context::new(&catalog, &person);
         ctx.exercise_exclusions = catalog.exercises.iter().map(|_| None).collect();
         let adj = from_report(&mut ctx);
+        // Every exercise in the plan: each change is said.
+        let all: Vec<&str> = catalog.exercises.iter().map(|e| e.id.as_str()).collect();
+        explain(&mut ctx, &adj, &all);
         (
             adj.boost.keys().map(|s| (*s).to_owned()).collect(),
             adj.drop.iter().map(|s| (*s).to_owned()).collect(),

@@ -436,6 +436,24 @@ proptest! {
                 }
             }
             prop_assert!(stepped <= usize::from(c.policy.limits.max_step_ups) + 1, "{} step-ups", stepped);
+            // A change is said only of what the plan holds: a step that
+            // keeps, shortens or swaps in an exercise names one in the
+            // routine or after massage; a reported exercise the plan does
+            // not hold is said to be left out, never to stay.
+            let held: Vec<&str> = all_items.iter().map(|i| i.exercise_id).collect();
+            for step in &r.explanation {
+                match step.rule {
+                    "progress-left-out" | "progress-left-out-unsafe" => {
+                        prop_assert!(!held.contains(&step.catalog_ids[0]), "{} is in the plan but said to be left out", step.catalog_ids[0]);
+                    }
+                    "progress-pain-worse" | "progress-drop-painful" => {}
+                    rule if rule.starts_with("progress-") => {
+                        let now = step.catalog_ids.last().copied().unwrap_or_default();
+                        prop_assert!(held.contains(&now), "{rule} names {now}, which the plan does not hold");
+                    }
+                    _ => {}
+                }
+            }
         }
         // Each flag's own action is said at most once in the answer.
         let whole = serde_json::to_string(&r).unwrap();
