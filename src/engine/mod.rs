@@ -36,11 +36,14 @@ pub fn check_catalog(catalog: &Catalog) -> Vec<String> {
 
 /// A recommendation with no plan: only the triage and what to do now.
 fn no_plan<'c>(
-    ctx: Context<'c>,
+    mut ctx: Context<'c>,
     mut triage: Triage<'c>,
     start_back: Option<StartBackResult>,
 ) -> Recommendation<'c> {
     triage.message = triage::message(&ctx, &triage, false);
+    // The explanation names only what the answer holds: an age band's
+    // care for a plan is moot when there is no plan.
+    ctx.steps.retain(|s| s.rule != "age-band");
     let triage_level = triage.level;
     Recommendation {
         triage,
@@ -195,6 +198,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     let no_fit = plan_approach == PlanApproach::NoPlan;
     let (massage, routine, adjunct_techniques) = if no_fit {
         ctx.fire(r!("no-safe-plan"), &[], vec![], vec![]);
+        ctx.steps.retain(|s| s.rule != "age-band");
         (None, None, Vec::new())
     } else {
         (massage, routine, adjunct_techniques)

@@ -219,6 +219,10 @@ async fn cauda_equina_in_the_record_is_a_critical_card_without_a_plan() {
         !detail.contains("### Routine"),
         "no plan with a red flag: {detail}"
     );
+    // Nothing describes a plan that is not there.
+    for planless in ["the plan below", "the plan is kept gentle", "Assumed:"] {
+        assert!(!detail.contains(planless), "{planless}: {detail}");
+    }
     let links = card["links"].as_array().unwrap();
     assert!(!links.is_empty());
     assert!(
@@ -266,7 +270,11 @@ async fn a_child_gets_a_warning_card_and_no_plan() {
     );
     let card = &cards(&app, &body).await[0];
     assert_eq!(card["indicator"], "warning");
-    assert!(!card["detail"].as_str().unwrap().contains("### Routine"));
+    let detail = card["detail"].as_str().unwrap();
+    assert!(!detail.contains("### Routine"));
+    for planless in ["the plan below", "the plan is kept gentle", "Assumed:"] {
+        assert!(!detail.contains(planless), "{planless}: {detail}");
+    }
     // No flag fired: the summary names the age, never an empty list.
     let summary = card["summary"].as_str().unwrap();
     assert_eq!(

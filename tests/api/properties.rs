@@ -455,6 +455,10 @@ proptest! {
                 }
             }
         }
+        // With no plan, nothing explains what the plan follows.
+        if r.approach == PlanApproach::NoPlan {
+            prop_assert!(!r.explanation.iter().any(|s| s.rule == "age-band"), "an age band's care with no plan");
+        }
         // Each flag's own action is said at most once in the answer.
         let whole = serde_json::to_string(&r).unwrap();
         for f in &flags {

@@ -196,13 +196,17 @@ fn detail(catalog: &Catalog, rec: &Recommendation<'_>, person: &Person, record: 
     if !rec.triage.flags.is_empty() {
         md.push('\n');
     }
+    let planned = rec.approach != PlanApproach::NoPlan;
     if let Some(sb) = &rec.start_back {
-        let advice = match sb.risk {
-            Risk::Low => "advice and self-management; no referral needed on this score",
-            Risk::Medium => "refer to physiotherapy; the plan below is exercise-centred",
-            Risk::High => {
+        // With no plan there is no "plan below" to describe.
+        let advice = match (sb.risk, planned) {
+            (Risk::Low, _) => "advice and self-management; no referral needed on this score",
+            (Risk::Medium, true) => "refer to physiotherapy; the plan below is exercise-centred",
+            (Risk::Medium, false) => "refer to physiotherapy once assessed",
+            (Risk::High, true) => {
                 "refer to psychologically informed physiotherapy; the plan below is exercise-centred"
             }
+            (Risk::High, false) => "refer to psychologically informed physiotherapy once assessed",
         };
         let _ = writeln!(
             md,
@@ -311,14 +315,17 @@ fn detail(catalog: &Catalog, rec: &Recommendation<'_>, person: &Person, record: 
             );
         }
     }
-    if person.pain.intensity.is_none() {
-        md.push_str("- Pain intensity is not in the record: the plan is kept gentle\n");
+    // The plan's assumptions matter only where there is a plan.
+    if planned {
+        if person.pain.intensity.is_none() {
+            md.push_str("- Pain intensity is not in the record: the plan is kept gentle\n");
+        }
+        let _ = writeln!(
+            md,
+            "- Assumed: {} minutes a day, household items only (floor, wall, chair, towel), massage available; POST /recommendation tailors these",
+            person.preferences.minutes_per_day
+        );
     }
-    let _ = writeln!(
-        md,
-        "- Assumed: {} minutes a day, no equipment beyond a floor, massage available; POST /recommendation tailors these",
-        person.preferences.minutes_per_day
-    );
     match record.age {
         Some(age) => {
             let _ = writeln!(md, "- Age: {age}");
