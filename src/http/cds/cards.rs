@@ -40,12 +40,20 @@ pub const OVERRIDE_REASONS: [(&str, &str); 4] = [
 /// The code system of [`OVERRIDE_REASONS`].
 pub const OVERRIDE_SYSTEM: &str = "urn:backcare:cds:override-reason";
 
-/// `text`, cut at a character boundary so it is under [`SUMMARY_MAX`].
+/// `text`, cut so it is under [`SUMMARY_MAX`] characters: at the last
+/// space that leaves it short enough (a clinician reads whole words), or at
+/// a character boundary when one word alone is too long.
 fn summary(text: String) -> String {
     if text.chars().count() < SUMMARY_MAX {
         return text;
     }
-    let mut cut: String = text.chars().take(SUMMARY_MAX - 2).collect();
+    let kept: String = text.chars().take(SUMMARY_MAX - 2).collect();
+    let mut cut = match kept.rfind(' ') {
+        Some(space) if space > 0 => kept[..space]
+            .trim_end_matches([',', ';', ':', '-', ' '])
+            .to_owned(),
+        _ => kept,
+    };
     cut.push('…');
     cut
 }
@@ -430,4 +438,34 @@ fn slot_name(slot: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Summaries stay under the CDS Hooks limit, and a cut one ends
+        /// with a whole word of the headline and an ellipsis.
+        #[test]
+        fn summaries_are_short_and_cut_between_words(words in proptest::collection::vec("[a-zé]{1,12}[,;]?", 1..40)) {
+            let text = words.join(" ");
+            let short = summary(text.clone());
+            prop_assert!(short.chars().count() < SUMMARY_MAX, "{short}");
+            if short != text {
+                let kept = short.strip_suffix('…').expect("an ellipsis");
+                prop_assert!(text.starts_with(kept), "{kept} is not a prefix of {text}");
+                let rest = &text[kept.len()..];
+                prop_assert!(rest.starts_with([' ', ',', ';']), "cut mid-word: {short} / {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_long_word_is_cut_at_a_character_boundary() {
+        let text = "é".repeat(SUMMARY_MAX * 2);
+        let short = summary(text);
+        assert_eq!(short.chars().count(), SUMMARY_MAX - 1);
+    }
 }
