@@ -143,12 +143,10 @@ pub struct Refs {
     pub escalation_signs: Vec<Vec<(Vec<SignRef>, usize)>>,
     /// Per education message: its `sources` as source positions.
     pub education_sources: Vec<Vec<u16>>,
-    /// Per education message: its title lower-cased, for use mid-sentence.
-    pub education_lower_titles: Vec<String>,
+    /// Per education message: its title in quotation marks, for use mid-sentence.
+    pub education_quoted_titles: Vec<String>,
     /// Per activity goal: its `sources` as source positions.
     pub activity_sources: Vec<Vec<u16>>,
-    /// Per technique: its name lower-cased, for use mid-sentence.
-    pub technique_lower_names: Vec<String>,
     /// Per exercise, parallel to `exercise_harder`: when to move on to that
     /// harder version, worded once because it depends only on the content.
     pub exercise_up_to: Vec<Vec<String>>,
@@ -171,6 +169,10 @@ pub struct CautionKey {
     pub conditions: Vec<u16>,
     /// Red-flag positions.
     pub red_flags: Vec<u16>,
+    /// Condition positions that hide the caution.
+    pub unless_conditions: Vec<u16>,
+    /// Red-flag positions that hide the caution.
+    pub unless_red_flags: Vec<u16>,
 }
 
 /// A sign of an escalation rule, as a position in its list.
@@ -244,6 +246,8 @@ impl Refs {
                 .map(|n| CautionKey {
                     conditions: positions(&n.only_with.conditions, &condition),
                     red_flags: positions(&n.only_with.red_flags, &flag),
+                    unless_conditions: positions(&n.unless.conditions, &condition),
+                    unless_red_flags: positions(&n.unless.red_flags, &flag),
                 })
                 .collect()
         };
@@ -378,14 +382,17 @@ impl Refs {
                 .iter()
                 .map(|m| positions(&m.sources, &source))
                 .collect(),
-            education_lower_titles: c.education.iter().map(|m| m.title.to_lowercase()).collect(),
+            education_quoted_titles: c
+                .education
+                .iter()
+                .map(|m| format!("\u{201c}{}\u{201d}", m.title))
+                .collect(),
             activity_sources: c
                 .activity
                 .goals
                 .iter()
                 .map(|g| positions(&g.sources, &source))
                 .collect(),
-            technique_lower_names: c.techniques.iter().map(|t| t.name.to_lowercase()).collect(),
             exercise_up_to: c
                 .exercises
                 .iter()

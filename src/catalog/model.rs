@@ -278,7 +278,7 @@ impl AvoidIf {
 /// A caution: for everyone, or only for people with one of the listed
 /// conditions or red flags, and only for pain of the listed durations. In
 /// content it is a plain sentence, or `{"text", "conditions", "red_flags",
-/// "durations"}`.
+/// "durations", "unless_conditions", "unless_red_flags", "pressure"}`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(from = "CautionText")]
 pub struct CautionNote {
@@ -288,6 +288,13 @@ pub struct CautionNote {
     pub only_with: AvoidIf,
     /// Shown only for pain of these durations; empty for any.
     pub durations: Vec<Duration>,
+    /// Not shown to people with one of these, because another entry of
+    /// theirs says the same more fully.
+    pub unless: AvoidIf,
+    /// The massage pressure the caution speaks of, if any: it is shown
+    /// only while the plan holds massage and allows that pressure, so that
+    /// it never contradicts a tighter cap.
+    pub pressure: Option<Pressure>,
 }
 
 impl CautionNote {
@@ -296,6 +303,9 @@ impl CautionNote {
         self.only_with.conditions.is_empty()
             && self.only_with.red_flags.is_empty()
             && self.durations.is_empty()
+            && self.unless.conditions.is_empty()
+            && self.unless.red_flags.is_empty()
+            && self.pressure.is_none()
     }
 }
 
@@ -314,6 +324,12 @@ enum CautionText {
         red_flags: Vec<String>,
         #[serde(default)]
         durations: Vec<Duration>,
+        #[serde(default)]
+        unless_conditions: Vec<String>,
+        #[serde(default)]
+        unless_red_flags: Vec<String>,
+        #[serde(default)]
+        pressure: Option<Pressure>,
     },
 }
 
@@ -324,12 +340,17 @@ impl From<CautionText> for CautionNote {
                 text,
                 only_with: AvoidIf::default(),
                 durations: Vec::new(),
+                unless: AvoidIf::default(),
+                pressure: None,
             },
             CautionText::Keyed {
                 text,
                 conditions,
                 red_flags,
                 durations,
+                unless_conditions,
+                unless_red_flags,
+                pressure,
             } => Self {
                 text,
                 only_with: AvoidIf {
@@ -337,6 +358,11 @@ impl From<CautionText> for CautionNote {
                     red_flags,
                 },
                 durations,
+                unless: AvoidIf {
+                    conditions: unless_conditions,
+                    red_flags: unless_red_flags,
+                },
+                pressure,
             },
         }
     }
@@ -360,6 +386,9 @@ pub struct Technique {
     pub id: String,
     /// Plain name.
     pub name: String,
+    /// The name as said mid-sentence, with its article where it takes one
+    /// ("a massage ball", "foam rolling", "Swedish massage").
+    pub phrase: String,
     /// Massage, self-massage, stretching or adjunct.
     pub modality: Modality,
     /// Recommended or not recommended.

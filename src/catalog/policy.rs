@@ -19,6 +19,8 @@ pub struct AgeBand {
     pub id: String,
     /// Plain name, for use mid-sentence ("aged 70 or over").
     pub name: String,
+    /// The band as one of several signs in a list ("being 70 or over").
+    pub as_sign: String,
     /// The youngest age in the band.
     #[serde(default)]
     pub min_age: Option<u8>,
@@ -212,8 +214,9 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("start-back-medium-physiotherapy", &[]),
     ("start-back-high-psychologically-informed", &[]),
     ("no-plan", &["level"]),
+    ("pain-rising-review", &["points"]),
     ("default-condition", &["condition"]),
-    ("gentle-plan", &["because"]),
+    ("gentle-plan", &["because", "what"]),
     ("pressure-cap", &["pressure", "because"]),
     ("difficulty-cap", &["difficulty", "because"]),
     ("condition-approach", &["approach", "conditions"]),
@@ -231,6 +234,7 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("adjuncts", &["techniques"]),
     ("routine-empty", &[]),
     ("routine", &["exercises", "used", "budget"]),
+    ("no-held-stretches", &["because"]),
     ("massage-only-acute", &[]),
     ("no-safe-plan", &[]),
     ("activity", &["minutes"]),
@@ -248,6 +252,7 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("progress-easy-held", &["was", "now"]),
     ("progress-left-out-unsafe", &["was", "why"]),
     ("progress-left-out", &["was"]),
+    ("progress-not-suited", &["was", "conditions"]),
 ];
 
 /// Every sentence the engine says to a person, with its placeholders.
@@ -258,6 +263,8 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("triage.lead.self_care", &[]),
     ("triage.also_mention", &["flag"]),
     ("triage.severe_pain", &[]),
+    ("triage.severe_pain_lasting", &[]),
+    ("triage.pain_rising", &[]),
     ("triage.no_plan_fits", &[]),
     ("urgency.see_clinician", &[]),
     ("urgency.urgent", &[]),
@@ -276,6 +283,9 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("gentle.warning_sign", &[]),
     ("gentle.unrecorded_pain", &[]),
     ("gentle.severe_pain", &[]),
+    ("gentle.pain_rising", &[]),
+    ("gentle.what.with_massage", &[]),
+    ("gentle.what.exercise", &[]),
     ("reason.not_recommended", &["reason"]),
     ("reason.not_safe_with", &["name"]),
     ("reason.no_massage_with", &["name", "reason"]),

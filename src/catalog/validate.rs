@@ -231,6 +231,16 @@ impl<'a, 'p> Check<'a, 'p> {
                 &n.only_with.red_flags,
                 Target::RedFlag,
             );
+            self.refs(
+                &format!("{at}.unless_conditions"),
+                &n.unless.conditions,
+                Target::Condition,
+            );
+            self.refs(
+                &format!("{at}.unless_red_flags"),
+                &n.unless.red_flags,
+                Target::RedFlag,
+            );
         }
     }
 
@@ -341,6 +351,7 @@ pub(super) fn red_flag(c: &mut Check<'_, '_>, f: &RedFlag) {
 pub(super) fn technique(c: &mut Check<'_, '_>, t: &Technique) {
     c.id(&t.id);
     c.text("name", &t.name);
+    c.text("phrase", &t.phrase);
     match (t.status, &t.status_reason) {
         (TechniqueStatus::NotRecommended, None) => {
             c.problem("status_reason", "required when status is `not-recommended`")

@@ -145,6 +145,11 @@ pub(super) struct Context<'c> {
     pub(super) pain_bits: Vec<u32>,
     pub(super) limits: Limits<'c>,
     pub(super) massage_in_plan: bool,
+    /// Whether last week's rising pain, with every reported exercise
+    /// hurting, is what alone calls for a clinician's review.
+    pub(super) pain_review_alone: bool,
+    /// Whether the final plan holds no massage or self-massage, once known.
+    pub(super) massage_free: bool,
     /// The STarT Back tier, when the person answered the questions.
     pub(super) risk: Option<Risk>,
     /// Why each technique (catalog order) is ruled out, computed once.
@@ -244,6 +249,8 @@ impl<'c> Context<'c> {
             effective,
             limits: Limits::default(),
             massage_in_plan: false,
+            pain_review_alone: false,
+            massage_free: false,
             risk: None,
             technique_exclusions: Vec::new(),
             exercise_exclusions: Vec::new(),
@@ -297,7 +304,7 @@ impl<'c> Context<'c> {
             .age_bands
             .iter()
             .find(|b| b.id == id)
-            .map_or(Cow::Borrowed(id), |b| Cow::Borrowed(b.name.as_str()))
+            .map_or(Cow::Borrowed(id), |b| Cow::Borrowed(b.as_sign.as_str()))
     }
 
     /// The name of one of the catalog's conditions, lower-cased, read by
@@ -395,7 +402,22 @@ impl<'c> Context<'c> {
                 let theirs = !keyed
                     || k.conditions.iter().any(|p| self.condition_set.contains(*p))
                     || k.red_flags.iter().any(|p| self.flag_set.contains(*p));
-                theirs && (n.durations.is_empty() || n.durations.contains(&duration))
+                let hidden = k
+                    .unless_conditions
+                    .iter()
+                    .any(|p| self.condition_set.contains(*p))
+                    || k.unless_red_flags
+                        .iter()
+                        .any(|p| self.flag_set.contains(*p));
+                // A pressure caution holds only where the plan has massage
+                // at that pressure: a tighter cap, or no massage, hides it.
+                let pressure_ok = n
+                    .pressure
+                    .is_none_or(|p| !self.massage_free && self.limits.max_pressure >= p);
+                theirs
+                    && !hidden
+                    && pressure_ok
+                    && (n.durations.is_empty() || n.durations.contains(&duration))
             })
             .map(|(n, _)| n.text.as_str())
             .collect()

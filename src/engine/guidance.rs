@@ -69,7 +69,7 @@ pub(super) fn education<'c>(ctx: &mut Context<'c>) -> Vec<EducationItem<'c>> {
     let titles = join_words(
         chosen
             .iter()
-            .map(|m| refs.education_lower_titles[at(m)].as_str()),
+            .map(|m| refs.education_quoted_titles[at(m)].as_str()),
         catalog.msg(m!("names.and")),
     );
     ctx.fire(r!("education"), &[("titles", &titles)], ids, sources);

@@ -94,7 +94,9 @@ pub(super) fn decide<'c>(ctx: &mut Context<'c>, level: TriageLevel) -> Limits<'c
     // A warning sign for a clinician, or pain that is severe or unrecorded,
     // makes every part of the plan gentle.
     let intensity = ctx.person.pain.intensity;
-    l.gentle = if level == TriageLevel::SeeClinician {
+    l.gentle = if level == TriageLevel::SeeClinician && ctx.pain_review_alone {
+        Some("gentle.pain_rising")
+    } else if level == TriageLevel::SeeClinician {
         Some("gentle.warning_sign")
     } else if intensity.is_none() {
         Some("gentle.unrecorded_pain")
@@ -121,38 +123,55 @@ pub(super) fn decide<'c>(ctx: &mut Context<'c>, level: TriageLevel) -> Limits<'c
             Difficulty::Beginner,
             &because,
         );
-        let flags: Vec<&str> = ctx.flags.iter().map(|f| f.id.as_str()).collect();
+    }
+    l
+}
+
+/// Explains the caps that bind, once the plan is known: pressure is said
+/// only of a plan that holds massage or self-massage (`pressure_in_plan`),
+/// so that an answer with no massage never speaks of its pressure; "the
+/// plan is gentle" only of an answer with a plan (`has_plan`).
+pub(super) fn explain(ctx: &mut Context<'_>, has_plan: bool, pressure_in_plan: bool) {
+    let catalog = ctx.catalog;
+    let and = catalog.msg(m!("names.and"));
+    let l = &ctx.limits;
+    let (gentle, pressure, difficulty) = (l.gentle, l.max_pressure, l.max_difficulty);
+    let (pressure_by, pressure_ids) = (names_of(&l.pressure_by, and), l.pressure_ids());
+    let (difficulty_by, difficulty_ids) = (names_of(&l.difficulty_by, and), l.difficulty_ids());
+    if let Some(key) = gentle.filter(|_| has_plan) {
+        let what = catalog.msg(if pressure_in_plan {
+            m!("gentle.what.with_massage")
+        } else {
+            m!("gentle.what.exercise")
+        });
+        let flags = ctx.flags.iter().map(|f| f.id.as_str()).collect();
+        let because = say(catalog, key, &[]);
         ctx.fire(
             r!("gentle-plan"),
-            &[("because", &because.name)],
+            &[("because", &because), ("what", what)],
             flags,
             vec![],
         );
     }
-    if l.max_pressure < Pressure::Firm {
-        let because = names_of(&l.pressure_by, catalog.msg(m!("names.and")));
-        let ids = l.pressure_ids();
+    if pressure_in_plan && pressure < Pressure::Firm {
         ctx.fire(
             r!("pressure-cap"),
-            &[("pressure", l.max_pressure.as_str()), ("because", &because)],
-            ids,
+            &[("pressure", pressure.as_str()), ("because", &pressure_by)],
+            pressure_ids,
             vec![],
         );
     }
-    if l.max_difficulty < Difficulty::Advanced {
-        let because = names_of(&l.difficulty_by, catalog.msg(m!("names.and")));
-        let ids = l.difficulty_ids();
+    if difficulty < Difficulty::Advanced {
         ctx.fire(
             r!("difficulty-cap"),
             &[
-                ("difficulty", l.max_difficulty.as_str()),
-                ("because", &because),
+                ("difficulty", difficulty.as_str()),
+                ("because", &difficulty_by),
             ],
-            ids,
+            difficulty_ids,
             vec![],
         );
     }
-    l
 }
 
 #[cfg(test)]

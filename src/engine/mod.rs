@@ -125,6 +125,9 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
 
     // 2. Caps from conditions, flags, age and pain.
     ctx.limits = limits::decide(&mut ctx, triage.level);
+    // The caps are explained here, in this order, once the plan shows
+    // whether it holds any massage.
+    let caps_at = ctx.steps.len();
     // Exclusions depend only on the person and the caps: decide them once,
     // techniques first, because exercises inherit what they apply.
     ctx.technique_exclusions = catalog
@@ -169,6 +172,14 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         .find(|t| t.id == catalog.policy.warm_up);
     let gentle_only = gentle_only && ctx.massage_in_plan;
     let routine = routine::build(&mut ctx, gentle_only, &adjustments, warm_up);
+    // Self-massage the routine gives minutes and a place is the
+    // self-massage the plan names: the picks are the routine's own tools.
+    let in_routine = routine_self_massage(&ctx, routine.as_ref());
+    let self_massage_techniques = if in_routine.is_empty() {
+        chosen.self_massage.clone()
+    } else {
+        in_routine
+    };
     let massage = ctx.massage_in_plan.then(|| {
         // One professional massage to book, the best fit; the others are
         // alternatives.
@@ -183,7 +194,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
             techniques: hands_on,
             alternatives,
             after_massage,
-            self_massage: massage::picks(&ctx, &chosen.self_massage),
+            self_massage: massage::picks(&ctx, &self_massage_techniques),
         }
     });
     let plan_approach = match (&routine, &massage) {
@@ -196,7 +207,21 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         (None, _) => PlanApproach::NoPlan,
     };
     let no_fit = plan_approach == PlanApproach::NoPlan;
+    let pressure_in_plan = !no_fit
+        && (massage.is_some()
+            || routine
+                .iter()
+                .flat_map(|r| &r.sessions)
+                .flat_map(|s| &s.items)
+                .any(|i| i.kind == crate::catalog::ExerciseKind::SelfMassage));
+    ctx.massage_free = !pressure_in_plan;
+    let later = ctx.steps.split_off(caps_at);
+    limits::explain(&mut ctx, !no_fit, pressure_in_plan);
+    ctx.steps.extend(later);
     let (massage, routine, adjunct_techniques) = if no_fit {
+        // No safe plan fits: a physiotherapist should build one, so the
+        // answer is at least a visit to a clinician.
+        triage.level = triage.level.max(TriageLevel::SeeClinician);
         ctx.fire(r!("no-safe-plan"), &[], vec![], vec![]);
         ctx.steps.retain(|s| s.rule != "age-band");
         (None, None, Vec::new())
@@ -219,7 +244,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         if let Some(t) = chosen.lighter
             && !chosen.hands_on.is_empty()
         {
-            let name = t.name.clone();
+            let name = t.phrase.clone();
             ctx.fire(
                 r!("lighter-massage-offered"),
                 &[("technique", &name)],
@@ -274,6 +299,36 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     }
 }
 
+/// The self-massage techniques the routine's self-massage items use, in
+/// routine order, each once.
+fn routine_self_massage<'c>(
+    ctx: &Context<'c>,
+    routine: Option<&Routine<'c>>,
+) -> Vec<&'c Technique> {
+    let catalog = ctx.catalog;
+    let mut out: Vec<&'c Technique> = Vec::new();
+    let items = routine
+        .into_iter()
+        .flat_map(|r| &r.sessions)
+        .flat_map(|s| &s.items)
+        .filter(|i| i.kind == crate::catalog::ExerciseKind::SelfMassage);
+    for item in items {
+        let Some(e) = catalog.exercise(item.exercise_id) else {
+            continue;
+        };
+        let applies =
+            &catalog.refs().exercise_applies[crate::catalog::position(&catalog.exercises, e)];
+        for t in applies.iter().map(|t| &catalog.techniques[usize::from(*t)]) {
+            if t.modality == crate::catalog::Modality::SelfMassage
+                && !out.iter().any(|o| o.id == t.id)
+            {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
 /// Massage with no exercise beside it only where the guidelines allow it:
 /// acute pain, no STarT Back tier asking for physiotherapy, no long-term
 /// goal, nothing that makes massage only a support, and a massage that is
@@ -298,7 +353,7 @@ fn fire_techniques<'c>(
     let catalog = ctx.catalog;
     let ids: Vec<&str> = chosen.iter().map(|t| t.id.as_str()).collect();
     let names = context::join_words(
-        chosen.iter().map(|t| t.name.as_str()),
+        chosen.iter().map(|t| t.phrase.as_str()),
         catalog.msg(m!("names.and")),
     );
     let sources = entry_sources(

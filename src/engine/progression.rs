@@ -40,6 +40,8 @@ struct Said<'c> {
     rule: (usize, &'static str),
     was: &'c Exercise,
     into: Option<&'c Exercise>,
+    /// Whether the reported exercise suits one of the person's conditions.
+    suited: bool,
 }
 
 /// Whether `e` is safe for this person (no exclusion).
@@ -83,12 +85,11 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
             // Worse pain: nothing harder comes in, by a step-up or otherwise.
             adj.drop.extend(e.harder.iter().map(String::as_str));
         }
-        // Only last week's own kind of item counts: an exercise that suits
-        // none of this person's conditions was not theirs to report on.
+        // An exercise that suits none of this person's conditions is not
+        // brought back by the report, but what it says still counts: one
+        // that hurt is never chosen this week, and its fate is explained.
         let suits = &catalog.refs().exercise_suitable_set[position(&catalog.exercises, e)];
-        if ctx.effective_set.overlap(suits) == 0 {
-            continue;
-        }
+        let suited = ctx.effective_set.overlap(suits) > 0;
         let name = e.name.to_lowercase();
         let easier = version(ctx, &e.easier);
         let harder = version(ctx, &e.harder);
@@ -174,12 +175,19 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
             Felt::Right => (r!("progress-keep"), Some(e), String::new()),
         };
         if let Some(v) = into {
-            *adj.boost.entry(v.id.as_str()).or_default() += continuity;
+            if suited {
+                *adj.boost.entry(v.id.as_str()).or_default() += continuity;
+            }
             if !text.is_empty() {
                 adj.change.insert(v.id.as_str(), text);
             }
         }
-        adj.said.push(Said { rule, was: e, into });
+        adj.said.push(Said {
+            rule,
+            was: e,
+            into,
+            suited,
+        });
     }
     adj
 }
@@ -211,9 +219,14 @@ pub(super) fn explain<'c>(ctx: &mut Context<'c>, adj: &Adjustments<'c>, in_plan:
                 ctx.fire(said.rule, &[("was", &was), ("now", &now)], ids, vec![]);
             }
             (Some(v), None) => {
-                let excluded = ctx.exercise_exclusions[position(&catalog.exercises, v)]
-                    .as_ref()
-                    .filter(|x| x.listed);
+                // The reported exercise's own exclusion first, then its
+                // version's: what rules either out is the reason.
+                let listed = |e: &Exercise| {
+                    ctx.exercise_exclusions[position(&catalog.exercises, e)]
+                        .as_ref()
+                        .filter(|x| x.listed)
+                };
+                let excluded = listed(said.was).or_else(|| listed(v));
                 match excluded {
                     Some(x) => {
                         let why = x.reason.clone();
@@ -223,6 +236,18 @@ pub(super) fn explain<'c>(ctx: &mut Context<'c>, adj: &Adjustments<'c>, in_plan:
                             r!("progress-left-out-unsafe"),
                             &[("was", &was), ("why", &why)],
                             ids,
+                            vec![],
+                        );
+                    }
+                    None if !said.suited => {
+                        let conditions = super::context::join_words(
+                            ctx.effective.iter().map(|c| ctx.condition_name(c)),
+                            catalog.msg(m!("names.and")),
+                        );
+                        ctx.fire(
+                            r!("progress-not-suited"),
+                            &[("was", &was), ("conditions", &conditions)],
+                            vec![said.was.id.as_str()],
                             vec![],
                         );
                     }

@@ -1,7 +1,9 @@
 //! Building the exercise routine: filter for safety and fit, rank for
 //! relevance, fill the time budget, then schedule in a sensible order.
 
-use crate::catalog::{Exercise, ExerciseKind, PregnancySafety, Slot, StretchType, position};
+use crate::catalog::{
+    Exercise, ExerciseKind, Modality, PregnancySafety, Slot, StretchType, position,
+};
 
 use super::context::{Context, Exclusion, area_bits, names_of};
 use super::explanation::{m, r, say_at};
@@ -79,7 +81,7 @@ pub(super) fn exclusion<'c>(ctx: &Context<'c>, e: &'c Exercise) -> Option<Exclus
             if !x.listed {
                 return Some(Exclusion::quiet());
             }
-            let name = &refs.technique_lower_names[t];
+            let name = &catalog.techniques[t].phrase;
             return Some(Exclusion {
                 reason: say_at(
                     catalog,
@@ -371,7 +373,7 @@ pub(super) fn build<'c>(
         session.before = Some(say_at(
             ctx.catalog,
             m!("session.warm_up"),
-            &[("technique", &t.name)],
+            &[("technique", &t.phrase)],
         ));
     }
     let ids: Vec<&str> = chosen.iter().map(|e| e.id.as_str()).collect();
@@ -400,10 +402,46 @@ pub(super) fn build<'c>(
         ids,
         sources,
     );
+    explain_no_stretches(ctx, &chosen);
     Some(Routine {
         total_minutes: used,
         sessions,
     })
+}
+
+/// A routine with no held stretch because every stretching technique is
+/// ruled out says so: the approach's name must not promise stretches the
+/// person cannot have.
+fn explain_no_stretches<'c>(ctx: &mut Context<'c>, chosen: &[&'c Exercise]) {
+    if chosen.iter().any(|e| e.kind == ExerciseKind::Stretch) {
+        return;
+    }
+    let catalog = ctx.catalog;
+    let mut stretching = catalog
+        .techniques
+        .iter()
+        .zip(&ctx.technique_exclusions)
+        .filter(|(t, _)| t.modality == Modality::Stretching);
+    let mut because: Vec<&'c str> = Vec::new();
+    let mut ids: Vec<&'c str> = Vec::new();
+    let all_out = stretching.all(|(t, x)| match x {
+        Some(x) if x.listed => {
+            ids.push(t.id.as_str());
+            for b in &x.because {
+                if !because.contains(b) {
+                    because.push(b);
+                }
+            }
+            true
+        }
+        _ => false,
+    });
+    if !all_out || ids.is_empty() {
+        return;
+    }
+    let names = ctx.names(&because);
+    ids.extend(because);
+    ctx.fire(r!("no-held-stretches"), &[("because", &names)], ids, vec![]);
 }
 
 /// The stretches to do straight after a professional massage, while the

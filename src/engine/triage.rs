@@ -44,6 +44,47 @@ fn present<'c>(ctx: &Context<'c>, rule: &'c EscalationRule) -> Vec<&'c str> {
         .collect()
 }
 
+/// The signs to name in a sentence: a condition the person did not report,
+/// implied by another sign in the same list (a minor fall counts as a
+/// recent injury), goes without saying.
+fn said_signs<'c>(ctx: &Context<'c>, signs: &[&'c str]) -> Vec<&'c str> {
+    let implied_by_listed = |s: &str| {
+        !ctx.person.conditions.iter().any(|c| c == s)
+            && (ctx
+                .flags
+                .iter()
+                .any(|f| signs.contains(&f.id.as_str()) && f.counts_as.iter().any(|c| c == s))
+                || ctx.age_bands.iter().any(|b| {
+                    signs.contains(&b.id.as_str()) && b.implies_conditions.iter().any(|c| c == s)
+                }))
+    };
+    signs
+        .iter()
+        .copied()
+        .filter(|s| !implied_by_listed(s))
+        .collect()
+}
+
+/// Whether last week's report shows the pain up by the policy's margin
+/// with every reported exercise painful.
+pub(super) fn pain_rising_and_painful(ctx: &Context<'_>) -> bool {
+    let Some(report) = ctx.person.last_week.as_ref() else {
+        return false;
+    };
+    let rising = match (report.pain_then, ctx.person.pain.intensity) {
+        (Some(then), Some(now)) => {
+            now >= then.saturating_add(ctx.catalog.policy.limits.pain_worse_by)
+        }
+        _ => false,
+    };
+    rising
+        && !report.items.is_empty()
+        && report
+            .items
+            .iter()
+            .all(|i| i.felt == super::input::Felt::Painful)
+}
+
 /// Screens the person's red flags, conditions and age.
 pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
     let catalog = ctx.catalog;
@@ -63,6 +104,19 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
         .chain(bands.iter().filter_map(|b| b.urgency))
     {
         level = level.max(level_of(u));
+    }
+    // Pain rising week on week while every exercise hurts is not for
+    // self-care alone: a clinician should review it.
+    if pain_rising_and_painful(ctx) {
+        ctx.pain_review_alone = level < TriageLevel::SeeClinician;
+        level = level.max(TriageLevel::SeeClinician);
+        let worse_by = catalog.policy.limits.pain_worse_by.to_string();
+        ctx.fire(
+            r!("pain-rising-review"),
+            &[("points", &worse_by)],
+            vec![],
+            vec![],
+        );
     }
 
     // Each flag: its urgency after the rules that name it.
@@ -126,7 +180,7 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
     let mut raised = Vec::new();
     for rule in &rules {
         let signs = present(ctx, rule);
-        let names = ctx.names(&signs);
+        let names = ctx.names(&said_signs(ctx, &signs));
         let mut ids = vec![rule.id.as_str()];
         ids.extend(&signs);
         let sources = source_positions(ctx.catalog, &rule.sources);
@@ -227,8 +281,19 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
         .pain
         .intensity
         .is_some_and(|i| i >= catalog.policy.limits.severe_pain);
+    if pain_rising_and_painful(ctx) {
+        sentences.push(catalog.msg(m!("triage.pain_rising")));
+    }
     if severe && level <= TriageLevel::SeeClinician {
-        sentences.push(catalog.msg(m!("triage.severe_pain")));
+        // New pain may settle in days; lasting pain this strong is for a
+        // review of what else may help.
+        sentences.push(catalog.msg(
+            if ctx.person.pain.duration == super::input::Duration::Acute {
+                m!("triage.severe_pain")
+            } else {
+                m!("triage.severe_pain_lasting")
+            },
+        ));
     }
     unique_sentences(&sentences)
 }

@@ -111,6 +111,14 @@ pub struct KeyedCaution {
     pub red_flags: Vec<String>,
     /// Pain durations it is for; any when empty.
     pub durations: Vec<crate::engine::Duration>,
+    /// Condition ids that hide it: another entry of theirs says it more
+    /// fully.
+    pub unless_conditions: Vec<String>,
+    /// Red-flag ids that hide it.
+    pub unless_red_flags: Vec<String>,
+    /// The massage pressure it speaks of: shown only while a plan holds
+    /// massage that allows this pressure.
+    pub pressure: Option<crate::catalog::Pressure>,
 }
 
 impl From<&crate::catalog::CautionNote> for KeyedCaution {
@@ -120,6 +128,9 @@ impl From<&crate::catalog::CautionNote> for KeyedCaution {
             conditions: n.only_with.conditions.clone(),
             red_flags: n.only_with.red_flags.clone(),
             durations: n.durations.clone(),
+            unless_conditions: n.unless.conditions.clone(),
+            unless_red_flags: n.unless.red_flags.clone(),
+            pressure: n.pressure,
         }
     }
 }

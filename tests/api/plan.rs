@@ -472,3 +472,199 @@ async fn the_explanation_reads_as_plain_sentences_and_avoid_is_personal() {
             .any(|a| a["id"] == "tens")
     );
 }
+
+fn decisions(r: &Value) -> Vec<(&str, &str)> {
+    r["explanation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["rule"].as_str().unwrap(), s["decision"].as_str().unwrap()))
+        .collect()
+}
+
+fn caution_texts(r: &Value) -> Vec<&str> {
+    r["cautions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap())
+        .collect()
+}
+
+/// Near-misses a clinician reading answers found: each sentence agrees
+/// with the plan around it.
+#[tokio::test]
+async fn every_sentence_agrees_with_the_plan_it_explains() {
+    let app = TestApp::embedded();
+
+    // A recent injury rules massage out: nothing speaks of massage
+    // pressure, and the preferred approach is adjusted in so many words.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({
+            "pain": {"duration": "acute", "intensity": 7, "areas": ["lower_back"]},
+            "age": 28,
+            "conditions": ["recent-injury", "pulled-muscle"]
+        }),
+    )
+    .await;
+    assert!(r["massage"].is_null());
+    let d = decisions(&r);
+    assert!(!d.iter().any(|(rule, _)| *rule == "pressure-cap"), "{d:?}");
+    let gentle = d.iter().find(|(rule, _)| *rule == "gentle-plan").unwrap().1;
+    assert!(!gentle.contains("massage"), "{gentle}");
+    let excluded = d
+        .iter()
+        .find(|(rule, _)| *rule == "massage-excluded")
+        .unwrap()
+        .1;
+    assert!(excluded.contains("though"), "{excluded}");
+
+    // Active inflammation rules out every held stretch: the routine says
+    // it keeps to movement and strength, and holds no stretch.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({
+            "pain": {"duration": "chronic", "intensity": 4, "areas": ["lower_back"]},
+            "age": 28,
+            "conditions": ["chronic-stiffness"],
+            "red_flags": ["active-inflammation"]
+        }),
+    )
+    .await;
+    assert!(items(&r).iter().all(|i| i["kind"] != "stretch"));
+    assert!(
+        decisions(&r)
+            .iter()
+            .any(|(rule, d)| *rule == "no-held-stretches" && d.contains("active inflammation"))
+    );
+
+    // Older age with thin bones: one fall warning, and the pressure said
+    // is the tighter one.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({
+            "pain": {"duration": "chronic", "intensity": 3, "areas": ["lower_back"]},
+            "conditions": ["older-adult", "osteoporosis"]
+        }),
+    )
+    .await;
+    let cautions = caution_texts(&r);
+    let falls = cautions.iter().filter(|t| t.contains("fall")).count();
+    assert_eq!(falls, 1, "{cautions:#?}");
+    assert!(
+        !cautions.iter().any(|t| t.contains("moderate at most")),
+        "{cautions:#?}"
+    );
+
+    // Knee-to-chest is a pulled curl: ruled out with thin bones, and a
+    // report of it hears why.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({
+            "pain": {"duration": "chronic", "intensity": 3, "areas": ["lower_back"]},
+            "age": 62,
+            "conditions": ["osteoporosis"],
+            "last_week": {"pain": 3, "items": [{"exercise_id": "knee-to-chest", "days_done": 5, "felt": "too_easy"}]}
+        }),
+    )
+    .await;
+    assert!(!ids(&r).contains(&"knee-to-chest".to_owned()));
+    let d = decisions(&r);
+    let said = d
+        .iter()
+        .find(|(rule, _)| *rule == "progress-left-out-unsafe")
+        .unwrap_or_else(|| panic!("{d:#?}"));
+    assert!(said.1.contains("osteoporosis"), "{}", said.1);
+
+    // Lasting severe pain is not told it may ease within days.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({"pain": {"duration": "chronic", "intensity": 9, "areas": ["lower_back"]}}),
+    )
+    .await;
+    let message = r["triage"]["message"].as_str().unwrap();
+    assert!(!message.contains("few days"), "{message}");
+    assert!(message.contains("review"), "{message}");
+
+    // Pain up since last week with every exercise hurting: a review.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({
+            "pain": {"duration": "subacute", "intensity": 7, "areas": ["lower_back"]},
+            "conditions": ["chronic-stiffness"],
+            "last_week": {"pain": 4, "items": [
+                {"exercise_id": "cat-cow", "days_done": 5, "felt": "painful"},
+                {"exercise_id": "childs-pose", "days_done": 4, "felt": "painful"}
+            ]}
+        }),
+    )
+    .await;
+    assert_eq!(r["triage"]["level"], "see_clinician");
+    assert!(
+        decisions(&r)
+            .iter()
+            .any(|(rule, _)| *rule == "pain-rising-review")
+    );
+
+    // Avoiding every position leaves no plan: that is a visit, not
+    // self-care.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({
+            "pain": {"duration": "subacute", "intensity": 4, "areas": ["lower_back"]},
+            "preferences": {"massage_access": "none", "avoid_positions": [
+                "supine", "prone", "kneeling", "seated_floor", "seated_chair", "standing", "side_lying"
+            ]}
+        }),
+    )
+    .await;
+    assert_eq!(r["approach"], "none");
+    assert_eq!(r["triage"]["level"], "see_clinician");
+
+    // A minor fall counts as a recent injury, but the sentence names what
+    // was reported.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({
+            "pain": {"duration": "acute", "intensity": 5, "areas": ["lower_back"]},
+            "red_flags": ["minor-trauma", "steroid-use"]
+        }),
+    )
+    .await;
+    let d = decisions(&r);
+    let escalation = d.iter().find(|(rule, _)| *rule == "escalation").unwrap().1;
+    assert!(!escalation.contains("recent injury"), "{escalation}");
+    assert!(escalation.contains("steroid"), "{escalation}");
+
+    // Names mid-sentence read as words: techniques by their phrase,
+    // education by its quoted title, urgencies without a stray colon.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({
+            "pain": {"duration": "subacute", "intensity": 4, "areas": ["lower_back", "upper_back"]},
+            "conditions": ["myofascial-pain"],
+            "red_flags": ["night-pain"],
+            "preferences": {"equipment": ["foam_roller", "massage_ball", "handheld_massager"]}
+        }),
+    )
+    .await;
+    let text = decisions(&r)
+        .iter()
+        .map(|(_, d)| *d)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!text.contains(": a visit"), "{text}");
+    assert!(!text.contains("Handheld massage tool"), "{text}");
+    assert!(!text.contains("uses massage ball"), "{text}");
+    assert!(text.contains('\u{201c}'), "{text}");
+}

@@ -410,7 +410,8 @@ proptest! {
                 if p.conditions.is_empty() { eff.push(c.policy.default_condition.as_str()); }
                 e.suitable_for.iter().any(|s| eff.contains(&s.as_str()))
             });
-            for ri in report.items.iter().filter(|i| suits_them(&i.exercise_id)) {
+            // Whether or not it suits their conditions now.
+            for ri in &report.items {
                 if ri.felt == Felt::Painful {
                     for item in &all_items {
                         prop_assert!(item.exercise_id != ri.exercise_id, "{} hurt last week but is back", ri.exercise_id);
@@ -443,7 +444,7 @@ proptest! {
             let held: Vec<&str> = all_items.iter().map(|i| i.exercise_id).collect();
             for step in &r.explanation {
                 match step.rule {
-                    "progress-left-out" | "progress-left-out-unsafe" => {
+                    "progress-left-out" | "progress-left-out-unsafe" | "progress-not-suited" => {
                         prop_assert!(!held.contains(&step.catalog_ids[0]), "{} is in the plan but said to be left out", step.catalog_ids[0]);
                     }
                     "progress-pain-worse" | "progress-drop-painful" => {}
@@ -455,9 +456,89 @@ proptest! {
                 }
             }
         }
-        // With no plan, nothing explains what the plan follows.
+        // Every reported exercise hears what became of it, once.
+        if let Some(report) = &p.last_week
+            && r.approach != PlanApproach::NoPlan
+        {
+                for ri in report.items.iter().filter(|i| c.exercise(&i.exercise_id).is_some()) {
+                    let told = r.explanation.iter()
+                        .filter(|s| s.rule.starts_with("progress-") && s.rule != "progress-pain-worse")
+                        .filter(|s| s.catalog_ids.first() == Some(&ri.exercise_id.as_str()))
+                        .count();
+                    prop_assert_eq!(told, 1, "{} reported, told {} times", &ri.exercise_id, told);
+                }
+        }
+        // With no plan, nothing explains what the plan follows, and the
+        // answer is at least a visit to a clinician.
         if r.approach == PlanApproach::NoPlan {
             prop_assert!(!r.explanation.iter().any(|s| s.rule == "age-band"), "an age band's care with no plan");
+            prop_assert!(r.triage.level >= TriageLevel::SeeClinician, "no plan, yet self-care");
+        }
+        // Pressure is said only of a plan with massage in it, and never
+        // looser than the cap that binds.
+        let items: Vec<_> = r.routine.iter().flat_map(|x| &x.sessions).flat_map(|s| &s.items).collect();
+        let pressure_in_plan = r.massage.is_some()
+            || items.iter().any(|i| i.kind == backcare::catalog::ExerciseKind::SelfMassage);
+        if !pressure_in_plan {
+            prop_assert!(!r.explanation.iter().any(|s| s.rule == "pressure-cap"), "a pressure cap with no massage");
+            for s in r.explanation.iter().filter(|s| s.rule == "gentle-plan") {
+                prop_assert!(!s.decision.contains("massage"), "gentle plan speaks of massage: {}", s.decision);
+            }
+        }
+        let plan_cap = r.explanation.iter().find(|s| s.rule == "pressure-cap").map(|s| {
+            if s.decision.contains(" light ") { Pressure::Light } else { Pressure::Moderate }
+        });
+        for caution in &r.cautions {
+            let note = c.condition(caution.from).into_iter().flat_map(|x| &x.cautions).find(|n| n.text == caution.text);
+            if let Some(p) = note.and_then(|n| n.pressure) {
+                prop_assert!(pressure_in_plan, "pressure caution with no massage: {}", caution.text);
+                prop_assert!(plan_cap.is_none_or(|cap| p <= cap), "caution looser than the cap: {}", caution.text);
+            }
+            // A caution another of theirs says more fully is not repeated.
+            if let Some(n) = note {
+                prop_assert!(!n.unless.conditions.iter().any(has) && !n.unless.red_flags.iter().any(flagged), "{} said though hidden", caution.text);
+            }
+        }
+        // Lasting pain is not told it may settle within days.
+        if p.pain.duration != Duration::Acute {
+            prop_assert!(!r.triage.message.contains(c.message("triage.severe_pain")), "days-to-ease told for {} pain", p.pain.duration);
+        }
+        // Pain rising with every reported exercise hurting is for review.
+        if let Some(report) = &p.last_week {
+            let rising = matches!((report.pain_then, p.pain.intensity), (Some(t), Some(n)) if n >= t.saturating_add(c.policy.limits.pain_worse_by));
+            if rising && !report.items.is_empty() && report.items.iter().all(|i| i.felt == Felt::Painful) {
+                prop_assert!(r.triage.level >= TriageLevel::SeeClinician, "rising pain, everything hurt, self-care only");
+            }
+        }
+        // The self-massage the plan names is the routine's own, when the
+        // routine holds any.
+        if let Some(m) = &r.massage {
+            let mut in_routine: Vec<&str> = items.iter()
+                .filter(|i| i.kind == backcare::catalog::ExerciseKind::SelfMassage)
+                .flat_map(|i| c.exercise(i.exercise_id).unwrap().applies.iter().map(String::as_str))
+                .filter(|t| c.technique(t).is_some_and(|t| t.modality == backcare::catalog::Modality::SelfMassage))
+                .collect();
+            if !in_routine.is_empty() {
+                in_routine.sort_unstable();
+                in_routine.dedup();
+                let mut picks: Vec<&str> = m.self_massage.iter().map(|t| t.technique_id).collect();
+                picks.sort_unstable();
+                prop_assert_eq!(picks, in_routine, "self-massage picks differ from the routine's");
+            }
+        }
+        // An escalation names what the person reported, not what one of
+        // those signs implies.
+        for step in r.explanation.iter().filter(|s| s.rule == "escalation") {
+            for id in implied(c, &p).into_iter().filter(|id| !p.conditions.iter().any(|x| x == id)) {
+                let implier_listed = step.catalog_ids.iter().any(|s| {
+                    c.red_flag(s).is_some_and(|f| f.counts_as.iter().any(|x| x == id))
+                        || c.policy.age_bands.iter().any(|b| b.id == *s && b.implies_conditions.iter().any(|x| x == id))
+                });
+                let name = c.condition(id).unwrap().name.to_lowercase();
+                if implier_listed {
+                    prop_assert!(!step.decision.contains(&format!(", {name}")) && !step.decision.contains(&format!(" {name} ")) , "escalation names implied {}: {}", id, step.decision);
+                }
+            }
         }
         // Each flag's own action is said at most once in the answer.
         let whole = serde_json::to_string(&r).unwrap();
