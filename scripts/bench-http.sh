@@ -6,17 +6,21 @@
 # then peak RSS, start-up time to the first 200 and binary size. Each
 # endpoint is also run against the baseline serving a fixed body of the
 # same size as that endpoint's answer, which separates what the answer's
-# size costs on this stack from what our code costs.
+# size costs on this stack from what our code costs. The endpoint and its
+# same-size baseline run ROUNDS times (default 3), alternating, and the row
+# shows the medians, with the spread of the ratio: the machine's own speed
+# drifts between runs, and alternating puts each pair in the same moment.
 #
 # Then a soak: SOAK_REQUESTS (default 1,000,000) requests cycling through the
 # four endpoints, in two halves, with the service's resident memory after
 # each half, to show memory stays flat.
 #
-# Usage: scripts/bench-http.sh [seconds per endpoint, default 10]
+# Usage: [ROUNDS=3] [SOAK_REQUESTS=1000000] scripts/bench-http.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 SOAK_REQUESTS=${SOAK_REQUESTS:-1000000}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=64
 SERVICE_PORT=18180
 ADMIN_PORT=19180
@@ -108,9 +112,14 @@ wrk -t1 -c8 -d2s "http://127.0.0.1:$BASELINE_PORT/" > /dev/null
 
 read -r b_rps b_p50 b_p99 b_err < <(load "http://127.0.0.1:$BASELINE_PORT/")
 rows=()
+# The median of its arguments.
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 # Each endpoint is also compared with the baseline serving a fixed body of
 # the same size as the endpoint's answer ("same-size"): the ceiling for an
 # answer that large on this stack, so the gap that is left is our code's.
+# The two alternate ROUNDS times; the row holds the medians.
 run() {
   local name=$1 url=$2 body=${3:-} script="" bytes rps p50 p99 err s_rps
   if [ -n "$body" ]; then
@@ -119,15 +128,25 @@ run() {
   else
     bytes=$(curl -s "$url" | wc -c)
   fi
-  read -r rps p50 p99 err < <(load "$url" "$script")
   local port=$((BASELINE_PORT + 1))
   "$baseline" "127.0.0.1:$port" "$bytes" > /dev/null 2>&1 &
   local same_pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.01; done
-  read -r s_rps _ < <(load "http://127.0.0.1:$port/")
+  local all_rps=() all_p50=() all_p99=() all_same=() ratios=() errors=0 round
+  for (( round = 0; round < ROUNDS; round++ )); do
+    read -r rps p50 p99 err < <(load "$url" "$script")
+    read -r s_rps _ < <(load "http://127.0.0.1:$port/")
+    all_rps+=("$rps"); all_p50+=("$p50"); all_p99+=("$p99"); all_same+=("$s_rps")
+    ratios+=("$(awk -v a="$rps" -v b="$s_rps" 'BEGIN { print a / b }')")
+    errors=$((errors + err))
+  done
   kill "$same_pid"; wait "$same_pid" 2>/dev/null || true
-  rows+=("$(printf '| %-38s | %6s | %7s | %7s | %7s | %6s | %5.2f | %9s | %5.2f |' "$name" "$bytes" "$rps" "$p50" "$p99" "$err" \
-    "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN { print a / b }')" "$s_rps" "$(awk -v a="$rps" -v b="$s_rps" 'BEGIN { print a / b }')")")
+  rps=$(median "${all_rps[@]}"); s_rps=$(median "${all_same[@]}")
+  local spread
+  spread=$(printf '%s\n' "${ratios[@]}" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }')
+  rows+=("$(printf '| %-38s | %6s | %7.0f | %7s | %7s | %6s | %5.2f | %9.0f | %5.2f | %9s |' "$name" "$bytes" "$rps" \
+    "$(median "${all_p50[@]}")" "$(median "${all_p99[@]}")" "$errors" \
+    "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN { print a / b }')" "$s_rps" "$(median "${ratios[@]}")" "$spread")")
 }
 run "GET /exercises/{id}" "http://127.0.0.1:$SERVICE_PORT/exercises/piriformis-stretch"
 run "GET /exercises?area=lower_back" "http://127.0.0.1:$SERVICE_PORT/exercises?area=lower_back"
@@ -166,13 +185,14 @@ rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$service_pid/status")
 size=$(stat -c %s "$service")
 
 echo
-echo "wrk 1 thread, $CONNECTIONS connections, ${DURATION}s per endpoint; $(nproc) cores; $(uname -m)"
+echo "wrk 1 thread, $CONNECTIONS connections, ${DURATION}s per run, $ROUNDS rounds per endpoint; $(nproc) cores; $(uname -m)"
 echo
-echo "ratio: to the baseline; same-size: the baseline serving a fixed body as large as the answer"
+echo "ratio: to the baseline; same-size: the baseline serving a fixed body as large as the answer,"
+echo "alternating with the endpoint; medians of the rounds, and the lowest and highest same-size ratio"
 echo
-echo "| endpoint                               |  bytes |   req/s | p50 ms  | p99 ms  | errors | ratio | same-size | ratio |"
-echo "| -------------------------------------- | ------ | ------- | ------- | ------- | ------ | ----- | --------- | ----- |"
-printf '| %-38s | %6s | %7s | %7s | %7s | %6s | %5.2f | %9s | %5.2f |\n' "baseline (axum, fixed JSON)" 15 "$b_rps" "$b_p50" "$b_p99" "$b_err" 1 "$b_rps" 1
+echo "| endpoint                               |  bytes |   req/s | p50 ms  | p99 ms  | errors | ratio | same-size | ratio |    spread |"
+echo "| -------------------------------------- | ------ | ------- | ------- | ------- | ------ | ----- | --------- | ----- | --------- |"
+printf '| %-38s | %6s | %7s | %7s | %7s | %6s | %5.2f | %9s | %5.2f | %9s |\n' "baseline (axum, fixed JSON)" 15 "$b_rps" "$b_p50" "$b_p99" "$b_err" 1 "$b_rps" 1 "-"
 printf '%s\n' "${rows[@]}"
 echo
 echo "soak, mixed endpoints: first half $first_n requests ($first_err non-2xx), RSS after it $((first_rss / 1024)) MiB ($first_rss kB);"

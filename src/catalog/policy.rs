@@ -75,6 +75,9 @@ pub struct PlanLimits {
     pub strength_items: Vec<StrengthItems>,
     /// Pain this many points higher than last week's means no step-ups.
     pub pain_worse_by: u8,
+    /// An exercise done on fewer days than this last week counts as hard
+    /// to fit in: it is made simpler or shorter.
+    pub min_days_done: u8,
     /// The most education messages a plan carries.
     pub max_education: u8,
     /// The most exercises that step up to a harder version in one week.
@@ -105,6 +108,9 @@ pub struct Weights {
     pub strength_for_long_term: u32,
     /// Stretching and mobility, for quick relief.
     pub stretch_for_quick_relief: u32,
+    /// A self-massage exercise, when the plan holds massage and the person
+    /// has a suitable self-massage tool: the routine gives it its place.
+    pub self_massage_with_tools: u32,
     /// An exercise from last week's plan that went well (or its chosen
     /// easier or harder version), so the plan stays steady week to week.
     pub continuity: u32,
@@ -207,6 +213,7 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("red-flag", &["flag", "urgency"]),
     ("red-flag-raised", &["flag", "urgency", "from"]),
     ("escalation", &["rule", "signs", "urgency"]),
+    ("escalation-below", &["rule", "signs", "urgency"]),
     ("age-band", &["band", "conditions"]),
     ("age-band-no-plan", &["band"]),
     ("start-back", &["score", "psychosocial", "risk", "pathway"]),
@@ -216,6 +223,7 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("no-plan", &["level"]),
     ("pain-rising-review", &["points"]),
     ("default-condition", &["condition"]),
+    ("default-condition-with", &["condition", "implied"]),
     ("gentle-plan", &["because", "what"]),
     ("pressure-cap", &["pressure", "because"]),
     ("difficulty-cap", &["difficulty", "because"]),
@@ -250,6 +258,7 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("progress-more", &["was", "now"]),
     ("progress-keep", &["was", "now"]),
     ("progress-easy-held", &["was", "now"]),
+    ("progress-easy-held-pain", &["was", "now"]),
     ("progress-left-out-unsafe", &["was", "why"]),
     ("progress-left-out", &["was"]),
     ("progress-not-suited", &["was", "conditions"]),
@@ -284,6 +293,7 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("gentle.unrecorded_pain", &[]),
     ("gentle.severe_pain", &[]),
     ("gentle.pain_rising", &[]),
+    ("gentle.age_sign", &[]),
     ("gentle.what.with_massage", &[]),
     ("gentle.what.exercise", &[]),
     ("reason.not_recommended", &["reason"]),

@@ -14,6 +14,8 @@ pub(super) struct Ids<'a> {
     conditions: BTreeSet<&'a str>,
     red_flags: BTreeSet<&'a str>,
     exercises: BTreeSet<&'a str>,
+    /// What each exercise avoids: a harder version avoids at least as much.
+    exercise_avoid: BTreeMap<&'a str, &'a AvoidIf>,
     techniques: BTreeMap<&'a str, &'a Technique>,
     /// Age-band ids from the policy: signs beside flags and conditions.
     age_bands: BTreeSet<&'a str>,
@@ -41,6 +43,10 @@ impl<'a> Ids<'a> {
             conditions: id_set(conditions),
             red_flags: id_set(red_flags),
             exercises: id_set(exercises),
+            exercise_avoid: exercises
+                .iter()
+                .map(|(_, e)| (e.id.as_str(), &e.avoid_if))
+                .collect(),
             techniques: techniques.iter().map(|(_, t)| (t.id.as_str(), t)).collect(),
             age_bands: policy
                 .map(|p| p.age_bands.iter().map(|b| b.id.as_str()).collect())
@@ -503,7 +509,63 @@ pub(super) fn exercise(c: &mut Check<'_, '_>, e: &Exercise) {
             c.problem(field, "must not name the exercise itself");
         }
     }
+    versions_avoid_as_much(c, e);
     c.sources(&e.sources);
+}
+
+/// A harder version is ruled out for everyone its easier version is: a
+/// step up must never bring back what a condition or flag keeps out.
+fn versions_avoid_as_much(c: &mut Check<'_, '_>, e: &Exercise) {
+    let pairs = e
+        .harder
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            (
+                format!("harder[{i}]"),
+                &e.avoid_if,
+                h.as_str(),
+                c.ids.exercise_avoid.get(h.as_str()).copied(),
+            )
+        })
+        .chain(e.easier.iter().enumerate().map(|(i, h)| {
+            (
+                format!("easier[{i}]"),
+                &e.avoid_if,
+                h.as_str(),
+                c.ids.exercise_avoid.get(h.as_str()).copied(),
+            )
+        }))
+        .collect::<Vec<_>>();
+    for (field, own, other, theirs) in pairs {
+        let Some(theirs) = theirs else { continue };
+        let (strict, loose) = if field.starts_with("harder") {
+            (theirs, own)
+        } else {
+            (own, theirs)
+        };
+        let missing: Vec<&str> = loose
+            .conditions
+            .iter()
+            .chain(&loose.red_flags)
+            .filter(|id| !strict.conditions.contains(id) && !strict.red_flags.contains(id))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            let (hard, easy) = if field.starts_with("harder") {
+                (other, e.id.as_str())
+            } else {
+                (e.id.as_str(), other)
+            };
+            c.problem(
+                field,
+                format!(
+                    "`{hard}` is harder than `{easy}`, so it must avoid what `{easy}` avoids: {}",
+                    missing.join(", ")
+                ),
+            );
+        }
+    }
 }
 
 /// An exercise is at least as strict as every technique it applies: their
@@ -740,6 +802,7 @@ pub(super) fn policy(c: &mut Check<'_, '_>, p: &Policy) {
         c.range(&format!("limits.strength_items[{i}].count"), s.count, 0, 5);
     }
     c.range("limits.pain_worse_by", l.pain_worse_by, 1, 10);
+    c.range("limits.min_days_done", l.min_days_done, 1, 7);
     c.range("limits.max_education", l.max_education, 0, 10);
     c.range("limits.max_step_ups", l.max_step_ups, 0, 10);
     for (risk, ids) in &p.risk_adjuncts {

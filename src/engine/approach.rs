@@ -42,6 +42,15 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
         )
     };
     let catalog = ctx.catalog;
+    // Where massage is ruled out or out of reach, what helps most for this
+    // person is the plan without it: said so, and the reason follows.
+    let no_massage = ctx.limits.massage_excluded.is_some()
+        || ctx.person.preferences.massage_access == MassageAccess::NoAccess;
+    let said = if no_massage {
+        Approach::Stretching
+    } else {
+        approach
+    };
     let sources = entry_sources(
         &catalog.conditions,
         &catalog.refs().condition_sources,
@@ -52,7 +61,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
         &[
             (
                 "approach",
-                super::explanation::words(catalog, "approach", approach.as_str()),
+                super::explanation::words(catalog, "approach", said.as_str()),
             ),
             ("conditions", &names),
         ],

@@ -150,6 +150,9 @@ pub(super) struct Context<'c> {
     pub(super) pain_review_alone: bool,
     /// Whether the final plan holds no massage or self-massage, once known.
     pub(super) massage_free: bool,
+    /// Whether the massage chosen includes self-massage tools the person
+    /// has, so the routine makes room for one.
+    pub(super) self_massage_chosen: bool,
     /// The STarT Back tier, when the person answered the questions.
     pub(super) risk: Option<Risk>,
     /// Why each technique (catalog order) is ruled out, computed once.
@@ -251,6 +254,7 @@ impl<'c> Context<'c> {
             massage_in_plan: false,
             pain_review_alone: false,
             massage_free: false,
+            self_massage_chosen: false,
             risk: None,
             technique_exclusions: Vec::new(),
             exercise_exclusions: Vec::new(),

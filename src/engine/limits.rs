@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::catalog::{Difficulty, MassageRole, Pressure};
 
-use super::context::{Because, Context, Limits, names_of};
+use super::context::{Because, Context, Limits};
 use super::explanation::say;
 use super::explanation::{m, r};
 use super::output::TriageLevel;
@@ -96,6 +96,10 @@ pub(super) fn decide<'c>(ctx: &mut Context<'c>, level: TriageLevel) -> Limits<'c
     let intensity = ctx.person.pain.intensity;
     l.gentle = if level == TriageLevel::SeeClinician && ctx.pain_review_alone {
         Some("gentle.pain_rising")
+    } else if level == TriageLevel::SeeClinician && ctx.flags.is_empty() {
+        // No warning sign ticked: the age, alone or with a condition, asks
+        // for the check.
+        Some("gentle.age_sign")
     } else if level == TriageLevel::SeeClinician {
         Some("gentle.warning_sign")
     } else if intensity.is_none() {
@@ -135,10 +139,23 @@ pub(super) fn explain(ctx: &mut Context<'_>, has_plan: bool, pressure_in_plan: b
     let catalog = ctx.catalog;
     let and = catalog.msg(m!("names.and"));
     let l = &ctx.limits;
-    let (gentle, pressure, difficulty) = (l.gentle, l.max_pressure, l.max_difficulty);
-    let (pressure_by, pressure_ids) = (names_of(&l.pressure_by, and), l.pressure_ids());
-    let (difficulty_by, difficulty_ids) = (names_of(&l.difficulty_by, and), l.difficulty_ids());
-    if let Some(key) = gentle.filter(|_| has_plan) {
+    let gentle = l.gentle.filter(|_| has_plan);
+    let (pressure, difficulty) = (l.max_pressure, l.max_difficulty);
+    // "The whole plan is gentle" already says light pressure and beginner
+    // level: the caps name only who else sets them, and are not said
+    // when no one else does.
+    let others = |by: &[Because<'_>]| -> Option<String> {
+        let mut names = by
+            .iter()
+            .filter(|b| gentle.is_none() || !b.id.is_empty())
+            .map(|b| b.name.as_ref())
+            .peekable();
+        names.peek()?;
+        Some(super::context::join_words(names, and))
+    };
+    let (pressure_by, difficulty_by) = (others(&l.pressure_by), others(&l.difficulty_by));
+    let (pressure_ids, difficulty_ids) = (l.pressure_ids(), l.difficulty_ids());
+    if let Some(key) = gentle {
         let what = catalog.msg(if pressure_in_plan {
             m!("gentle.what.with_massage")
         } else {
@@ -153,7 +170,8 @@ pub(super) fn explain(ctx: &mut Context<'_>, has_plan: bool, pressure_in_plan: b
             vec![],
         );
     }
-    if pressure_in_plan && pressure < Pressure::Firm {
+    if let Some(pressure_by) = pressure_by.filter(|_| pressure_in_plan && pressure < Pressure::Firm)
+    {
         ctx.fire(
             r!("pressure-cap"),
             &[("pressure", pressure.as_str()), ("because", &pressure_by)],
@@ -161,7 +179,7 @@ pub(super) fn explain(ctx: &mut Context<'_>, has_plan: bool, pressure_in_plan: b
             vec![],
         );
     }
-    if difficulty < Difficulty::Advanced {
+    if let Some(difficulty_by) = difficulty_by.filter(|_| difficulty < Difficulty::Advanced) {
         ctx.fire(
             r!("difficulty-cap"),
             &[

@@ -115,12 +115,31 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     if person.conditions.is_empty() {
         let id = catalog.policy.default_condition.as_str();
         let name = ctx.name_of(id);
-        ctx.fire(
-            r!("default-condition"),
-            &[("condition", &name)],
-            vec![id],
-            vec![],
-        );
+        // Conditions the age or the signs bring in are named beside it, so
+        // the plan's "suits sciatica" does not come from nowhere.
+        let implied: Vec<&str> = ctx
+            .conditions
+            .iter()
+            .map(|c| c.id.as_str())
+            .filter(|c| *c != id)
+            .collect();
+        if implied.is_empty() {
+            ctx.fire(
+                r!("default-condition"),
+                &[("condition", &name)],
+                vec![id],
+                vec![],
+            );
+        } else {
+            let names = ctx.names(&implied);
+            let ids = std::iter::once(id).chain(implied).collect();
+            ctx.fire(
+                r!("default-condition-with"),
+                &[("condition", &name), ("implied", &names)],
+                ids,
+                vec![],
+            );
+        }
     }
 
     // 2. Caps from conditions, flags, age and pain.
@@ -161,6 +180,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         ctx.fire(r!("no-suitable-massage"), &[], vec![], vec![]);
     }
     ctx.massage_in_plan = approach != Approach::Stretching;
+    ctx.self_massage_chosen = ctx.massage_in_plan && !chosen.self_massage.is_empty();
     let adjunct_techniques = massage::adjuncts(&ctx);
 
     // 5. The daily routine, nudged by last week's report; massage first
@@ -174,12 +194,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
     let routine = routine::build(&mut ctx, gentle_only, &adjustments, warm_up);
     // Self-massage the routine gives minutes and a place is the
     // self-massage the plan names: the picks are the routine's own tools.
-    let in_routine = routine_self_massage(&ctx, routine.as_ref());
-    let self_massage_techniques = if in_routine.is_empty() {
-        chosen.self_massage.clone()
-    } else {
-        in_routine
-    };
+    let self_massage_techniques = routine_self_massage(&ctx, routine.as_ref());
     let massage = ctx.massage_in_plan.then(|| {
         // One professional massage to book, the best fit; the others are
         // alternatives.
@@ -197,6 +212,13 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
             self_massage: massage::picks(&ctx, &self_massage_techniques),
         }
     });
+    // Self-massage lives in the routine, with its minutes and its place:
+    // a plan with none there and nothing to book has no massage.
+    let massage = massage.filter(|m| !m.techniques.is_empty() || !m.self_massage.is_empty());
+    if ctx.massage_in_plan && massage.is_none() {
+        ctx.massage_in_plan = false;
+        ctx.fire(r!("no-suitable-massage"), &[], vec![], vec![]);
+    }
     let plan_approach = match (&routine, &massage) {
         (Some(_), Some(_)) => PlanApproach::Combined,
         (Some(_), None) => PlanApproach::Stretching,
@@ -300,7 +322,7 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
 }
 
 /// The self-massage techniques the routine's self-massage items use, in
-/// routine order, each once.
+/// routine order, each once: the self-massage the plan names.
 fn routine_self_massage<'c>(
     ctx: &Context<'c>,
     routine: Option<&Routine<'c>>,

@@ -93,7 +93,7 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
         let name = e.name.to_lowercase();
         let easier = version(ctx, &e.easier);
         let harder = version(ctx, &e.harder);
-        let not_done = item.days_done == 0;
+        let not_done = item.days_done < catalog.policy.limits.min_days_done;
         let (rule, into, text): ((usize, &'static str), Option<&Exercise>, String) = match item.felt
         {
             Felt::Painful => {
@@ -171,6 +171,7 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
             }
             // Easy, but pain is worse or this week's step-ups are used:
             // one change at a time, so its effect can be judged.
+            Felt::TooEasy if worse => (r!("progress-easy-held-pain"), Some(e), String::new()),
             Felt::TooEasy => (r!("progress-easy-held"), Some(e), String::new()),
             Felt::Right => (r!("progress-keep"), Some(e), String::new()),
         };

@@ -122,7 +122,12 @@ fn score(ctx: &Context<'_>, e: &Exercise, suits: usize) -> u32 {
         }
         _ => 0,
     };
-    suits * w.suits + hurts * w.hurts + slots * w.slot + goal
+    let tools = if ctx.self_massage_chosen && e.kind == ExerciseKind::SelfMassage {
+        w.self_massage_with_tools
+    } else {
+        0
+    };
+    suits * w.suits + hurts * w.hurts + slots * w.slot + goal + tools
 }
 
 /// The order of sessions through a day.
@@ -262,9 +267,12 @@ pub(super) fn build<'c>(
             .zip(&ctx.exercise_exclusions)
             .zip(&refs.exercise_suitable_set)
             .filter_map(|((e, excluded), suitable)| {
+                // Massage first comes with gentle movement, and the
+                // self-massage itself has its place in the routine.
                 if excluded.is_some()
                     || (gentle_only
                         && e.kind != ExerciseKind::Mobility
+                        && e.kind != ExerciseKind::SelfMassage
                         && !(strength && e.kind == ExerciseKind::Strength))
                 {
                     return None;
@@ -529,12 +537,13 @@ fn item<'c>(ctx: &Context<'c>, e: &'c Exercise, adj: &Adjustments<'c>) -> Routin
         m!("item.reason"),
         &[("benefit", &e.benefit), ("conditions", &suits)],
     );
-    let pregnancy_note =
-        if ctx.limits.pregnancy_only.is_some() && e.pregnancy.status == PregnancySafety::Modify {
-            e.pregnancy.note.as_deref()
-        } else {
-            None
-        };
+    // In pregnancy every note is said: a safe exercise's note still tells
+    // how to make room for the bump.
+    let pregnancy_note = if ctx.limits.pregnancy_only.is_some() {
+        e.pregnancy.note.as_deref()
+    } else {
+        None
+    };
     let refs = catalog.refs();
     let (easier, first_easier) = variants(ctx, &refs.exercise_easier[at], adj);
     let (harder, first_harder) = variants(ctx, &refs.exercise_harder[at], adj);

@@ -179,13 +179,20 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
 
     let mut raised = Vec::new();
     for rule in &rules {
-        let signs = present(ctx, rule);
-        let names = ctx.names(&said_signs(ctx, &signs));
+        let signs = said_signs(ctx, &present(ctx, rule));
+        let names = ctx.names(&signs);
         let mut ids = vec![rule.id.as_str()];
         ids.extend(&signs);
         let sources = source_positions(ctx.catalog, &rule.sources);
+        // A rule below the final urgency says what it alone would call
+        // for, so the answer never states two urgencies as its own.
+        let below = level_of(rule.urgency) < level;
         ctx.fire(
-            r!("escalation"),
+            if below {
+                r!("escalation-below")
+            } else {
+                r!("escalation")
+            },
             &[
                 ("rule", &rule.name.to_lowercase()),
                 ("signs", &names),

@@ -53,7 +53,7 @@ vocabulary_schema! {
     Goal: "What the person wants most.",
     Bothersomeness: "STarT Back item 9: how bothersome the pain has been in the last two weeks.",
     TriageLevel: "What to do first: `self_care`; `see_clinician` (start gently and book a visit); `urgent` (same-day assessment, no plan); `emergency` (emergency department now, no plan).",
-    PlanApproach: "The plan's main approach: `massage` (acute pain only), `stretching`, `combined` (massage first, stretching after) or `none` (get help first).",
+    PlanApproach: "The plan's main approach: `massage` (massage on its own: acute pain only, when no exercise fits), `stretching` (exercise every day with no massage: stretching, mobility and strengthening, whichever are safe for the person), `combined` (the daily exercise with occasional massage and self-massage) or `none` (no plan: get help first).",
     Risk: "STarT Back risk tier: `low` (advice and self-management), `medium` (physiotherapy), `high` (psychologically informed physiotherapy).",
     Theme: "What an education message is about.",
     Felt: "How an exercise felt last week: `too_easy`, `right`, `too_hard` or `painful`.",

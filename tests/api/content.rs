@@ -482,6 +482,40 @@ fn each_kind_of_broken_content_is_reported_with_file_and_field() {
     }
 }
 
+/// A step up never brings back what a condition or flag keeps out: a
+/// harder version that avoids less than its easier one is refused, from
+/// both ends of the link.
+#[test]
+fn a_harder_version_avoids_at_least_what_its_easier_one_avoids() {
+    let dir = crate::helpers::content_copy("versions");
+    edit(
+        &dir,
+        "exercises/childs-pose.json",
+        "\"conditions\": [\n      \"osteoporosis\"\n    ],",
+        "\"conditions\": [],",
+    );
+    let found = problems(&dir);
+    let about = |file: &str, field: &str| {
+        found
+            .iter()
+            .find(|p| p.file.ends_with(file) && p.field.starts_with(field))
+    };
+    let from_easier =
+        about("knee-to-chest.json", "harder").expect("reported on the easier exercise");
+    assert!(
+        from_easier.message.contains("osteoporosis"),
+        "{}",
+        from_easier.message
+    );
+    let from_harder = about("childs-pose.json", "easier").expect("reported on the harder exercise");
+    assert!(
+        from_harder.message.contains("osteoporosis"),
+        "{}",
+        from_harder.message
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn every_problem_is_reported_at_once() {
     let dir = fixture_copy("many-problems");

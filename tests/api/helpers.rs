@@ -186,6 +186,14 @@ pub(crate) fn fixture_copy(name: &str) -> PathBuf {
     dir
 }
 
+/// A fresh scratch directory holding a copy of the real content.
+pub(crate) fn content_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("backcare-content-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&repo_root().join("content"), &dir);
+    dir
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

@@ -518,12 +518,31 @@ proptest! {
                 .flat_map(|i| c.exercise(i.exercise_id).unwrap().applies.iter().map(String::as_str))
                 .filter(|t| c.technique(t).is_some_and(|t| t.modality == backcare::catalog::Modality::SelfMassage))
                 .collect();
-            if !in_routine.is_empty() {
-                in_routine.sort_unstable();
-                in_routine.dedup();
-                let mut picks: Vec<&str> = m.self_massage.iter().map(|t| t.technique_id).collect();
-                picks.sort_unstable();
-                prop_assert_eq!(picks, in_routine, "self-massage picks differ from the routine's");
+            in_routine.sort_unstable();
+            in_routine.dedup();
+            let mut picks: Vec<&str> = m.self_massage.iter().map(|t| t.technique_id).collect();
+            picks.sort_unstable();
+            prop_assert_eq!(picks, in_routine, "self-massage picks differ from the routine's");
+            prop_assert!(!m.techniques.is_empty() || !m.self_massage.is_empty(), "an empty massage part");
+        }
+        // An escalation states the answer's own urgency; one below it says
+        // what it alone would call for.
+        let level_words = c.message(&format!("urgency.{}", r.triage.level));
+        for step in r.explanation.iter().filter(|s| s.rule == "escalation") {
+            prop_assert!(step.decision.contains(level_words), "escalation at another urgency: {}", step.decision);
+        }
+        // In pregnancy, every item carries its exercise's pregnancy note.
+        let pregnancy_only = conditions.iter().filter_map(|id| c.condition(id)).any(|x| x.modifiers.pregnancy_safe_only);
+        if pregnancy_only {
+            for item in &items {
+                let e = c.exercise(item.exercise_id).unwrap();
+                prop_assert_eq!(item.pregnancy_note, e.pregnancy.note.as_deref(), "{}: pregnancy note", e.id);
+            }
+        }
+        // An item done on too few days is never said to have gone well.
+        if let Some(report) = &p.last_week {
+            for ri in report.items.iter().filter(|i| i.days_done < c.policy.limits.min_days_done) {
+                prop_assert!(!r.explanation.iter().any(|s| s.rule == "progress-keep" && s.catalog_ids.first() == Some(&ri.exercise_id.as_str())), "{} done {} days, said to have gone well", &ri.exercise_id, ri.days_done);
             }
         }
         // An escalation names what the person reported, not what one of
