@@ -278,7 +278,8 @@ impl AvoidIf {
 /// A caution: for everyone, or only for people with one of the listed
 /// conditions or red flags, and only for pain of the listed durations. In
 /// content it is a plain sentence, or `{"text", "conditions", "red_flags",
-/// "durations", "unless_conditions", "unless_red_flags", "pressure"}`.
+/// "durations", "unless_conditions", "unless_red_flags", "pressure",
+/// "with_massage"}`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(from = "CautionText")]
 pub struct CautionNote {
@@ -295,6 +296,9 @@ pub struct CautionNote {
     /// only while the plan holds massage and allows that pressure, so that
     /// it never contradicts a tighter cap.
     pub pressure: Option<Pressure>,
+    /// Whether it speaks of massage: shown only while the plan holds
+    /// massage or self-massage.
+    pub with_massage: bool,
 }
 
 impl CautionNote {
@@ -306,6 +310,7 @@ impl CautionNote {
             && self.unless.conditions.is_empty()
             && self.unless.red_flags.is_empty()
             && self.pressure.is_none()
+            && !self.with_massage
     }
 }
 
@@ -330,6 +335,8 @@ enum CautionText {
         unless_red_flags: Vec<String>,
         #[serde(default)]
         pressure: Option<Pressure>,
+        #[serde(default)]
+        with_massage: bool,
     },
 }
 
@@ -342,6 +349,7 @@ impl From<CautionText> for CautionNote {
                 durations: Vec::new(),
                 unless: AvoidIf::default(),
                 pressure: None,
+                with_massage: false,
             },
             CautionText::Keyed {
                 text,
@@ -351,6 +359,7 @@ impl From<CautionText> for CautionNote {
                 unless_conditions,
                 unless_red_flags,
                 pressure,
+                with_massage,
             } => Self {
                 text,
                 only_with: AvoidIf {
@@ -363,6 +372,7 @@ impl From<CautionText> for CautionNote {
                     red_flags: unless_red_flags,
                 },
                 pressure,
+                with_massage,
             },
         }
     }

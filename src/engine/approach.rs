@@ -163,6 +163,32 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
     approach
 }
 
+/// Words the approach sentence with the plan as built: massage the plan
+/// could not hold (no safe or fitting technique, no room in the routine)
+/// is not promised by "what helps most for you".
+pub(super) fn restate(ctx: &mut Context<'_>, built: Approach) {
+    let catalog = ctx.catalog;
+    let Some(at) = ctx
+        .steps
+        .iter()
+        .position(|s| s.rule == "condition-approach")
+    else {
+        return;
+    };
+    let names = if ctx.effective.is_empty() {
+        catalog.msg(m!("names.none")).to_owned()
+    } else {
+        super::context::join_words(
+            ctx.effective.iter().map(|c| ctx.condition_name(c)),
+            catalog.msg(m!("names.and")),
+        )
+    };
+    let (rule_at, _) = r!("condition-approach");
+    let approach = super::explanation::words(catalog, "approach", built.as_str());
+    ctx.steps[at].decision =
+        catalog.decide(rule_at, &[("approach", approach), ("conditions", &names)]);
+}
+
 /// Moves the approach to `to`, explaining why, when it is not there already.
 fn adjust<'c>(
     ctx: &mut Context<'c>,

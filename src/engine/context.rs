@@ -417,7 +417,8 @@ impl<'c> Context<'c> {
                 // at that pressure: a tighter cap, or no massage, hides it.
                 let pressure_ok = n
                     .pressure
-                    .is_none_or(|p| !self.massage_free && self.limits.max_pressure >= p);
+                    .is_none_or(|p| !self.massage_free && self.limits.max_pressure >= p)
+                    && !(n.with_massage && self.massage_free);
                 theirs
                     && !hidden
                     && pressure_ok

@@ -229,6 +229,10 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         (None, _) => PlanApproach::NoPlan,
     };
     let no_fit = plan_approach == PlanApproach::NoPlan;
+    // A plan left with no massage says so where it says what helps most.
+    if plan_approach == PlanApproach::Stretching {
+        approach::restate(&mut ctx, Approach::Stretching);
+    }
     let pressure_in_plan = !no_fit
         && (massage.is_some()
             || routine

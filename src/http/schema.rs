@@ -119,6 +119,9 @@ pub struct KeyedCaution {
     /// The massage pressure it speaks of: shown only while a plan holds
     /// massage that allows this pressure.
     pub pressure: Option<crate::catalog::Pressure>,
+    /// Whether it speaks of massage: shown only while a plan holds massage
+    /// or self-massage.
+    pub with_massage: bool,
 }
 
 impl From<&crate::catalog::CautionNote> for KeyedCaution {
@@ -131,6 +134,7 @@ impl From<&crate::catalog::CautionNote> for KeyedCaution {
             unless_conditions: n.unless.conditions.clone(),
             unless_red_flags: n.unless.red_flags.clone(),
             pressure: n.pressure,
+            with_massage: n.with_massage,
         }
     }
 }

@@ -490,6 +490,9 @@ proptest! {
         });
         for caution in &r.cautions {
             let note = c.condition(caution.from).into_iter().flat_map(|x| &x.cautions).find(|n| n.text == caution.text);
+            if let Some(n) = note.filter(|n| n.with_massage) {
+                prop_assert!(pressure_in_plan, "massage caution with no massage: {}", n.text);
+            }
             if let Some(p) = note.and_then(|n| n.pressure) {
                 prop_assert!(pressure_in_plan, "pressure caution with no massage: {}", caution.text);
                 prop_assert!(plan_cap.is_none_or(|cap| p <= cap), "caution looser than the cap: {}", caution.text);
@@ -497,6 +500,14 @@ proptest! {
             // A caution another of theirs says more fully is not repeated.
             if let Some(n) = note {
                 prop_assert!(!n.unless.conditions.iter().any(has) && !n.unless.red_flags.iter().any(flagged), "{} said though hidden", caution.text);
+            }
+        }
+        // A plan with no massage never says massage is what helps most.
+        if r.massage.is_none() && r.approach != PlanApproach::NoPlan {
+            for s in r.explanation.iter().filter(|s| s.rule == "condition-approach") {
+                for a in ["approach.combined", "approach.massage"] {
+                    prop_assert!(!s.decision.contains(c.message(a)), "no massage, yet: {}", s.decision);
+                }
             }
         }
         // Lasting pain is not told it may settle within days.
