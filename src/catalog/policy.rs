@@ -274,6 +274,7 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("triage.severe_pain", &[]),
     ("triage.severe_pain_lasting", &[]),
     ("triage.pain_rising", &[]),
+    ("activity.hold", &[]),
     ("triage.no_plan_fits", &[]),
     ("urgency.see_clinician", &[]),
     ("urgency.urgent", &[]),

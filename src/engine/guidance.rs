@@ -29,7 +29,12 @@ pub(super) fn activity<'c>(ctx: &mut Context<'c>) -> Option<ActivityPlan<'c>> {
         daily_goal_minutes: goal.daily_goal_minutes,
         goal: goal.goal.as_str(),
         why: goal.why.as_str(),
-        progress: goal.progress.as_str(),
+        // Pain up since last week: walking holds, it does not build.
+        progress: if super::progression::pain_worse(ctx) {
+            catalog.msg(m!("activity.hold"))
+        } else {
+            goal.progress.as_str()
+        },
         on_a_bad_day: goal.on_a_bad_day.as_str(),
         source_ids: &goal.sources,
     })
@@ -143,5 +148,15 @@ mod tests {
                 .map(String::as_str),
             Some("when-to-get-help")
         );
+        // Pain of months is not told to see a doctor if it lasts a month.
+        let chronic = ids_for(Duration::Chronic, None, &[]);
+        assert_eq!(
+            chronic.first().map(String::as_str),
+            Some("when-to-get-help-lasting")
+        );
+        for id in &chronic {
+            let m = catalog.education.iter().find(|m| &m.id == id).unwrap();
+            assert!(!m.text.contains("after a month"), "{id}: {}", m.text);
+        }
     }
 }

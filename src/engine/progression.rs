@@ -56,6 +56,22 @@ fn version<'c>(ctx: &Context<'c>, ids: &'c [String]) -> Option<&'c Exercise> {
         .find(|v| safe(ctx, v))
 }
 
+/// Whether the pain is worse than last week's report says it was, by the
+/// policy's margin; pain not recorded now counts as worse (nothing steps
+/// up). False with no report.
+pub(super) fn pain_worse(ctx: &Context<'_>) -> bool {
+    let Some(report) = ctx.person.last_week.as_ref() else {
+        return false;
+    };
+    match (report.pain_then, ctx.person.pain.intensity) {
+        (Some(then), Some(now)) => {
+            now >= then.saturating_add(ctx.catalog.policy.limits.pain_worse_by)
+        }
+        (_, None) => true,
+        (None, Some(_)) => false,
+    }
+}
+
 /// Reads last week's report; fires a step for each change.
 pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
     let mut adj = Adjustments::default();
@@ -64,13 +80,7 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
     };
     let catalog = ctx.catalog;
     let continuity = catalog.policy.weights.continuity;
-    let now = ctx.person.pain.intensity;
-    let worse = match (report.pain_then, now) {
-        (Some(then), Some(now)) => now >= then.saturating_add(catalog.policy.limits.pain_worse_by),
-        // Pain not recorded now is treated as worse: no step-ups.
-        (_, None) => true,
-        (None, Some(_)) => false,
-    };
+    let worse = pain_worse(ctx);
     if worse {
         ctx.fire(r!("progress-pain-worse"), &[], vec![], vec![]);
     }

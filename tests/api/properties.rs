@@ -426,6 +426,10 @@ proptest! {
                 (_, None) => true,
                 _ => false,
             };
+            // Walking holds while the pain is up.
+            if let Some(a) = r.activity.as_ref().filter(|_| worse) {
+                prop_assert_eq!(a.progress, c.message("activity.hold"));
+            }
             let reported = |id: &str| report.items.iter().any(|i| i.exercise_id == id);
             let mut stepped = 0;
             for item in r.routine.iter().flat_map(|x| &x.sessions).flat_map(|s| &s.items) {
