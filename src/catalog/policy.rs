@@ -78,6 +78,9 @@ pub struct PlanLimits {
     /// An exercise done on fewer days than this last week counts as hard
     /// to fit in: it is made simpler or shorter.
     pub min_days_done: u8,
+    /// An exercise steps up only when it felt easy on at least this many
+    /// days last week ("easy for a whole week").
+    pub step_up_min_days: u8,
     /// The most education messages a plan carries.
     pub max_education: u8,
     /// The most exercises that step up to a harder version in one week.
@@ -215,6 +218,7 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("escalation", &["rule", "signs", "urgency"]),
     ("escalation-below", &["rule", "signs", "urgency"]),
     ("age-band", &["band", "conditions"]),
+    ("flag-counts-as", &["flag", "conditions"]),
     ("age-band-no-plan", &["band"]),
     ("start-back", &["score", "psychosocial", "risk", "pathway"]),
     ("start-back-low-self-management", &[]),
@@ -259,6 +263,7 @@ pub const RULES: &[(&str, &[&str])] = &[
     ("progress-keep", &["was", "now"]),
     ("progress-easy-held", &["was", "now"]),
     ("progress-easy-held-pain", &["was", "now"]),
+    ("progress-easy-few-days", &["was", "now"]),
     ("progress-left-out-unsafe", &["was", "why"]),
     ("progress-left-out", &["was"]),
     ("progress-not-suited", &["was", "conditions"]),

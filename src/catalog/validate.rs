@@ -803,6 +803,12 @@ pub(super) fn policy(c: &mut Check<'_, '_>, p: &Policy) {
     }
     c.range("limits.pain_worse_by", l.pain_worse_by, 1, 10);
     c.range("limits.min_days_done", l.min_days_done, 1, 7);
+    c.range(
+        "limits.step_up_min_days",
+        l.step_up_min_days,
+        l.min_days_done,
+        7,
+    );
     c.range("limits.max_education", l.max_education, 0, 10);
     c.range("limits.max_step_ups", l.max_step_ups, 0, 10);
     for (risk, ids) in &p.risk_adjuncts {

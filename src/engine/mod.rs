@@ -43,7 +43,8 @@ fn no_plan<'c>(
     triage.message = triage::message(&ctx, &triage, false);
     // The explanation names only what the answer holds: an age band's
     // care for a plan is moot when there is no plan.
-    ctx.steps.retain(|s| s.rule != "age-band");
+    ctx.steps
+        .retain(|s| s.rule != "age-band" && s.rule != "flag-counts-as");
     let triage_level = triage.level;
     Recommendation {
         triage,
@@ -249,7 +250,8 @@ pub fn recommend<'c>(catalog: &'c Catalog, person: &'c Person) -> Recommendation
         // answer is at least a visit to a clinician.
         triage.level = triage.level.max(TriageLevel::SeeClinician);
         ctx.fire(r!("no-safe-plan"), &[], vec![], vec![]);
-        ctx.steps.retain(|s| s.rule != "age-band");
+        ctx.steps
+            .retain(|s| s.rule != "age-band" && s.rule != "flag-counts-as");
         (None, None, Vec::new())
     } else {
         (massage, routine, adjunct_techniques)

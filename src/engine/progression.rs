@@ -153,6 +153,11 @@ pub(super) fn from_report<'c>(ctx: &mut Context<'c>) -> Adjustments<'c> {
                     )
                 }
             },
+            // Easy on a few days is not yet easy for a week: it stays
+            // until it has been done on most days.
+            Felt::TooEasy if item.days_done < catalog.policy.limits.step_up_min_days => {
+                (r!("progress-easy-few-days"), Some(e), String::new())
+            }
             Felt::TooEasy if !worse && step_ups_left > 0 => {
                 step_ups_left -= 1;
                 match harder {

@@ -229,6 +229,27 @@ pub(super) fn screen<'c>(ctx: &mut Context<'c>) -> Triage<'c> {
         );
     }
 
+    // A sign that counts as a condition the person did not name says so,
+    // so the plan's care for it does not come from nowhere.
+    for flag in ctx.flags.clone() {
+        let implied: Vec<&str> = flag
+            .counts_as
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !ctx.person.conditions.iter().any(|p| p == c))
+            .collect();
+        if implied.is_empty() {
+            continue;
+        }
+        let names = ctx.names(&implied);
+        ctx.fire(
+            r!("flag-counts-as"),
+            &[("flag", ctx.flag_name(flag)), ("conditions", &names)],
+            std::iter::once(flag.id.as_str()).chain(implied).collect(),
+            vec![],
+        );
+    }
+
     Triage {
         level,
         message: String::new(),

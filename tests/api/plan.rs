@@ -595,7 +595,7 @@ async fn every_sentence_agrees_with_the_plan_it_explains() {
     .await;
     let message = r["triage"]["message"].as_str().unwrap();
     assert!(!message.contains("few days"), "{message}");
-    assert!(message.contains("review"), "{message}");
+    assert!(message.contains("doctor or physiotherapist"), "{message}");
 
     // Pain up since last week with every exercise hurting: a review.
     let r = post(

@@ -554,6 +554,20 @@ proptest! {
                 prop_assert_eq!(item.pregnancy_note, e.pregnancy.note.as_deref(), "{}: pregnancy note", e.id);
             }
         }
+        // An easy item steps up only after most of a week of it.
+        if let Some(report) = &p.last_week {
+            for ri in report.items.iter().filter(|i| i.days_done < c.policy.limits.step_up_min_days) {
+                prop_assert!(!r.explanation.iter().any(|s| s.rule == "progress-step-up" && s.catalog_ids.first() == Some(&ri.exercise_id.as_str())), "{} stepped up after {} days", &ri.exercise_id, ri.days_done);
+            }
+        }
+        // A condition a reported sign brings in is said to come from it.
+        if r.approach != PlanApproach::NoPlan {
+            for f in &flags {
+                for cond in f.counts_as.iter().filter(|x| !p.conditions.contains(x)) {
+                    prop_assert!(r.explanation.iter().any(|s| s.rule == "flag-counts-as" && s.catalog_ids.contains(&cond.as_str())), "{} implied by {} without a word", cond, f.id);
+                }
+            }
+        }
         // An item done on too few days is never said to have gone well.
         if let Some(report) = &p.last_week {
             for ri in report.items.iter().filter(|i| i.days_done < c.policy.limits.min_days_done) {
