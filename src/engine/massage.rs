@@ -1,7 +1,7 @@
 //! Choosing massage, self-massage and adjunct techniques, and saying why the
 //! others are left out.
 
-use crate::catalog::{Modality, Pressure, Technique, TechniqueStatus, position};
+use crate::catalog::{MassageRole, Modality, Pressure, Technique, TechniqueStatus, position};
 
 use super::context::{Context, Exclusion, names_of};
 use super::explanation::{m, say_at};
@@ -135,13 +135,15 @@ fn pick<'c>(ctx: &Context<'c>, t: &'c Technique, lighter: bool) -> TechniquePick
         }
     }
     // A condition's own rhythm (desk workers: every 2-4 weeks) beats the
-    // technique's generic frequency for professional massage.
-    let frequency = match (
-        t.modality,
+    // technique's generic frequency for professional massage; that of a
+    // condition where massage may only support (low mood) comes first.
+    let rhythm = |supporting: bool| {
         ctx.effective
             .iter()
-            .find_map(|c| c.modifiers.massage_frequency.as_deref()),
-    ) {
+            .filter(|c| (c.modifiers.massage == MassageRole::SupportingOnly) == supporting)
+            .find_map(|c| c.modifiers.massage_frequency.as_deref())
+    };
+    let frequency = match (t.modality, rhythm(true).or_else(|| rhythm(false))) {
         (Modality::Massage, Some(f)) => f.to_owned(),
         _ => t.frequency.clone(),
     };

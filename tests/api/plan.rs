@@ -650,6 +650,39 @@ async fn every_sentence_agrees_with_the_plan_it_explains() {
     assert!(!escalation.contains("recent injury"), "{escalation}");
     assert!(escalation.contains("steroid"), "{escalation}");
 
+    // Low mood: massage now and then at most, never a weekly course.
+    let r = post(
+        &app,
+        "/recommendation",
+        &json!({
+            "pain": {"duration": "chronic", "intensity": 4, "areas": ["lower_back"]},
+            "conditions": ["low-mood", "stress-tension"]
+        }),
+    )
+    .await;
+    assert!(
+        !r["massage"]["techniques"].as_array().unwrap().is_empty(),
+        "{}",
+        r["massage"]
+    );
+    for pick in r["massage"]["techniques"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(
+            r["massage"]["alternatives"]
+                .as_array()
+                .into_iter()
+                .flatten(),
+        )
+    {
+        let frequency = pick["frequency"].as_str().unwrap();
+        assert!(
+            frequency.contains("never as a weekly course"),
+            "{frequency}"
+        );
+    }
+
     // Names mid-sentence read as words: techniques by their phrase,
     // education by its quoted title, urgencies without a stray colon.
     let r = post(
