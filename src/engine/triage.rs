@@ -282,6 +282,13 @@ pub(super) fn message(ctx: &Context<'_>, triage: &Triage<'_>, no_plan_fits: bool
     {
         Some(action) => sentences.push(action),
         None if no_plan_fits => sentences.push(catalog.msg(m!("triage.no_plan_fits"))),
+        // An age band's own booking advice at this urgency, below, is the
+        // more precise one: the general "book soon" would give a second
+        // timeframe.
+        None if level == TriageLevel::SeeClinician
+            && ctx.age_bands.iter().any(|b| {
+                !b.no_plan && b.urgency.map(level_of) == Some(level) && b.action.is_some()
+            }) => {}
         None => sentences.push(catalog.msg(match level {
             TriageLevel::Emergency => m!("triage.lead.emergency"),
             TriageLevel::Urgent => m!("triage.lead.urgent"),

@@ -514,6 +514,9 @@ proptest! {
                 }
             }
         }
+        // One booking timeframe in the message, not two.
+        let bookings = sentences(&r.triage.message).iter().filter(|s| s.to_lowercase().contains("book an appointment")).count();
+        prop_assert!(bookings <= 1, "{} bookings: {}", bookings, r.triage.message);
         // Lasting pain is not told it may settle within days.
         if p.pain.duration != Duration::Acute {
             prop_assert!(!r.triage.message.contains(c.message("triage.severe_pain")), "days-to-ease told for {} pain", p.pain.duration);
