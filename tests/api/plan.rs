@@ -706,3 +706,46 @@ async fn every_sentence_agrees_with_the_plan_it_explains() {
     assert!(!text.contains("uses massage ball"), "{text}");
     assert!(text.contains('\u{201c}'), "{text}");
 }
+
+/// Every value the README's example answer shows is what this build
+/// answers (`…` marks what it leaves out), so the example never goes
+/// stale.
+#[tokio::test]
+async fn the_readme_example_answer_is_the_real_one() {
+    fn covers(shown: &Value, real: &Value, at: &str) {
+        match (shown, real) {
+            (Value::Object(shown), Value::Object(real)) => {
+                for (k, v) in shown.iter().filter(|(k, _)| k.as_str() != "…") {
+                    let r = real
+                        .get(k)
+                        .unwrap_or_else(|| panic!("{at}.{k} is not in the answer"));
+                    covers(v, r, &format!("{at}.{k}"));
+                }
+            }
+            (Value::Array(shown), Value::Array(real)) => {
+                for (i, v) in shown
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.as_str() != Some("…"))
+                {
+                    covers(v, &real[i], &format!("{at}[{i}]"));
+                }
+            }
+            _ if at.ends_with("catalog_version") => {}
+            _ => assert_eq!(shown, real, "{at}"),
+        }
+    }
+    let readme = std::fs::read_to_string(crate::helpers::repo_root().join("README.md")).unwrap();
+    let request_at = readme
+        .find("curl -s localhost:8080/recommendation")
+        .unwrap();
+    let body_start = readme[request_at..].find("-d '").unwrap() + request_at + 4;
+    let body_end = readme[body_start..].find("'\n").unwrap() + body_start;
+    let request: Value = serde_json::from_str(&readme[body_start..body_end]).unwrap();
+    let answer_start = readme.find("```json\n{\n  \"triage\"").unwrap() + 8;
+    let answer_end = readme[answer_start..].find("\n```").unwrap() + answer_start;
+    let shown: Value = serde_json::from_str(&readme[answer_start..answer_end]).unwrap();
+    let app = TestApp::embedded();
+    let real = post(&app, "/recommendation?view=compact", &request).await;
+    covers(&shown, &real, "answer");
+}
