@@ -5,7 +5,7 @@
 use crate::catalog::Approach;
 
 use super::context::{Context, entry_sources};
-use super::explanation::{m, r};
+use super::explanation::r;
 use super::input::{Duration, Goal, MassageAccess};
 use super::output::Risk;
 
@@ -33,14 +33,7 @@ pub(super) fn choose(ctx: &mut Context<'_>) -> Approach {
         _ => Approach::Combined,
     };
     let ids: Vec<&str> = ctx.effective.iter().map(|c| c.id.as_str()).collect();
-    let names = if ctx.effective.is_empty() {
-        ctx.catalog.msg(m!("names.none")).to_owned()
-    } else {
-        super::context::join_words(
-            ctx.effective.iter().map(|c| ctx.condition_name(c)),
-            ctx.catalog.msg(m!("names.and")),
-        )
-    };
+    let names = ctx.effective_condition_names();
     let catalog = ctx.catalog;
     // Where massage is ruled out or out of reach, what helps most for this
     // person is the plan without it: said so, and the reason follows.
@@ -175,14 +168,7 @@ pub(super) fn restate(ctx: &mut Context<'_>, built: Approach) {
     else {
         return;
     };
-    let names = if ctx.effective.is_empty() {
-        catalog.msg(m!("names.none")).to_owned()
-    } else {
-        super::context::join_words(
-            ctx.effective.iter().map(|c| ctx.condition_name(c)),
-            catalog.msg(m!("names.and")),
-        )
-    };
+    let names = ctx.effective_condition_names();
     let (rule_at, _) = r!("condition-approach");
     let approach = super::explanation::words(catalog, "approach", built.as_str());
     ctx.steps[at].decision =

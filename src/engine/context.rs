@@ -318,6 +318,18 @@ impl<'c> Context<'c> {
         refs.condition_lower_names[position(&self.catalog.conditions, c)].as_str()
     }
 
+    /// The person's conditions (named, implied or the default) by name,
+    /// joined for use mid-sentence.
+    pub(super) fn effective_condition_names(&self) -> String {
+        if self.effective.is_empty() {
+            return self.catalog.msg(m!("names.none")).to_owned();
+        }
+        join_words(
+            self.effective.iter().map(|c| self.condition_name(c)),
+            self.catalog.msg(m!("names.and")),
+        )
+    }
+
     /// The name of one of the catalog's red flags, lower-cased, read by
     /// position.
     pub(super) fn flag_name(&self, f: &'c RedFlag) -> &'c str {

@@ -256,10 +256,7 @@ pub(super) fn explain<'c>(ctx: &mut Context<'c>, adj: &Adjustments<'c>, in_plan:
                         );
                     }
                     None if !said.suited => {
-                        let conditions = super::context::join_words(
-                            ctx.effective.iter().map(|c| ctx.condition_name(c)),
-                            catalog.msg(m!("names.and")),
-                        );
+                        let conditions = ctx.effective_condition_names();
                         ctx.fire(
                             r!("progress-not-suited"),
                             &[("was", &was), ("conditions", &conditions)],

@@ -71,12 +71,11 @@ pub(super) fn pain_rising_and_painful(ctx: &Context<'_>) -> bool {
     let Some(report) = ctx.person.last_week.as_ref() else {
         return false;
     };
-    let rising = match (report.pain_then, ctx.person.pain.intensity) {
-        (Some(then), Some(now)) => {
-            now >= then.saturating_add(ctx.catalog.policy.limits.pain_worse_by)
-        }
-        _ => false,
-    };
+    // Rising as recorded both weeks: pain not recorded now counts as worse
+    // for step-ups, but is no evidence of a rise.
+    let rising = report.pain_then.is_some()
+        && ctx.person.pain.intensity.is_some()
+        && super::progression::pain_worse(ctx);
     rising
         && !report.items.is_empty()
         && report
