@@ -1,11 +1,10 @@
 //! `/conditions`: kinds of back pain, situations that cause it, and modifiers
 //! that change what is safe.
 
-use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::error::{ApiError, PROBLEM_JSON, Problem};
-use super::extract::{Path, Query};
+use super::extract::{Path, Query, WantsHtml};
 use super::page::{self, PageParams, list_response};
 use super::pages;
 use super::state::Snapshot;
@@ -32,10 +31,10 @@ list_response!(
 pub(super) async fn list(
     Snapshot(served): Snapshot,
     Query(params): Query<PageParams>,
-    headers: HeaderMap,
+    WantsHtml(html): WantsHtml,
 ) -> Result<Response, ApiError> {
     let window = params.window()?;
-    if pages::wants_html(&headers) {
+    if html {
         let entries: Vec<(&str, &str, &str)> = served
             .catalog()
             .conditions
@@ -71,9 +70,9 @@ pub(super) async fn list(
 pub(super) async fn get(
     Snapshot(served): Snapshot,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    WantsHtml(html): WantsHtml,
 ) -> Result<Response, ApiError> {
-    if pages::wants_html(&headers) {
+    if html {
         let entry = served
             .catalog()
             .condition(&id)

@@ -1,13 +1,12 @@
 //! `/exercises`: stretches, mobility, strength and self-massage exercises
 //! with steps, doses and who they suit.
 
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
-use super::extract::{Path, Query};
+use super::extract::{Path, Query, WantsHtml};
 use super::page::{self, Window, list_response};
 use super::pages;
 use super::state::Snapshot;
@@ -77,7 +76,7 @@ pub(super) struct ExerciseParams {
 pub(super) async fn list(
     Snapshot(served): Snapshot,
     Query(params): Query<ExerciseParams>,
-    headers: HeaderMap,
+    WantsHtml(html): WantsHtml,
 ) -> Result<Response, ApiError> {
     let mut errors = Vec::new();
     let window = Window::new(params.limit, params.offset, &mut errors);
@@ -113,7 +112,7 @@ pub(super) async fn list(
         pregnancy_safe: params.pregnancy_safe,
         q: params.q.as_deref(),
     };
-    if pages::wants_html(&headers) {
+    if html {
         let found = served.catalog().find_exercises(&filter);
         let entries: Vec<(&str, &str, &str)> = found
             .iter()
@@ -170,9 +169,9 @@ pub(super) async fn list(
 pub(super) async fn get(
     Snapshot(served): Snapshot,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    WantsHtml(html): WantsHtml,
 ) -> Result<Response, ApiError> {
-    if pages::wants_html(&headers) {
+    if html {
         let e = served
             .catalog()
             .exercise(&id)

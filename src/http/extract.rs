@@ -54,6 +54,32 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// Whether the client prefers an HTML page to JSON (see
+/// [`super::pages::wants_html`]), read from the request's `Accept` without
+/// copying its headers.
+#[derive(Debug, Clone, Copy)]
+pub struct WantsHtml(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for WantsHtml {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(super::pages::wants_html(&parts.headers)))
+    }
+}
+
+/// The request's `Host` header, taken without copying the other headers.
+#[derive(Debug, Clone)]
+pub struct RequestHost(pub Option<axum::http::HeaderValue>);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestHost {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.headers.get(header::HOST).cloned()))
+    }
+}
+
 /// Path parameters with a problem+json rejection.
 #[derive(Debug, Clone)]
 pub struct Path<T>(pub T);

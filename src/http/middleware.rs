@@ -30,6 +30,12 @@ use super::{AppState, caching};
 /// The request id header, accepted from clients or generated.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Headers a catalog answer carries: the handler's four (content type,
+/// ETag, cache policy, `Vary`) and the guard's five (security headers and
+/// the request id), with room to spare. Handlers that know their answer
+/// reserve this many, so the map is allocated once.
+pub(super) const RESPONSE_HEADERS: usize = 12;
+
 /// Limits and policies for the public listener.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -208,11 +214,10 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request) -> Self::Future {
+    fn call(&mut self, request: Request) -> Self::Future {
         let shared = self.shared.clone();
         let started = Instant::now();
         let id = shared.request_id(request.headers().get(&REQUEST_ID));
-        request.headers_mut().insert(REQUEST_ID, id.clone());
         // MatchedPath is reference counted: cloning it does not copy the route.
         let route = request.extensions().get::<MatchedPath>().cloned();
         let route_name = route.as_ref().map_or("<unmatched>", MatchedPath::as_str);
@@ -264,9 +269,11 @@ where
             Pending::Body(self.inner.clone(), request, limit)
         };
         let future = async move {
-            let (admitted, call) = match pending {
-                Pending::Refused(response) => (None, Err(response)),
-                Pending::Started(admitted, call) => (admitted, Ok(call)),
+            // The timeout counts from admission: at once for a request
+            // without a body, once the body is in for one with.
+            let (admitted, call, admitted_at) = match pending {
+                Pending::Refused(response) => (None, Err(response), started),
+                Pending::Started(admitted, call) => (admitted, Ok(call), started),
                 Pending::Body(mut inner, request, limit) => {
                     match buffer(request, limit, shared.body_timeout).await {
                         Ok(request) => {
@@ -274,9 +281,9 @@ where
                             let call = admitted
                                 .is_some()
                                 .then(|| start(&mut inner, request, wants_encoding));
-                            (admitted, Ok(call))
+                            (admitted, Ok(call), Instant::now())
                         }
-                        Err(refused) => (None, Err(refused.into_response())),
+                        Err(refused) => (None, Err(refused.into_response()), started),
                     }
                 }
             };
@@ -296,7 +303,8 @@ where
                             }
                         }
                     };
-                    let mut future = pin!(tokio::time::timeout(shared.timeout, work));
+                    let deadline = tokio::time::Instant::from_std(admitted_at) + shared.timeout;
+                    let mut future = pin!(tokio::time::timeout_at(deadline, work));
                     // Polling inside catch_unwind turns a panicking handler
                     // into a 500 while the connection and server live on.
                     let outcome = poll_fn(|cx| {
@@ -318,6 +326,7 @@ where
             drop(admitted);
             let mut response = caching::not_modified(if_none_match.as_ref(), response);
             let headers = response.headers_mut();
+            headers.reserve(5);
             security_headers(headers, docs);
             headers.insert(REQUEST_ID, id);
             let latency = started.elapsed();

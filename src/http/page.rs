@@ -1,7 +1,8 @@
 //! Pagination shared by every list endpoint.
 
+use axum::body::Body;
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bytes::Bytes;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -124,20 +125,20 @@ pub(super) fn json(catalog: &Served, body: Bytes) -> Response {
 
 /// A catalog response of any media type, stamped like [`json`].
 pub(super) fn cached(catalog: &Served, content_type: &'static str, body: Bytes) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::ETAG, catalog.etag().clone()),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static(super::caching::CACHE_CONTROL),
-            ),
-            // The same URL answers HTML to browsers (see `pages`).
-            (header::VARY, HeaderValue::from_static("Accept")),
-        ],
-        body,
-    )
-        .into_response()
+    let mut response = Response::new(Body::from(body));
+    let headers = response.headers_mut();
+    // Room for these and the guard's security headers and request id, so
+    // the map is allocated once rather than grown on the way out.
+    headers.reserve(super::middleware::RESPONSE_HEADERS);
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::ETAG, catalog.etag().clone());
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(super::caching::CACHE_CONTROL),
+    );
+    // The same URL answers HTML to browsers (see `pages`).
+    headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    response
 }
 
 /// Declares a list response type: `{items, total, limit, offset}`.

@@ -9,7 +9,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
-use super::extract::{JsonBody, Query, parse_json};
+use super::extract::{JsonBody, Query, WantsHtml, parse_json};
 use super::grammar::{Bounded, Grammar};
 use super::serialise;
 use super::state::Snapshot;
@@ -479,13 +479,13 @@ pub fn parse_person(catalog: &Catalog, bytes: &[u8]) -> Result<Person, ApiError>
 pub(super) async fn recommend(
     Snapshot(served): Snapshot,
     Query(params): Query<RecommendationParams>,
-    headers: axum::http::HeaderMap,
+    WantsHtml(html): WantsHtml,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let catalog = served.catalog();
     let person = parse_person(catalog, &body)?;
     let answer = engine::recommend(catalog, &person);
-    if super::pages::wants_html(&headers) {
+    if html {
         // A person's plan: never stored by a cache.
         let markup = super::pages::handout(catalog, &answer);
         return Ok((

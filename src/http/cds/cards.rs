@@ -166,10 +166,10 @@ pub fn card(
         links,
         override_reasons: OVERRIDE_REASONS
             .iter()
-            .map(|(code, display)| CardCoding {
-                system: OVERRIDE_SYSTEM.to_owned(),
-                code: (*code).to_owned(),
-                display: (*display).to_owned(),
+            .map(|&(code, display)| CardCoding {
+                system: OVERRIDE_SYSTEM,
+                code,
+                display,
             })
             .collect(),
     }

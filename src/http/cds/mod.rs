@@ -17,12 +17,12 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderValue;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::{ApiError, FieldError, PROBLEM_JSON, Problem};
-use super::extract::{LargeJsonBody, parse_json};
+use super::extract::{LargeJsonBody, RequestHost, parse_json};
 use super::grammar::Grammar;
 use super::serialise::json_response;
 use super::state::{AppState, Snapshot};
@@ -98,14 +98,14 @@ pub async fn call(
     _: auth::Authorized,
     Snapshot(served): Snapshot,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    RequestHost(host): RequestHost,
     LargeJsonBody(body): LargeJsonBody,
 ) -> Result<axum::response::Response, ApiError> {
     let base = state
         .limits()
         .public_url
         .clone()
-        .or_else(|| base_from_host(&headers));
+        .or_else(|| base_from_host(host.as_ref()?));
     let answer = answer(
         served.catalog(),
         &body,
@@ -183,10 +183,10 @@ fn as_bad_request(error: ApiError) -> ApiError {
     }
 }
 
-/// `http://host` from the request, when the host is a plain host name or
-/// address (anything else could inject markup into card links).
-fn base_from_host(headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(header::HOST)?.to_str().ok()?;
+/// `http://host` from the request's `Host`, when it is a plain host name
+/// or address (anything else could inject markup into card links).
+fn base_from_host(host: &HeaderValue) -> Option<String> {
+    let host = host.to_str().ok()?;
     let plain = !host.is_empty()
         && host.len() <= 255
         && host

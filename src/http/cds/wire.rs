@@ -57,11 +57,11 @@ pub struct Service {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CardCoding {
     /// The code system.
-    pub system: String,
+    pub system: &'static str,
     /// The code.
-    pub code: String,
+    pub code: &'static str,
     /// Its display text.
-    pub display: String,
+    pub display: &'static str,
 }
 
 /// Who produced a card.
