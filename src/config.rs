@@ -124,6 +124,10 @@ pub struct ServeArgs {
     /// closed; keep it above the load balancer's own idle timeout.
     #[arg(long, env = "BACKCARE_IDLE_TIMEOUT", default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub idle_timeout: u64,
+    /// Seconds a connection with no request in progress may stay open while
+    /// the connection limit is reached: idle and stalled clients make room.
+    #[arg(long, env = "BACKCARE_IDLE_TIMEOUT_WHEN_FULL", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_when_full: u64,
     /// Connections open at once on the public listener; beyond it a
     /// connection is answered 503 and closed.
     #[arg(long, env = "BACKCARE_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]

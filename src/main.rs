@@ -219,6 +219,7 @@ async fn run(args: ServeArgs, settings: Settings, state: AppState) -> ExitCode {
     let serving = ServeSettings {
         header_timeout: Duration::from_secs(args.header_timeout),
         idle_timeout: Duration::from_secs(args.idle_timeout),
+        idle_timeout_when_full: Duration::from_secs(args.idle_timeout_when_full),
         max_connections: args.max_connections as usize,
         drain_delay: Duration::from_secs(args.drain_delay),
         shutdown_timeout: Duration::from_secs(args.shutdown_timeout),

@@ -13,7 +13,13 @@
 //!   timeout, so the balancer closes first and never reuses a connection
 //!   the service is closing);
 //! - at most `max_connections` are open; one more is answered with a 503
-//!   problem and closed;
+//!   problem and closed, and while the limit is reached connections with
+//!   no request in progress are closed after `idle_timeout_when_full`, so
+//!   idle or stalled clients cannot keep others out for the whole idle
+//!   timeout;
+//! - a request head (request line and headers) may take at most
+//!   [`MAX_HEAD_BYTES`] of buffer, so a thousand connections each sending
+//!   an endless header cannot take more than about 64 MB between them;
 //! - request bodies have their own timeout in the guard
 //!   ([`super::Settings::body_timeout`]), which also admits a request only
 //!   once its body has arrived.
@@ -47,6 +53,12 @@ use tower::ServiceExt;
 
 use super::{ApiError, AppState};
 
+/// The most buffer a connection's read side may take, in bytes: a request
+/// head longer than this is answered 431 and the connection closed.
+/// hyper's own default is about 400 KB, enough for a few hundred clients
+/// sending endless headers to take hundreds of megabytes.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
 /// Connection limits and the shutdown schedule.
 #[derive(Debug, Clone)]
 pub struct ServeSettings {
@@ -56,6 +68,10 @@ pub struct ServeSettings {
     pub idle_timeout: Duration,
     /// Connections open at once; one more is answered 503 and closed.
     pub max_connections: usize,
+    /// How long a connection may sit with no request in progress once the
+    /// connection limit has been reached: idle and stalled connections make
+    /// room for new ones.
+    pub idle_timeout_when_full: Duration,
     /// How long to keep serving, not ready, after the stop signal.
     pub drain_delay: Duration,
     /// How long requests in flight get to finish once draining ends.
@@ -68,6 +84,7 @@ impl Default for ServeSettings {
             header_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(75),
             max_connections: 1024,
+            idle_timeout_when_full: Duration::from_secs(1),
             drain_delay: Duration::from_secs(5),
             shutdown_timeout: Duration::from_secs(10),
         }
@@ -94,6 +111,10 @@ pub async fn serve(
     let max = settings.max_connections.clamp(1, Semaphore::MAX_PERMITS);
     let permits = Arc::new(Semaphore::new(max));
     let (close_tx, close_rx) = watch::channel(false);
+    // Whether the connection limit has been reached: set when a connection
+    // is refused, cleared once a tenth of the limit is free again.
+    let (full_tx, full_rx) = watch::channel(false);
+    let headroom = (max / 10).max(1);
     let refusal = refusal();
     let settings = Arc::new(settings);
     let mut stop = pin!(stop);
@@ -112,6 +133,9 @@ pub async fn serve(
                 };
                 match permits.clone().try_acquire_owned() {
                     Ok(permit) => {
+                        if permits.available_permits() >= headroom {
+                            full_tx.send_if_modified(|full| std::mem::replace(full, false));
+                        }
                         state.metrics().connection(true);
                         tokio::spawn(connection(
                             stream,
@@ -119,13 +143,20 @@ pub async fn serve(
                             state.clone(),
                             settings.clone(),
                             permit,
-                            close_rx.clone(),
+                            Signals { close: close_rx.clone(), full: full_rx.clone() },
                         ));
                     }
                     Err(_) => {
+                        full_tx.send_if_modified(|full| !std::mem::replace(full, true));
                         state.metrics().connection_refused();
                         tokio::spawn(refuse(stream, refusal.clone()));
                     }
+                }
+            }
+            // No new connection to notice the limit easing: look again.
+            () = tokio::time::sleep(Duration::from_secs(1)), if *full_tx.borrow() => {
+                if permits.available_permits() >= headroom {
+                    full_tx.send_replace(false);
                 }
             }
             () = &mut stop, if accepting_until.is_none() => {
@@ -236,23 +267,24 @@ impl Activity {
         Busy(self.clone())
     }
 
-    /// When the next timeout could pass, in milliseconds since opening.
-    fn deadline(&self, settings: &ServeSettings) -> u64 {
-        let idle = self.last.load(Ordering::Relaxed) + millis(settings.idle_timeout);
+    /// When the next timeout could pass, in milliseconds since opening,
+    /// with `idle` as the idle timeout.
+    fn deadline(&self, settings: &ServeSettings, idle: Duration) -> u64 {
+        let idle = self.last.load(Ordering::Relaxed) + millis(idle);
         match self.head_since.load(Ordering::Relaxed) {
             0 => idle,
             since => idle.min(since - 1 + millis(settings.header_timeout)),
         }
     }
 
-    fn expired(&self, settings: &ServeSettings) -> Option<Expired> {
+    fn expired(&self, settings: &ServeSettings, idle: Duration) -> Option<Expired> {
         let now = self.now();
         let since = self.head_since.load(Ordering::Relaxed);
         if since > 0 && now >= since - 1 + millis(settings.header_timeout) {
             return Some(Expired::Head);
         }
         let idle = self.busy.load(Ordering::Relaxed) == 0
-            && now >= self.last.load(Ordering::Relaxed) + millis(settings.idle_timeout);
+            && now >= self.last.load(Ordering::Relaxed) + millis(idle);
         idle.then_some(Expired::Idle)
     }
 }
@@ -330,6 +362,14 @@ impl AsyncWrite for Tracked {
     }
 }
 
+/// What the listener tells every connection.
+struct Signals {
+    /// Set when the service stops: finish and close.
+    close: watch::Receiver<bool>,
+    /// Whether the connection limit has been reached.
+    full: watch::Receiver<bool>,
+}
+
 /// Serves one connection until it closes, times out or is drained.
 async fn connection(
     stream: TcpStream,
@@ -337,7 +377,7 @@ async fn connection(
     state: AppState,
     settings: Arc<ServeSettings>,
     _permit: OwnedSemaphorePermit,
-    mut close: watch::Receiver<bool>,
+    mut signals: Signals,
 ) {
     let _ = stream.set_nodelay(true);
     let activity = Arc::new(Activity::new());
@@ -358,11 +398,19 @@ async fn connection(
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(None);
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(None)
+        .max_buf_size(MAX_HEAD_BYTES);
     let mut conn = pin!(builder.serve_connection(io, service));
     let mut closing = false;
     loop {
-        let at = activity.opened + Duration::from_millis(activity.deadline(&settings));
+        let idle = if *signals.full.borrow() {
+            settings.idle_timeout_when_full
+        } else {
+            settings.idle_timeout
+        };
+        let at = activity.opened + Duration::from_millis(activity.deadline(&settings, idle));
         tokio::select! {
             result = conn.as_mut() => {
                 if let Err(err) = result {
@@ -370,11 +418,13 @@ async fn connection(
                 }
                 break;
             }
-            _ = close.changed(), if !closing => {
+            _ = signals.close.changed(), if !closing => {
                 closing = true;
                 conn.as_mut().graceful_shutdown();
             }
-            () = tokio::time::sleep_until(at) => match activity.expired(&settings) {
+            // The limit was reached or eased: the idle deadline changes.
+            Ok(()) = signals.full.changed() => {}
+            () = tokio::time::sleep_until(at) => match activity.expired(&settings, idle) {
                 // A head still arriving is answered with nothing: the
                 // client may not even be speaking HTTP.
                 Some(Expired::Head) => break,

@@ -920,6 +920,7 @@ mod listener {
         ServeSettings {
             header_timeout: Duration::from_millis(300),
             idle_timeout: Duration::from_millis(600),
+            idle_timeout_when_full: Duration::from_millis(200),
             max_connections: 64,
             drain_delay: Duration::from_millis(0),
             shutdown_timeout: Duration::from_secs(2),
@@ -1075,6 +1076,95 @@ mod listener {
             metrics.contains("backcare_http_connections_refused_total 1"),
             "{metrics}"
         );
+    }
+
+    /// Once the connection limit is reached, connections with no request
+    /// in progress are closed after the short full-house idle timeout, so
+    /// a newcomer gets in within moments instead of after the long idle
+    /// timeout; a request still arriving on another connection is not cut.
+    #[tokio::test]
+    async fn at_the_cap_idle_connections_make_room_and_requests_in_progress_finish() {
+        let serving = ServeSettings {
+            max_connections: 3,
+            header_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(30),
+            idle_timeout_when_full: Duration::from_millis(200),
+            ..quick()
+        };
+        let server = start(Settings::default(), serving).await;
+        let mut idle = Vec::new();
+        for _ in 0..2 {
+            let mut c = TcpStream::connect(server.addr).await.unwrap();
+            c.write_all(GET_HEALTHZ.as_bytes()).await.unwrap();
+            assert_eq!(response(&mut c).await.0, 200);
+            idle.push(c);
+        }
+        let body = r#"{"pain": {"duration": "acute", "intensity": 3, "areas": ["leg"]}}"#;
+        let mut arriving = TcpStream::connect(server.addr).await.unwrap();
+        arriving
+            .write_all(
+                format!(
+                    "POST /recommendation HTTP/1.1\r\nhost: test\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+                    body.len(),
+                    &body[..10]
+                )
+                .as_bytes(),
+            )
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut refused = TcpStream::connect(server.addr).await.unwrap();
+        assert_eq!(response(&mut refused).await.0, 503);
+        for c in &mut idle {
+            let waited = closed_after(c).await;
+            assert!(
+                waited < Duration::from_secs(2),
+                "idle connection kept {waited:?}"
+            );
+        }
+        // A newcomer is served now, long before the 30 s idle timeout.
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            let mut again = TcpStream::connect(server.addr).await.unwrap();
+            again.write_all(GET_HEALTHZ.as_bytes()).await.unwrap();
+            if response(&mut again).await.0 == 200 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "no room was made");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The request whose body was still arriving was left alone.
+        arriving.write_all(&body.as_bytes()[10..]).await.unwrap();
+        assert_eq!(response(&mut arriving).await.0, 200);
+    }
+
+    /// A request head longer than the buffer allows is answered 431 and
+    /// the connection closed at once, however much more the client sends:
+    /// a connection holds at most that much of a head in memory.
+    #[tokio::test]
+    async fn a_head_longer_than_the_buffer_is_refused_at_once() {
+        let serving = ServeSettings {
+            header_timeout: Duration::from_secs(10),
+            ..quick()
+        };
+        let server = start(Settings::default(), serving).await;
+        let mut c = TcpStream::connect(server.addr).await.unwrap();
+        let mut head = b"GET /healthz HTTP/1.1\r\nhost: test\r\nx-filler: ".to_vec();
+        head.resize(backcare::http::serve::MAX_HEAD_BYTES + 16 * 1024, b'a');
+        // The server may close while the tail is still being written.
+        let _ = c.write_all(&head).await;
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(2), c.read_to_end(&mut answer)).await;
+        assert!(read.is_ok(), "still open 2 s after an over-long head");
+        let text = String::from_utf8_lossy(&answer);
+        assert!(text.starts_with("HTTP/1.1 431"), "{text}");
+        // Just under the limit is still a request.
+        let mut ok = TcpStream::connect(server.addr).await.unwrap();
+        let mut head = b"GET /healthz HTTP/1.1\r\nhost: test\r\nx-filler: ".to_vec();
+        head.resize(backcare::http::serve::MAX_HEAD_BYTES - 1024, b'a');
+        head.extend_from_slice(b"\r\n\r\n");
+        ok.write_all(&head).await.unwrap();
+        assert_eq!(response(&mut ok).await.0, 200);
     }
 
     #[tokio::test]
