@@ -4,7 +4,7 @@
 //! the nine standard ones or `other`. A label taken from the request as sent
 //! would let each made-up value add a series that is kept for ever.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -74,6 +74,21 @@ pub struct Metrics {
     cds_feedback: [AtomicU64; CDS_FEEDBACK.len()],
     /// CDS calls refused with 401, by reason (`CDS_AUTH_REASONS`).
     cds_auth_failures: [AtomicU64; CDS_AUTH_REASONS.len()],
+    /// The cards whose feedback has been counted.
+    feedback_counted: Mutex<Remembered>,
+}
+
+/// How many cards' feedback is remembered as counted: enough for days of
+/// a busy clinic, and at most about 2 MB.
+pub const FEEDBACK_REMEMBERED: usize = 65_536;
+
+/// Cards (by their 128-bit id) whose feedback was counted, oldest first,
+/// so each card counts once however often it is sent; past
+/// [`FEEDBACK_REMEMBERED`] the oldest are forgotten.
+#[derive(Debug, Default)]
+struct Remembered {
+    order: VecDeque<u128>,
+    cards: HashSet<u128>,
 }
 
 /// Why CDS calls were refused, in the order of `Metrics::cds_auth_failures`:
@@ -154,9 +169,26 @@ impl Metrics {
         }
     }
 
-    /// A clinician accepted or overrode a card, with the override reason's
-    /// code if any; codes the cards do not offer count as `other`.
-    pub fn cds_feedback(&self, outcome: &str, reason: Option<&str>) {
+    /// A clinician accepted or overrode `card` (its id as a number), with
+    /// the override reason's code if any; codes the cards do not offer
+    /// count as `other`. Only a card's first feedback counts: whether this
+    /// one did.
+    pub fn cds_feedback(&self, card: u128, outcome: &str, reason: Option<&str>) -> bool {
+        {
+            let mut seen = self
+                .feedback_counted
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if !seen.cards.insert(card) {
+                return false;
+            }
+            seen.order.push_back(card);
+            if seen.order.len() > FEEDBACK_REMEMBERED
+                && let Some(oldest) = seen.order.pop_front()
+            {
+                seen.cards.remove(&oldest);
+            }
+        }
         let reason = match (outcome, reason) {
             ("accepted", _) => "",
             (_, None) => "none",
@@ -171,6 +203,7 @@ impl Metrics {
         {
             self.cds_feedback[i].fetch_add(1, Ordering::Relaxed);
         }
+        true
     }
 
     /// A CDS call was refused with 401 for `reason` (a label of
@@ -416,5 +449,30 @@ fn process_metrics(out: &mut String) {
             "# HELP process_start_time_seconds Start time of the process since the Unix epoch in seconds.\n# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds {}",
             boot as f64 + start as f64 / TICKS
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A card counts once; past the remembered number of cards the oldest
+    /// is forgotten, so memory stays bounded, and it counts again.
+    #[test]
+    fn feedback_counts_each_card_once_and_remembers_a_bounded_number() {
+        let metrics = Metrics::default();
+        assert!(metrics.cds_feedback(7, "accepted", None));
+        assert!(!metrics.cds_feedback(7, "accepted", None));
+        assert!(!metrics.cds_feedback(7, "overridden", Some("patient-declined")));
+        for card in 1000..1000 + FEEDBACK_REMEMBERED as u128 {
+            assert!(metrics.cds_feedback(card, "accepted", None));
+        }
+        let remembered = metrics.feedback_counted.lock().unwrap().cards.len();
+        assert_eq!(remembered, FEEDBACK_REMEMBERED);
+        assert!(
+            metrics.cds_feedback(7, "accepted", None),
+            "forgotten, so new"
+        );
+        assert!(!metrics.cds_feedback(1000 + FEEDBACK_REMEMBERED as u128 - 1, "accepted", None));
     }
 }

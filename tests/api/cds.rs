@@ -436,9 +436,10 @@ async fn feedback_is_counted_by_outcome_and_reason() {
         &crate::helpers::without_cds_auth(),
     ));
     let card = backcare::http::cds::card_id::issue();
+    let other = backcare::http::cds::card_id::issue();
     let body = json!({"feedback": [
         {"card": card, "outcome": "accepted", "outcomeTimestamp": "2026-11-21T10:00:00Z"},
-        {"card": card, "outcome": "overridden", "outcomeTimestamp": "2026-11-21T10:01:00Z",
+        {"card": other, "outcome": "overridden", "outcomeTimestamp": "2026-11-21T10:01:00Z",
          "overrideReason": {"reason": {"code": "patient-declined", "system": "urn:backcare:cds:override-reason"},
                             "userComment": "prefers to wait"}}
     ]});
@@ -452,6 +453,7 @@ async fn feedback_is_counted_by_outcome_and_reason() {
         .await;
     assert_eq!(response.status, 200);
     assert_eq!(response.json()["received"], 2);
+    assert_eq!(response.json()["counted"], 2);
     let admin = TestApp::from_router(backcare::http::admin(state));
     let text = String::from_utf8(admin.get("/metrics").await.body).unwrap();
     for line in [
@@ -476,6 +478,67 @@ async fn feedback_is_counted_by_outcome_and_reason() {
         .await
         .problem(400);
     assert_eq!(problem["errors"][0]["field"], "feedback[0].outcome");
+}
+
+/// One card counts once, however it is sent again: twice in one call, in
+/// a later call, in capitals, or with the other outcome. The metrics
+/// cannot be inflated from a single real card.
+#[tokio::test]
+async fn a_card_counts_once_however_often_its_feedback_is_sent() {
+    let state = AppState::new(Catalog::embedded().unwrap());
+    let app = TestApp::from_router(backcare::http::app_with(
+        state.clone(),
+        &crate::helpers::without_cds_auth(),
+    ));
+    let card = backcare::http::cds::card_id::issue();
+    let accepted = |card: &str| json!({"card": card, "outcome": "accepted", "outcomeTimestamp": "2026-11-21T10:00:00Z"});
+    let overridden = json!({"card": card, "outcome": "overridden", "outcomeTimestamp": "2026-11-21T10:01:00Z",
+        "overrideReason": {"reason": {"code": "patient-declined", "system": "urn:backcare:cds:override-reason"}}});
+    let send = |body: Value| {
+        let app = &app;
+        async move {
+            let response = app
+                .send(
+                    Method::POST,
+                    &format!("{SERVICE}/feedback"),
+                    Some("application/json"),
+                    body.to_string(),
+                )
+                .await;
+            assert_eq!(response.status, 200);
+            let receipt = response.json();
+            (receipt["received"].clone(), receipt["counted"].clone())
+        }
+    };
+    let hundred: Vec<Value> = (0..100).map(|_| accepted(&card)).collect();
+    assert_eq!(
+        send(json!({"feedback": hundred})).await,
+        (json!(100), json!(1))
+    );
+    assert_eq!(
+        send(json!({"feedback": [accepted(&card)]})).await,
+        (json!(1), json!(0))
+    );
+    assert_eq!(
+        send(json!({"feedback": [accepted(&card.to_uppercase())]})).await,
+        (json!(1), json!(0))
+    );
+    assert_eq!(
+        send(json!({"feedback": [overridden]})).await,
+        (json!(1), json!(0))
+    );
+    let admin = TestApp::from_router(backcare::http::admin(state));
+    let text = String::from_utf8(admin.get("/metrics").await.body).unwrap();
+    assert!(
+        text.contains("backcare_cds_feedback_total{outcome=\"accepted\",reason=\"\"} 1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "backcare_cds_feedback_total{outcome=\"overridden\",reason=\"patient-declined\"} 0\n"
+        ),
+        "{text}"
+    );
 }
 
 #[tokio::test]

@@ -195,7 +195,13 @@ async fn cds_examples_are_what_the_service_answers() {
         [("another patient's condition".to_owned(), got)]
     );
 
-    let card = card.expect("the call example gets a card");
+    assert!(card.is_some(), "the call example gets a card");
+    // A card counts once, so each example is sent about a card of its own.
+    let call_example = body_examples(&call)
+        .into_iter()
+        .next()
+        .expect("a call example")
+        .1;
     let feedback_path = format!("{service}/feedback");
     let feedback = op(&feedback_path, "post");
     let receipts = answers(&feedback, "200", "application/json");
@@ -207,6 +213,11 @@ async fn cds_examples_are_what_the_service_answers() {
         let (status, got) = post_json(&app, &feedback_path, &body).await;
         assert_eq!(status, 400, "{name} as written: {got}");
         assert!(refusals.contains(&got), "{name} as written: {got}");
+        let (_, answer) = post_json(&app, service, &call_example).await;
+        let card = answer["cards"][0]["uuid"]
+            .as_str()
+            .expect("the call example gets a card")
+            .to_owned();
         let ours = cds::examples::naming(&body, &card);
         let (status, got) = post_json(&app, &feedback_path, &ours).await;
         assert_eq!(status, 200, "{name}: {got}");

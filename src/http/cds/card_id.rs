@@ -103,23 +103,27 @@ pub fn issue() -> String {
     text
 }
 
-/// Whether `id` is a card id issued under the current key.
-pub fn issued(id: &str) -> bool {
+/// The 128 bits a version 4 UUID in its 8-4-4-4-12 form stands for, in
+/// either case; `None` for anything else.
+pub fn number(id: &str) -> Option<u128> {
     let bytes = id.as_bytes();
     if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|&i| bytes[i] != b'-') {
-        return false;
+        return None;
     }
     let hex: String = id.split('-').collect();
-    let Ok(uuid) = u128::from_str_radix(&hex, 16) else {
+    // from_str_radix accepts a leading `+`; a UUID has 32 hex digits.
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let uuid = u128::from_str_radix(&hex, 16).ok()?;
+    ((uuid >> 76) & 0xf == 4 && (uuid >> 62) & 0b11 == 0b10).then_some(uuid)
+}
+
+/// Whether `id` is a card id issued under the current key.
+pub fn issued(id: &str) -> bool {
+    let Some(uuid) = number(id) else {
         return false;
     };
-    // from_str_radix accepts a leading `+`; a UUID has 32 hex digits.
-    if !hex.bytes().all(|b| b.is_ascii_hexdigit())
-        || (uuid >> 76) & 0xf != 4
-        || (uuid >> 62) & 0b11 != 0b10
-    {
-        return false;
-    }
     let free = ((uuid >> 80) << 74) | (((uuid >> 64) & 0xfff) << 62) | (uuid & LOW_62);
     let nonce = (free >> 58) as u64;
     let given = (free & ((1 << 58) - 1)) as u64;

@@ -251,7 +251,8 @@ pub(crate) fn document(doc: &mut Value, catalog: &Catalog) {
         .filter_map(|(name, body)| {
             let counted = read_feedback(&serde_json::to_vec(body).ok()?, is_example_card).ok()?;
             let receipt = json!(super::wire::FeedbackReceipt {
-                received: counted.len()
+                received: counted.len(),
+                counted: counted.len(),
             });
             Some((
                 *name,

@@ -149,10 +149,10 @@ pub fn answer(
     operation_id = "sendCardFeedback",
     tag = "cds-hooks",
     summary = "Feedback on cards",
-    description = "Counts each entry's outcome (`accepted` or `overridden`) and, for overrides, the reason code when it is one of the card's `overrideReasons` (others count as `other`). Counts appear in the admin metrics; `userComment` is free text that may identify a patient and is never stored.",
+    description = "Counts each entry's outcome (`accepted` or `overridden`) and, for overrides, the reason code when it is one of the card's `overrideReasons` (others count as `other`). A card counts once: its first entry is counted, and later entries about it, in the same call or a later one, are received but not counted (the last 65,536 cards counted are remembered, by each replica). Counts appear in the admin metrics; `userComment` is free text that may identify a patient and is never stored.",
     request_body(content = Feedback, content_type = "application/json"),
     responses(
-        (status = 200, description = "Counted", body = FeedbackReceipt),
+        (status = 200, description = "Received; `counted` says how many entries were a card's first", body = FeedbackReceipt),
         (status = 400, description = "Not valid CDS Hooks feedback, or feedback on a card this service did not issue: every problem is listed", body = Problem, content_type = PROBLEM_JSON),
         (status = 413, description = "The body is over 1 MiB", body = Problem, content_type = PROBLEM_JSON),
         (status = 415, description = "The body is not sent as `application/json`, or is sent compressed (`Content-Encoding`)", body = Problem, content_type = PROBLEM_JSON),
@@ -163,14 +163,20 @@ pub async fn feedback(
     State(state): State<AppState>,
     LargeJsonBody(body): LargeJsonBody,
 ) -> Result<axum::response::Response, ApiError> {
-    let outcomes = read_feedback(&body, card_id::issued)?;
-    for (outcome, reason) in &outcomes {
-        state
-            .metrics()
-            .cds_feedback(outcome.as_str(), reason.as_deref());
-    }
+    let entries = read_feedback(&body, card_id::issued)?;
+    let counted = entries
+        .iter()
+        .filter(|entry| {
+            card_id::number(&entry.card).is_some_and(|card| {
+                state
+                    .metrics()
+                    .cds_feedback(card, entry.outcome.as_str(), entry.reason.as_deref())
+            })
+        })
+        .count();
     Ok(json_response(&FeedbackReceipt {
-        received: outcomes.len(),
+        received: entries.len(),
+        counted,
     }))
 }
 
@@ -280,14 +286,26 @@ pub fn read_call(catalog: &Catalog, body: &[u8], today: Date) -> Result<Record, 
     Err(ApiError::bad_cds_request(errors))
 }
 
-/// Each entry's outcome and override reason's code.
-fn outcomes(feedback: Feedback) -> Vec<(Outcome, Option<String>)> {
+/// One feedback entry, as far as it is counted.
+#[derive(Debug)]
+struct Entry {
+    /// The card's id.
+    card: String,
+    /// What the clinician did with it.
+    outcome: Outcome,
+    /// The override reason's code.
+    reason: Option<String>,
+}
+
+/// Each entry's card, outcome and override reason's code.
+fn outcomes(feedback: Feedback) -> Vec<Entry> {
     feedback
         .feedback
         .into_iter()
-        .map(|item| {
-            let reason = item.override_reason.and_then(|r| r.reason).map(|r| r.code);
-            (item.outcome, reason)
+        .map(|item| Entry {
+            card: item.card.0,
+            outcome: item.outcome,
+            reason: item.override_reason.and_then(|r| r.reason).map(|r| r.code),
         })
         .collect()
 }
@@ -314,14 +332,11 @@ fn unissued(value: &Value, issued: fn(&str) -> bool) -> Vec<FieldError> {
         .collect()
 }
 
-/// Checks feedback, returning each entry's outcome and override reason.
+/// Checks feedback, returning each entry's card, outcome and override reason.
 /// Which card ids this service issued is `issued`'s to say: the handler
 /// asks [`card_id::issued`]; the document's examples, built without the
 /// card key, say it of the example card or of none.
-fn read_feedback(
-    body: &[u8],
-    issued: fn(&str) -> bool,
-) -> Result<Vec<(Outcome, Option<String>)>, ApiError> {
+fn read_feedback(body: &[u8], issued: fn(&str) -> bool) -> Result<Vec<Entry>, ApiError> {
     if let Ok(feedback) = serde_json::from_slice::<Feedback>(body)
         && feedback.within_rules()
         && feedback.feedback.iter().all(|item| issued(&item.card.0))

@@ -712,11 +712,13 @@ pub(crate) fn rules(defs: &mut Schemas) {
     }
 }
 
-/// Feedback was counted.
+/// Feedback was received.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedbackReceipt {
-    /// Entries counted.
+    /// Entries received.
     pub received: usize,
+    /// Entries counted: those that were a card's first feedback.
+    pub counted: usize,
 }
 
 #[cfg(test)]
