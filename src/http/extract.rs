@@ -68,7 +68,9 @@ impl<S: Send + Sync> FromRequestParts<S> for WantsHtml {
     }
 }
 
-/// The request's `Host` header, taken without copying the other headers.
+/// The request's `Host` header, taken without copying the other headers;
+/// `None` when there is none or more than one (RFC 9112 calls two a bad
+/// request, and neither can be trusted to name this server).
 #[derive(Debug, Clone)]
 pub struct RequestHost(pub Option<axum::http::HeaderValue>);
 
@@ -76,7 +78,11 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestHost {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(parts.headers.get(header::HOST).cloned()))
+        let mut hosts = parts.headers.get_all(header::HOST).iter();
+        Ok(Self(match (hosts.next(), hosts.next()) {
+            (Some(host), None) => Some(host.clone()),
+            _ => None,
+        }))
     }
 }
 

@@ -179,6 +179,43 @@ async fn a_back_pain_record_gets_an_info_card_with_the_routine() {
     assert!(card["source"]["label"].as_str().unwrap().contains("NG59"));
 }
 
+/// Links are built on the Host only when it names one plain server: two
+/// Host headers, a port out of range or a host with markup give a card
+/// without links rather than links to somewhere else.
+#[tokio::test]
+async fn card_links_need_one_plain_host() {
+    let app = TestApp::embedded();
+    let body = call(
+        vec![condition("278860009", "Chronic low back pain", None)],
+        "1966-01-01",
+    );
+    let links = |hosts: &'static [&'static str]| {
+        let app = &app;
+        let body = body.to_string();
+        async move {
+            let mut request = Request::post(SERVICE).header("content-type", "application/json");
+            for host in hosts {
+                request = request.header("host", *host);
+            }
+            let response = app.request(request.body(Body::from(body)).unwrap()).await;
+            assert_eq!(response.status, 200, "{hosts:?}");
+            response.json()["cards"][0]["links"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    assert!(links(&["backcare.test:8080"]).await > 0);
+    for hosts in [
+        &["backcare.test", "evil.example"][..],
+        &["evil.example:99999"],
+        &["evil.example:"],
+        &["x/<script>"],
+    ] {
+        assert_eq!(links(hosts).await, 0, "{hosts:?}");
+    }
+}
+
 #[tokio::test]
 async fn onset_dates_set_the_duration() {
     let app = TestApp::embedded();

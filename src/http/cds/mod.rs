@@ -190,15 +190,50 @@ fn as_bad_request(error: ApiError) -> ApiError {
 }
 
 /// `http://host` from the request's `Host`, when it is a plain host name
-/// or address (anything else could inject markup into card links).
+/// or address with at most a valid port (anything else could inject markup
+/// into card links, or name no server at all).
 fn base_from_host(host: &HeaderValue) -> Option<String> {
     let host = host.to_str().ok()?;
-    let plain = !host.is_empty()
-        && host.len() <= 255
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
-    plain.then(|| format!("http://{host}"))
+    (host.len() <= 255 && is_plain_host(host)).then(|| format!("http://{host}"))
+}
+
+/// Whether `host` is `name`, `name:port`, `[v6]` or `[v6]:port`, where a
+/// name is letters, digits, `-` and `.`, and a port is 1 to 65535.
+fn is_plain_host(host: &str) -> bool {
+    let (name_ok, port) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((address, rest)) => (
+                !address.is_empty()
+                    && address
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.'),
+                match rest {
+                    "" => None,
+                    _ => Some(rest.strip_prefix(':').unwrap_or("")),
+                },
+            ),
+            None => (false, None),
+        },
+        None => {
+            let (name, port) = match host.split_once(':') {
+                Some((name, port)) => (name, Some(port)),
+                None => (host, None),
+            };
+            (
+                !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'),
+                port,
+            )
+        }
+    };
+    let port_ok = port.is_none_or(|p| {
+        (1..=5).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
+    name_ok && port_ok
 }
 
 /// The grammar of a call, from its wire types and their rules.
@@ -367,6 +402,48 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::json;
+
+    /// Card links are built only on a plain host with a valid port.
+    #[test]
+    fn links_are_built_only_on_a_plain_host() {
+        for good in [
+            "backcare.test",
+            "backcare.test:8080",
+            "localhost:1",
+            "10.0.0.2:65535",
+            "[::1]",
+            "[fe80::1]:8443",
+        ] {
+            let base = base_from_host(&HeaderValue::from_static(good));
+            assert_eq!(base, Some(format!("http://{good}")), "{good}");
+        }
+        for bad in [
+            "",
+            "evil.example:99999",
+            "evil.example:0",
+            "evil.example:",
+            "evil.example:80:80",
+            "evil.example:+80",
+            ":8080",
+            "a](javascript:alert(1))",
+            "x/<script>",
+            "user@host",
+            "a b",
+            "%65vil",
+            "under_score",
+            "[::1",
+            "[]:80",
+            "[::1]x",
+            "[::1]:99999",
+            "[<b>]",
+        ] {
+            assert_eq!(
+                base_from_host(&HeaderValue::from_static(bad)),
+                None,
+                "{bad:?}"
+            );
+        }
+    }
 
     /// Loaded once: thousands of proptest cases share it.
     fn catalog() -> &'static Catalog {
