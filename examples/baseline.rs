@@ -8,7 +8,8 @@
 //! exactly that many bytes instead, served from memory like the service's
 //! catalog pages: the ceiling for any endpoint whose answer is that large,
 //! which tells the cost of the answer's size apart from the cost of our
-//! code.
+//! code. It answers POST as well, after reading the request body whole,
+//! so the cost of receiving an endpoint's request can be measured too.
 
 use axum::Router;
 use axum::http::header;
@@ -38,9 +39,19 @@ fn main() {
     runtime.block_on(async move {
         let app = Router::new().route(
             "/",
-            get(move || {
+            get({
                 let body = body.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+                move || {
+                    let body = body.clone();
+                    async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+                }
+            })
+            .post(move |request: Bytes| {
+                let body = body.clone();
+                async move {
+                    drop(request);
+                    ([(header::CONTENT_TYPE, "application/json")], body)
+                }
             }),
         );
         let listener = tokio::net::TcpListener::bind(&addr)

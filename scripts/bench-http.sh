@@ -10,6 +10,9 @@
 # same-size baseline run ROUNDS times (default 3), alternating, and the row
 # shows the medians, with the spread of the ratio: the machine's own speed
 # drifts between runs, and alternating puts each pair in the same moment.
+# For a POST, the same-size baseline is also sent the endpoint's own
+# request, which it reads whole and drops ("same request"): what receiving
+# that body costs any handler, shown apart from the same-size ratio.
 #
 # Then a soak: SOAK_REQUESTS (default 1,000,000) requests cycling through the
 # four endpoints, in two halves, with the service's resident memory after
@@ -132,21 +135,27 @@ run() {
   "$baseline" "127.0.0.1:$port" "$bytes" > /dev/null 2>&1 &
   local same_pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.01; done
-  local all_rps=() all_p50=() all_p99=() all_same=() ratios=() errors=0 round
+  local all_rps=() all_p50=() all_p99=() all_same=() ratios=() req_ratios=() errors=0 round r_rps
   for (( round = 0; round < ROUNDS; round++ )); do
     read -r rps p50 p99 err < <(load "$url" "$script")
     read -r s_rps _ < <(load "http://127.0.0.1:$port/")
     all_rps+=("$rps"); all_p50+=("$p50"); all_p99+=("$p99"); all_same+=("$s_rps")
     ratios+=("$(awk -v a="$rps" -v b="$s_rps" 'BEGIN { print a / b }')")
+    if [ -n "$script" ]; then
+      read -r r_rps _ < <(load "http://127.0.0.1:$port/" "$script")
+      req_ratios+=("$(awk -v a="$rps" -v b="$r_rps" 'BEGIN { print a / b }')")
+    fi
     errors=$((errors + err))
   done
+  local same_request="-"
+  [ -n "$script" ] && same_request=$(printf '%.2f' "$(median "${req_ratios[@]}")")
   kill "$same_pid"; wait "$same_pid" 2>/dev/null || true
   rps=$(median "${all_rps[@]}"); s_rps=$(median "${all_same[@]}")
   local spread
   spread=$(printf '%s\n' "${ratios[@]}" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }')
-  rows+=("$(printf '| %-38s | %6s | %7.0f | %7s | %7s | %6s | %5.2f | %9.0f | %5.2f | %9s |' "$name" "$bytes" "$rps" \
+  rows+=("$(printf '| %-38s | %6s | %7.0f | %7s | %7s | %6s | %5.2f | %9.0f | %5.2f | %9s | %12s |' "$name" "$bytes" "$rps" \
     "$(median "${all_p50[@]}")" "$(median "${all_p99[@]}")" "$errors" \
-    "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN { print a / b }')" "$s_rps" "$(median "${ratios[@]}")" "$spread")")
+    "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN { print a / b }')" "$s_rps" "$(median "${ratios[@]}")" "$spread" "$same_request")")
 }
 run "GET /exercises/{id}" "http://127.0.0.1:$SERVICE_PORT/exercises/piriformis-stretch"
 run "GET /exercises?area=lower_back" "http://127.0.0.1:$SERVICE_PORT/exercises?area=lower_back"
@@ -188,11 +197,12 @@ echo
 echo "wrk 1 thread, $CONNECTIONS connections, ${DURATION}s per run, $ROUNDS rounds per endpoint; $(nproc) cores; $(uname -m)"
 echo
 echo "ratio: to the baseline; same-size: the baseline serving a fixed body as large as the answer,"
-echo "alternating with the endpoint; medians of the rounds, and the lowest and highest same-size ratio"
+echo "alternating with the endpoint; medians of the rounds, and the lowest and highest same-size ratio;"
+echo "same request: the ratio to the same-size baseline sent the endpoint's own POST body (median)"
 echo
-echo "| endpoint                               |  bytes |   req/s | p50 ms  | p99 ms  | errors | ratio | same-size | ratio |    spread |"
-echo "| -------------------------------------- | ------ | ------- | ------- | ------- | ------ | ----- | --------- | ----- | --------- |"
-printf '| %-38s | %6s | %7s | %7s | %7s | %6s | %5.2f | %9s | %5.2f | %9s |\n' "baseline (axum, fixed JSON)" 15 "$b_rps" "$b_p50" "$b_p99" "$b_err" 1 "$b_rps" 1 "-"
+echo "| endpoint                               |  bytes |   req/s | p50 ms  | p99 ms  | errors | ratio | same-size | ratio |    spread | same request |"
+echo "| -------------------------------------- | ------ | ------- | ------- | ------- | ------ | ----- | --------- | ----- | --------- | ------------ |"
+printf '| %-38s | %6s | %7s | %7s | %7s | %6s | %5.2f | %9s | %5.2f | %9s | %12s |\n' "baseline (axum, fixed JSON)" 15 "$b_rps" "$b_p50" "$b_p99" "$b_err" 1 "$b_rps" 1 "-" "-"
 printf '%s\n' "${rows[@]}"
 echo
 echo "soak, mixed endpoints: first half $first_n requests ($first_err non-2xx), RSS after it $((first_rss / 1024)) MiB ($first_rss kB);"
