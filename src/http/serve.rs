@@ -17,9 +17,11 @@
 //!   no request in progress are closed after `idle_timeout_when_full`, so
 //!   idle or stalled clients cannot keep others out for the whole idle
 //!   timeout;
-//! - a request head (request line and headers) may take at most
-//!   [`MAX_HEAD_BYTES`] of buffer, so a thousand connections each sending
-//!   an endless header cannot take more than about 64 MB between them;
+//! - a request head (request line and headers) longer than
+//!   [`MAX_HEAD_BYTES`] is refused; hyper checks after each read, so one
+//!   large read can take a connection's buffer to about twice that, and a
+//!   thousand connections each sending an endless header hold about
+//!   70 to 115 MB between them rather than hyper's default 400 MB;
 //! - request bodies have their own timeout in the guard
 //!   ([`super::Settings::body_timeout`]), which also admits a request only
 //!   once its body has arrived.
@@ -53,10 +55,11 @@ use tower::ServiceExt;
 
 use super::{ApiError, AppState};
 
-/// The most buffer a connection's read side may take, in bytes: a request
-/// head longer than this is answered 431 and the connection closed.
-/// hyper's own default is about 400 KB, enough for a few hundred clients
-/// sending endless headers to take hundreds of megabytes.
+/// The longest request head read, in bytes: hyper answers a longer one 431
+/// and closes the connection. hyper checks after each read, so a head that
+/// arrives in one burst may reach about twice this before it is refused.
+/// hyper's own default is about 400 KB, enough for a thousand clients
+/// sending endless headers to take 400 MB.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// Connection limits and the shutdown schedule.
