@@ -15,8 +15,9 @@ CDS Hooks operations are called with a fresh bearer token from the test
 EHR (scripts/cds_token.py), as the server in .ci/run trusts it. Feedback
 counts only cards the server issued (their ids carry its HMAC tag), so each
 feedback example is sent twice: as written, which must get the documented
-400 answer, and naming the card the server gave the call example, which
-must get the documented 200 receipt.
+400 answer, and naming a card the server has just given for the call
+example (a new one each time: a card counts once), which must get the
+documented 200 receipt.
 """
 
 import enum
@@ -194,17 +195,12 @@ def on_card(example, card):
     return out
 
 
-_ISSUED = {}
-
-
 def issued_card(spec, feedback_path, package, client_mod, base, cds_token, failures):
-    """The id of a card the server issued: the answer to the first request
-    example of the service the feedback path belongs to, sent through the
-    typed client."""
+    """The id of a new card the server issued: the answer to the first
+    request example of the service the feedback path belongs to, sent
+    through the typed client. A card's feedback counts once, so every
+    feedback example gets a card of its own."""
     path = feedback_path[: -len("/feedback")]
-    if path in _ISSUED:
-        return _ISSUED[path]
-    _ISSUED[path] = None
     op = (spec["paths"].get(path) or {}).get("post")
     body = ((op or {}).get("requestBody") or {}).get("content", {}).get("application/json")
     calls = examples_of(body) if body else []
@@ -219,8 +215,7 @@ def issued_card(spec, feedback_path, package, client_mod, base, cds_token, failu
     if not cards:
         failures.append(f"POST {feedback_path}: the call example got no card to give feedback on: {response.content[:300]!r}")
         return None
-    _ISSUED[path] = cards[0]["uuid"]
-    return _ISSUED[path]
+    return cards[0]["uuid"]
 
 
 def documented(op, status, name=None):
