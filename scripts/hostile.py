@@ -299,8 +299,11 @@ def idle_connections_make_room(binary: str) -> None:
             time.sleep(0.05)
         check(served is not None and served < 3,
               f"a newcomer is served within 3 s, not after the 30 s idle timeout ({served})")
+        # The listener stops closing idle clients once a tenth of the cap
+        # is free, so how many go depends on timing; at least 30 must.
+        time.sleep(0.5)
         closed = sum(1 for s in socks if read_status(s, 0.01) == "closed")
-        check(closed >= 290, f"idle clients were closed to make room ({closed} of 300)")
+        check(closed >= 30, f"at least a tenth of the idle clients were closed to make room ({closed} of 300)")
         for s in socks:
             s.close()
     finally:
