@@ -279,7 +279,7 @@ impl AvoidIf {
 /// conditions or red flags, and only for pain of the listed durations. In
 /// content it is a plain sentence, or `{"text", "conditions", "red_flags",
 /// "durations", "unless_conditions", "unless_red_flags", "pressure",
-/// "with_massage"}`.
+/// "with_massage", "needs", "without"}`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(from = "CautionText")]
 pub struct CautionNote {
@@ -299,19 +299,13 @@ pub struct CautionNote {
     /// Whether it speaks of massage: shown only while the plan holds
     /// massage or self-massage.
     pub with_massage: bool,
-}
-
-impl CautionNote {
-    /// Whether the caution is for everyone.
-    pub fn is_general(&self) -> bool {
-        self.only_with.conditions.is_empty()
-            && self.only_with.red_flags.is_empty()
-            && self.durations.is_empty()
-            && self.unless.conditions.is_empty()
-            && self.unless.red_flags.is_empty()
-            && self.pressure.is_none()
-            && !self.with_massage
-    }
+    /// Equipment the caution tells the person to use: shown only to
+    /// people who have all of it, so no one is told to reach for
+    /// something they said they do not have.
+    pub needs: Vec<Equipment>,
+    /// Shown only to people who lack one of these: the way to do without
+    /// them, beside a caution that `needs` them.
+    pub without: Vec<Equipment>,
 }
 
 #[derive(Deserialize)]
@@ -337,6 +331,10 @@ enum CautionText {
         pressure: Option<Pressure>,
         #[serde(default)]
         with_massage: bool,
+        #[serde(default)]
+        needs: Vec<Equipment>,
+        #[serde(default)]
+        without: Vec<Equipment>,
     },
 }
 
@@ -350,6 +348,8 @@ impl From<CautionText> for CautionNote {
                 unless: AvoidIf::default(),
                 pressure: None,
                 with_massage: false,
+                needs: Vec::new(),
+                without: Vec::new(),
             },
             CautionText::Keyed {
                 text,
@@ -360,6 +360,8 @@ impl From<CautionText> for CautionNote {
                 unless_red_flags,
                 pressure,
                 with_massage,
+                needs,
+                without,
             } => Self {
                 text,
                 only_with: AvoidIf {
@@ -373,6 +375,8 @@ impl From<CautionText> for CautionNote {
                 },
                 pressure,
                 with_massage,
+                needs,
+                without,
             },
         }
     }

@@ -247,6 +247,20 @@ impl<'a, 'p> Check<'a, 'p> {
                 &n.unless.red_flags,
                 Target::RedFlag,
             );
+            for (field, list) in [("needs", &n.needs), ("without", &n.without)] {
+                if list.contains(&Equipment::None) {
+                    self.problem(
+                        format!("{at}.{field}"),
+                        "names `none`, which is not something a person has or lacks",
+                    );
+                }
+            }
+            if let Some(q) = n.needs.iter().find(|q| n.without.contains(q)) {
+                self.problem(
+                    format!("{at}.without"),
+                    format!("`{q}` is also in `needs`, so no one would see the caution"),
+                );
+            }
         }
     }
 

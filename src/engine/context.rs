@@ -402,7 +402,7 @@ impl<'c> Context<'c> {
 
     /// The cautions among `notes` that apply to this person: every general
     /// one, and each keyed one whose condition or flag they have, for pain
-    /// of their duration. `keys` are the notes' keys as positions (the
+    /// of their duration, with the equipment it needs. `keys` are the notes' keys as positions (the
     /// catalog's `Refs`), so membership is a bit test.
     pub(super) fn cautions_for(
         &self,
@@ -431,9 +431,15 @@ impl<'c> Context<'c> {
                     .pressure
                     .is_none_or(|p| !self.massage_free && self.limits.max_pressure >= p)
                     && !(n.with_massage && self.massage_free);
+                // Advice to use something only for those who have it, and
+                // the way without it only for those who lack it.
+                let equipment_ok = n.needs.iter().all(|q| self.equipment.contains(q))
+                    && (n.without.is_empty()
+                        || n.without.iter().any(|q| !self.equipment.contains(q)));
                 theirs
                     && !hidden
                     && pressure_ok
+                    && equipment_ok
                     && (n.durations.is_empty() || n.durations.contains(&duration))
             })
             .map(|(n, _)| n.text.as_str())

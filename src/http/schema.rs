@@ -99,8 +99,10 @@ impl From<&crate::catalog::AvoidIf> for AvoidIf {
     }
 }
 
-/// A caution shown only to people with one of these conditions or red
-/// flags; both lists empty means everyone.
+/// A caution and who is shown it: people with one of its conditions or
+/// red flags (anyone when both are empty), for pain of its durations,
+/// with all the equipment it `needs` and, if it has a `without` list,
+/// lacking one of those.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct KeyedCaution {
     /// What to be careful about.
@@ -122,6 +124,11 @@ pub struct KeyedCaution {
     /// Whether it speaks of massage: shown only while a plan holds massage
     /// or self-massage.
     pub with_massage: bool,
+    /// Equipment it tells the person to use: shown only to people who have
+    /// all of it.
+    pub needs: Vec<crate::catalog::Equipment>,
+    /// Shown only to people who lack one of these: the way to do without.
+    pub without: Vec<crate::catalog::Equipment>,
 }
 
 impl From<&crate::catalog::CautionNote> for KeyedCaution {
@@ -135,6 +142,8 @@ impl From<&crate::catalog::CautionNote> for KeyedCaution {
             unless_red_flags: n.unless.red_flags.clone(),
             pressure: n.pressure,
             with_massage: n.with_massage,
+            needs: n.needs.clone(),
+            without: n.without.clone(),
         }
     }
 }

@@ -148,6 +148,62 @@ async fn household_items_are_assumed_and_never_a_reason() {
     assert!(!r["avoid"].to_string().contains("chair"), "{}", r["avoid"]);
 }
 
+/// A person who says they have no towel is never told to kneel on one:
+/// they get the way to do without it, and the person with one gets the
+/// towel.
+#[tokio::test]
+async fn no_one_is_told_to_use_a_towel_they_lack() {
+    let app = TestApp::embedded();
+    let body = |lacks: serde_json::Value| {
+        json!({
+            "pain": {"duration": "chronic", "intensity": 4, "areas": ["lower_back"]},
+            "preferences": {"minutes_per_day": 30, "lacks": lacks}
+        })
+    };
+    let kneeling = |r: &serde_json::Value| -> Vec<serde_json::Value> {
+        items(r)
+            .into_iter()
+            .filter(|i| {
+                ["cat-cow", "bird-dog", "childs-pose"].contains(&i["exercise_id"].as_str().unwrap())
+            })
+            .cloned()
+            .collect()
+    };
+    let without = post(&app, "/recommendation", &body(json!(["towel"]))).await;
+    let with = post(&app, "/recommendation", &body(json!([]))).await;
+    assert!(
+        !kneeling(&without).is_empty(),
+        "no kneeling exercise: {:?}",
+        ids(&without)
+    );
+    for item in kneeling(&without) {
+        let cautions = item["cautions"].to_string();
+        assert!(
+            !cautions.contains("towel"),
+            "{}: {cautions}",
+            item["exercise_id"]
+        );
+        assert!(
+            cautions.contains("knees ache"),
+            "{}: nothing for the knees: {cautions}",
+            item["exercise_id"]
+        );
+    }
+    for item in kneeling(&with) {
+        let cautions = item["cautions"].to_string();
+        assert!(
+            cautions.contains("towel"),
+            "{}: {cautions}",
+            item["exercise_id"]
+        );
+        assert!(
+            !cautions.contains("folded clothes"),
+            "{}: {cautions}",
+            item["exercise_id"]
+        );
+    }
+}
+
 #[tokio::test]
 async fn daily_minutes_hold_only_the_daily_part_and_one_massage_is_booked() {
     let app = TestApp::embedded();

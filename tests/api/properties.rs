@@ -276,7 +276,8 @@ proptest! {
     /// is never the whole plan where it may only support, urgent answers
     /// say nothing of a lower urgency's action and nothing twice, firm
     /// pressure never reaches anyone 70 or over, and every caution an item
-    /// carries for the person's conditions is on it (and none for others).
+    /// carries for the person's conditions and equipment is on it (and
+    /// none for others: no one is told to use what they lack).
     #[test]
     fn policy_invariants_hold(p in person()) {
         let c = catalog();
@@ -284,6 +285,12 @@ proptest! {
         let conditions = conditions_of(c, &p);
         let has = |id: &String| conditions.contains(&id.as_str());
         let flagged = |id: &String| p.red_flags.contains(id);
+        // What the person has: their extras, and the household items they
+        // did not say they lack.
+        let owns = |q: &Equipment| p.preferences.equipment.contains(q)
+            || (c.policy.household.contains(q) && !p.preferences.lacks.contains(q));
+        let equipped = |note: &backcare::catalog::CautionNote| note.needs.iter().all(owns)
+            && (note.without.is_empty() || note.without.iter().any(|q| !owns(q)));
         let flags: Vec<_> = p.red_flags.iter().filter_map(|f| c.red_flag(f)).collect();
         let massage_out = conditions.iter().filter_map(|id| c.condition(id)).any(|x| x.modifiers.massage == MassageRole::Excluded)
             || flags.iter().any(|f| f.modifiers.massage == MassageRole::Excluded);
@@ -315,7 +322,8 @@ proptest! {
                 let for_them = (!keyed
                     || note.only_with.conditions.iter().any(has)
                     || note.only_with.red_flags.iter().any(flagged))
-                    && (note.durations.is_empty() || note.durations.contains(&p.pain.duration));
+                    && (note.durations.is_empty() || note.durations.contains(&p.pain.duration))
+                    && equipped(note);
                 prop_assert_eq!(item.cautions.contains(&note.text.as_str()), for_them, "{}: {}", e.id, &note.text);
             }
         }
@@ -334,7 +342,8 @@ proptest! {
                     let for_them = (!keyed
                         || note.only_with.conditions.iter().any(has)
                         || note.only_with.red_flags.iter().any(flagged))
-                        && (note.durations.is_empty() || note.durations.contains(&p.pain.duration));
+                        && (note.durations.is_empty() || note.durations.contains(&p.pain.duration))
+                        && equipped(note);
                     prop_assert_eq!(pick.cautions.contains(&note.text.as_str()), for_them, "{}: {}", t.id, &note.text);
                 }
             }

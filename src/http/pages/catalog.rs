@@ -4,14 +4,13 @@
 use maud::{Markup, html};
 
 use super::{layout, nbsp, paragraphs};
-use crate::catalog::{Catalog, CautionNote, Exercise, RedFlag, Source, Urgency};
+use crate::catalog::{Catalog, CautionNote, Equipment, Exercise, RedFlag, Source, Urgency};
 
-/// The people a keyed caution is for, in words: "With osteoporosis or
-/// long-term steroid use".
+/// The people a keyed caution is for, in words: "For osteoporosis,
+/// long-term steroid use" or "Without a chair". `None` when it is for
+/// everyone, or keyed only by what the page cannot show (pain duration,
+/// massage in the plan).
 fn who(catalog: &Catalog, note: &CautionNote) -> Option<String> {
-    if note.is_general() {
-        return None;
-    }
     let names: Vec<String> = note
         .only_with
         .conditions
@@ -24,7 +23,33 @@ fn who(catalog: &Catalog, note: &CautionNote) -> Option<String> {
                 .filter_map(|id| catalog.red_flag(id).map(|f| f.name.to_lowercase())),
         )
         .collect();
-    Some(names.join(", "))
+    let things = |list: &[Equipment]| {
+        list.iter()
+            .map(|q| q.as_str().replace('_', " "))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    let mut parts = Vec::new();
+    if !names.is_empty() {
+        parts.push(format!("For {}", names.join(", ")));
+    }
+    if !note.needs.is_empty() {
+        parts.push(format!(
+            "with a {}",
+            things(&note.needs).replace(" or ", " and a ")
+        ));
+    }
+    if !note.without.is_empty() {
+        parts.push(format!(
+            "without a {}",
+            things(&note.without).replace(" or ", " or a ")
+        ));
+    }
+    let label = parts.join(", ");
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
 }
 
 /// Cautions, each keyed one labelled with who it is for.
@@ -33,7 +58,7 @@ fn cautions(catalog: &Catalog, notes: &[CautionNote]) -> Markup {
         ul.list {
             @for n in notes {
                 li {
-                    @if let Some(who) = who(catalog, n) { span.tag { "For " (who) ": " } }
+                    @if let Some(who) = who(catalog, n) { span.tag { (who) ": " } }
                     (n.text)
                 }
             }

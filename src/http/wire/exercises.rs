@@ -121,7 +121,8 @@ pub struct Exercise {
     /// for some conditions alike.
     pub cautions: Vec<String>,
     /// The same cautions with who each is for: a person is shown those
-    /// with empty lists and those naming one of their conditions or flags.
+    /// with empty lists and those naming one of their conditions or flags,
+    /// when they have the equipment a caution needs.
     pub caution_details: Vec<KeyedCaution>,
     /// Common mistakes.
     pub common_mistakes: Vec<String>,

@@ -49,7 +49,8 @@ pub struct Technique {
     /// for some conditions alike.
     pub cautions: Vec<String>,
     /// The same cautions with who each is for: a person is shown those
-    /// with empty lists and those naming one of their conditions or flags.
+    /// with empty lists and those naming one of their conditions or flags,
+    /// when they have the equipment a caution needs.
     pub caution_details: Vec<KeyedCaution>,
     /// Where it goes relative to other work (stretch after massage).
     pub sequencing: String,
