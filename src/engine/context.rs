@@ -402,8 +402,9 @@ impl<'c> Context<'c> {
 
     /// The cautions among `notes` that apply to this person: every general
     /// one, and each keyed one whose condition or flag they have, for pain
-    /// of their duration, with the equipment it needs. `keys` are the notes' keys as positions (the
-    /// catalog's `Refs`), so membership is a bit test.
+    /// of their duration, with the equipment it needs. `keys` are the
+    /// notes' keys as positions (the catalog's `Refs`), so membership is a
+    /// bit test.
     pub(super) fn cautions_for(
         &self,
         notes: &'c [CautionNote],

@@ -23,27 +23,21 @@ fn who(catalog: &Catalog, note: &CautionNote) -> Option<String> {
                 .filter_map(|id| catalog.red_flag(id).map(|f| f.name.to_lowercase())),
         )
         .collect();
-    let things = |list: &[Equipment]| {
+    let things = |list: &[Equipment], joiner: &str| {
         list.iter()
-            .map(|q| q.as_str().replace('_', " "))
+            .map(|q| format!("a {}", q.as_str().replace('_', " ")))
             .collect::<Vec<_>>()
-            .join(" or ")
+            .join(joiner)
     };
     let mut parts = Vec::new();
     if !names.is_empty() {
         parts.push(format!("For {}", names.join(", ")));
     }
     if !note.needs.is_empty() {
-        parts.push(format!(
-            "with a {}",
-            things(&note.needs).replace(" or ", " and a ")
-        ));
+        parts.push(format!("with {}", things(&note.needs, " and ")));
     }
     if !note.without.is_empty() {
-        parts.push(format!(
-            "without a {}",
-            things(&note.without).replace(" or ", " or a ")
-        ));
+        parts.push(format!("without {}", things(&note.without, " or ")));
     }
     let label = parts.join(", ");
     let mut chars = label.chars();
